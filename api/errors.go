@@ -1,0 +1,189 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// FieldError is one entry of a FastAPI 422 detail list.
+type FieldError struct {
+	Loc  []any  `json:"loc"`
+	Msg  string `json:"msg"`
+	Type string `json:"type"`
+}
+
+// Where joins the location ("body.url").
+func (f FieldError) Where() string {
+	parts := make([]string, 0, len(f.Loc))
+	for _, p := range f.Loc {
+		parts = append(parts, Clean(fmt.Sprint(p)))
+	}
+	return strings.Join(parts, ".")
+}
+
+// Error is what every failed call returns: it names the route and URL, and
+// its message says what the user can do about it.
+type Error struct {
+	Route      Route
+	URL        string        // the request URL, query included (it never holds a secret)
+	Status     int           // HTTP status; 0 when no answer came
+	Detail     string        // the API's detail text, sanitized
+	Fields     []FieldError  // the 422 detail list
+	RetryAfter time.Duration // what the server asked us to wait, if it did
+	Attempts   int           // how many requests were sent
+	Err        error         // the transport or decoding error, if any
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Status > 0 {
+		fmt.Fprintf(&b, "%d from %s %s: ", e.Status, e.Route.Method, e.URL)
+	} else {
+		fmt.Fprintf(&b, "%s %s: ", e.Route.Method, e.URL)
+	}
+	b.WriteString(e.advice())
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	return b.String()
+}
+
+func (e *Error) advice() string {
+	detail := ""
+	if e.Detail != "" {
+		detail = ": " + e.Detail
+	}
+	switch {
+	case e.Status == 0 && e.Err != nil:
+		return transportAdvice(e.Err)
+	case e.Status == http.StatusUnauthorized:
+		return "the API key was refused; set ASPECT_API_KEY (or api_key in the config file) to a valid sk_ key" + detail
+	case e.Status == http.StatusForbidden:
+		return "the API key is not allowed to use this route" + detail
+	case e.Status == http.StatusNotFound && !e.Route.Documented:
+		return "this API does not offer " + e.Route.Path + " (a route aspect-tui assumes but Aspect does not document)"
+	case e.Status == http.StatusNotFound:
+		return "not found" + detail
+	case e.Status == http.StatusUnprocessableEntity:
+		if len(e.Fields) > 0 {
+			parts := make([]string, 0, len(e.Fields))
+			for _, f := range e.Fields {
+				parts = append(parts, f.Where()+": "+Clean(f.Msg))
+			}
+			return "the API rejected the request: " + strings.Join(parts, "; ")
+		}
+		return "the API rejected the request" + detail
+	case e.Status == http.StatusTooManyRequests:
+		s := "rate limited by the API"
+		if e.RetryAfter > 0 {
+			s += "; it asks to wait " + e.RetryAfter.Round(time.Second).String()
+		}
+		return s + detail
+	case e.Status >= 500:
+		return "the API failed; try again later" + detail
+	case e.Err != nil:
+		return "the answer is not what aspect-tui expects: " + Clip(e.Err.Error(), 200)
+	}
+	return "unexpected answer" + detail
+}
+
+func transportAdvice(err error) string {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time (the server accepted the request but did not reply); check the API URL and your network"
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.As(err, &dnsErr):
+		return "cannot resolve host " + Clean(dnsErr.Name) + "; check the API URL (ASPECT_API_URL) and your DNS"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused; is the server running at that address? (check ASPECT_API_URL)"
+	case errors.As(err, &opErr) && opErr.Timeout():
+		return "timed out connecting; check the API URL and your network"
+	}
+	return "request failed: " + Clip(err.Error(), 200)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// StatusOf is the HTTP status an error carries, or 0.
+func StatusOf(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Status
+	}
+	return 0
+}
+
+// IsUnauthorized reports a 401 or 403: retrying will not help until the user
+// changes the key.
+func IsUnauthorized(err error) bool {
+	s := StatusOf(err)
+	return s == http.StatusUnauthorized || s == http.StatusForbidden
+}
+
+// IsNotOffered reports a 404 on an assumed route: the API does not have the
+// route, so the feature that needs it should be hidden, not retried.
+func IsNotOffered(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusNotFound && !e.Route.Documented
+}
+
+// RetryAfterOf is the wait a 429 or 503 asked for, or 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}
+
+// ParseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+// It returns 0 when absent or unreadable.
+func ParseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// errorBody reads FastAPI's {"detail": "text"} or {"detail": [{loc, msg,
+// type}]}; any other body becomes the detail, cut short.
+func errorBody(body []byte) (string, []FieldError) {
+	var w struct {
+		Detail json.RawMessage `json:"detail"`
+	}
+	if json.Unmarshal(body, &w) == nil && len(w.Detail) > 0 {
+		var s string
+		if json.Unmarshal(w.Detail, &s) == nil {
+			return Clip(s, 300), nil
+		}
+		var fields []FieldError
+		if json.Unmarshal(w.Detail, &fields) == nil {
+			return "", fields
+		}
+		return Clip(string(w.Detail), 300), nil
+	}
+	return Clip(strings.TrimSpace(string(body)), 300), nil
+}

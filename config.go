@@ -1,0 +1,201 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/aspect-hq/aspect-tui/api"
+)
+
+// fileConfig is the optional config file, config.toml under the XDG config
+// directory. Every field may be absent; flags and the environment win.
+type fileConfig struct {
+	APIURL        string            `toml:"api_url"`
+	APIKey        string            `toml:"api_key"`
+	WebhookSecret []string          `toml:"webhook_secret"`
+	Refresh       duration          `toml:"refresh"`
+	StallWindow   duration          `toml:"stall_window"`
+	ReadOnly      bool              `toml:"read_only"`
+	Theme         map[string]string `toml:"theme"`
+	Keys          map[string]string `toml:"keys"`
+}
+
+// duration reads "5s", "2m" from TOML.
+type duration struct{ time.Duration }
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration like 5s or 2m", string(b))
+	}
+	d.Duration = v
+	return nil
+}
+
+// config is the resolved configuration: flags, then environment, then file,
+// then defaults.
+type config struct {
+	APIURL         string
+	APIKey         string
+	WebhookSecrets []string
+	Refresh        time.Duration
+	StallWindow    time.Duration
+	ReadOnly       bool
+	Theme          map[string]string
+	Keys           map[string]string
+	File           string   // the config file read, or ""
+	Warnings       []string // shown before the program starts
+}
+
+const (
+	envAPIURL        = "ASPECT_API_URL"
+	envAPIKey        = "ASPECT_API_KEY"
+	envWebhookSecret = "ASPECT_WEBHOOK_SECRET"
+	envConfig        = "ASPECT_TUI_CONFIG"
+)
+
+const (
+	defaultRefresh     = 5 * time.Second
+	defaultStallWindow = 45 * time.Second
+)
+
+// configPath is where the config file lives: $ASPECT_TUI_CONFIG, else
+// $XDG_CONFIG_HOME/aspect-tui/config.toml, else ~/.config/aspect-tui/config.toml.
+func configPath(getenv func(string) string) string {
+	if p := getenv(envConfig); p != "" {
+		return p
+	}
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "aspect-tui", "config.toml")
+}
+
+// readConfigFile reads the file at path. A missing file is no error unless
+// the user named it explicitly.
+func readConfigFile(path string, explicit bool) (fileConfig, []string, error) {
+	var fc fileConfig
+	if path == "" {
+		return fc, nil, nil
+	}
+	info, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		return fc, nil, nil
+	}
+	if err != nil {
+		return fc, nil, fmt.Errorf("config file: %w", err)
+	}
+	md, err := toml.DecodeFile(path, &fc)
+	if err != nil {
+		return fc, nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	var warnings []string
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		keys := make([]string, len(undecoded))
+		for i, k := range undecoded {
+			keys[i] = k.String()
+		}
+		warnings = append(warnings, fmt.Sprintf("config file %s: unknown keys ignored: %s", path, strings.Join(keys, ", ")))
+	}
+	if (fc.APIKey != "" || len(fc.WebhookSecret) > 0) && info.Mode().Perm()&0o077 != 0 {
+		warnings = append(warnings, fmt.Sprintf("config file %s holds secrets and is readable by others (mode %04o); run: chmod 600 %s", path, info.Mode().Perm(), path))
+	}
+	return fc, warnings, nil
+}
+
+// overrides are what flags set; empty means "not given".
+type overrides struct {
+	APIURL         string
+	WebhookSecrets []string
+	Refresh        time.Duration
+	ReadOnly       bool
+	ConfigPath     string
+}
+
+// loadConfig resolves flags, environment, file and defaults, in that order.
+func loadConfig(o overrides, getenv func(string) string) (config, error) {
+	path, explicit := o.ConfigPath, o.ConfigPath != ""
+	if !explicit {
+		path = configPath(getenv)
+		explicit = getenv(envConfig) != ""
+	}
+	fc, warnings, err := readConfigFile(path, explicit)
+	if err != nil {
+		return config{}, err
+	}
+	c := config{
+		APIURL:      pick(o.APIURL, getenv(envAPIURL), fc.APIURL, api.DefaultBaseURL),
+		APIKey:      pick(getenv(envAPIKey), fc.APIKey),
+		Refresh:     pickDuration(o.Refresh, fc.Refresh.Duration, defaultRefresh),
+		StallWindow: pickDuration(fc.StallWindow.Duration, defaultStallWindow),
+		ReadOnly:    o.ReadOnly || fc.ReadOnly,
+		Theme:       fc.Theme,
+		Keys:        fc.Keys,
+		Warnings:    warnings,
+	}
+	if _, statErr := os.Stat(path); statErr == nil {
+		c.File = path
+	}
+	switch {
+	case len(o.WebhookSecrets) > 0:
+		c.WebhookSecrets = o.WebhookSecrets
+	case getenv(envWebhookSecret) != "":
+		c.WebhookSecrets = []string{getenv(envWebhookSecret)}
+	default:
+		c.WebhookSecrets = fc.WebhookSecret
+	}
+	return c, nil
+}
+
+// validateAPI checks what talking to the API needs, before anything takes
+// the terminal: a usable URL and a key.
+func (c config) validateAPI() error {
+	if _, err := api.ValidateBaseURL(c.APIURL); err != nil {
+		return err
+	}
+	if c.APIKey == "" {
+		return errors.New("no API key: set ASPECT_API_KEY, or api_key in " + orDefault(c.File, "the config file") +
+			" (try `aspect-tui demo` to run without an account)")
+	}
+	if strings.ContainsAny(c.APIKey, " \t\r\n") || api.Clean(c.APIKey) != c.APIKey {
+		return errors.New("the API key holds spaces or control characters; check ASPECT_API_KEY")
+	}
+	return nil
+}
+
+func pick(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func pickDuration(vals ...time.Duration) time.Duration {
+	for _, v := range vals {
+		if v > 0 {
+			return v
+		}
+	}
+	return 0
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}

@@ -1,0 +1,10 @@
+// Package feed turns live sources into typed events: the SSE supervisor
+// (connect, resume, back off, detect a silent stream), the task store that
+// applies envelopes (dedupe by event_id, never step back to an older
+// `updated`), the coalescer that batches bursts into at most one batch per
+// frame, and the local webhook receiver.
+//
+// The store is owned by one goroutine, the consumer's (the UI's update loop
+// or the tail loop): the supervisor decodes on its own goroutine and hands
+// over Batches; nothing here is locked because nothing is shared.
+package feed
