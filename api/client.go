@@ -167,7 +167,10 @@ func (c *Client) newRequest(ctx context.Context, method, target string, body []b
 // (a resend sent twice is worse than an error the user can see).
 func retryable(method string, status int, err error) bool {
 	idempotent := method == http.MethodGet || method == http.MethodPut || method == http.MethodDelete
+	var bad badAnswer
 	switch {
+	case errors.As(err, &bad):
+		return false
 	case err != nil:
 		var dnsErr *net.DNSError
 		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
@@ -183,6 +186,12 @@ func retryable(method string, status int, err error) bool {
 }
 
 func (c *Client) do(ctx context.Context, cl call) error {
+	for _, p := range cl.params {
+		// An empty id would call a different route ("/tasks/") or none.
+		if p == "" {
+			return &Error{Route: cl.route, URL: c.base.String() + cl.route.Path, Err: fmt.Errorf("%s needs every id in %s; one is empty", cl.route.Name, cl.route.Path)}
+		}
+	}
 	if _, ok := ctx.Deadline(); !ok && c.callTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.callTimeout)
@@ -218,6 +227,11 @@ func (c *Client) do(ctx context.Context, cl call) error {
 				return apiErr
 			}
 			wait = apiErr.RetryAfter
+		}
+		// Waiting past the deadline would only turn this answer into a
+		// vaguer "no answer in time".
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return apiErr
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -273,12 +287,16 @@ func (c *Client) once(ctx context.Context, cl call, target string, body []byte) 
 	return nil
 }
 
+// badAnswer is an answer that arrived whole but cannot be read: asking again
+// would get the same answer, so it is not retried.
+type badAnswer struct{ error }
+
 func decodeError(data []byte, err error) error {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) > 0 && trimmed[0] == '<' {
-		return fmt.Errorf("got HTML, not JSON (is the API URL right?): %s", Clip(string(trimmed), 80))
+		return badAnswer{fmt.Errorf("got HTML, not JSON (is the API URL right?): %s", Clip(string(trimmed), 80))}
 	}
-	return fmt.Errorf("%v in %s", err, Clip(string(trimmed), 120))
+	return badAnswer{fmt.Errorf("%v in %s", err, Clip(string(trimmed), 120))}
 }
 
 // page is one page of a list: a bare array or {data, iterator, done}.

@@ -16,9 +16,10 @@ func Mask(secret string) string {
 			break
 		}
 	}
-	rest := secret[len(prefix):]
+	rest := []rune(secret[len(prefix):])
 	if len(rest) < 12 {
 		return prefix + "••••"
 	}
-	return prefix + "••••" + Clean(rest[len(rest)-4:])
+	// Runes, not bytes: a cut through a multi-byte character would show as U+FFFD.
+	return prefix + "••••" + Clean(string(rest[len(rest)-4:]))
 }

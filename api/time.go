@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -46,7 +47,14 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		*t = Time{}
 		return nil
 	}
-	parsed, err := ParseTime(string(b[1 : len(b)-1]))
+	s := string(b[1 : len(b)-1])
+	if bytes.IndexByte(b, '\\') >= 0 {
+		// Escapes ("\u002B" for "+") are rare, so only they pay for a full decode.
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("time is not a valid JSON string: %s", Clip(string(b), 40))
+		}
+	}
+	parsed, err := ParseTime(s)
 	if err != nil {
 		return err
 	}
