@@ -136,7 +136,12 @@ type call struct {
 
 func (c *Client) url(cl call) string {
 	u := *c.base
-	u.Path = strings.TrimRight(u.Path, "/") + cl.route.Expand(cl.params...)
+	// Expand escapes each id; setting Path alone would escape it twice
+	// ("a/b" would arrive as "a%252Fb").
+	u.RawPath = strings.TrimRight(u.EscapedPath(), "/") + cl.route.Expand(cl.params...)
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	}
 	u.RawQuery = cl.query.Encode()
 	return u.String()
 }
