@@ -51,7 +51,9 @@ var routeCases = map[string]routeCase{
 		params: map[string]string{"task_id": "t/1 ü"},
 	},
 	api.RouteTaskCreate: {
-		call:   func(ctx context.Context, c *api.Client) (any, error) { return c.CreateTask(ctx, "a1", []string{"proxy", "visual"}) },
+		call: func(ctx context.Context, c *api.Client) (any, error) {
+			return c.CreateTask(ctx, "a1", []string{"proxy", "visual"})
+		},
 		answer: answer{status: 201, body: `{"task_id":"t9"}`},
 		want:   "t9",
 		body:   `{"asset_id":"a1","features":["proxy","visual"]}`,
@@ -142,7 +144,9 @@ var routeCases = map[string]routeCase{
 		body:   `{"since":"2025-01-02T03:04:05Z","until":"2025-01-02T04:04:05Z"}`,
 	},
 	api.RouteTest: {
-		call:   func(ctx context.Context, c *api.Client) (any, error) { return c.SendTest(ctx, "ep_1", "task.completed") },
+		call: func(ctx context.Context, c *api.Client) (any, error) {
+			return c.SendTest(ctx, "ep_1", "task.completed")
+		},
 		answer: answer{status: 202, body: `{"message_id":"msg_9"}`},
 		want:   "msg_9",
 		params: map[string]string{"endpoint_id": "ep_1"},
