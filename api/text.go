@@ -46,11 +46,12 @@ func clean(s string, block bool) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	term := unknownTerm
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case c == 0x1b:
-			i = skipEscape(s, i+1)
+			i = skipEscape(s, i+1, &term)
 			continue
 		case c == '\n' || c == '\t':
 			if block {
@@ -88,7 +89,7 @@ func clean(s string, block bool) string {
 		}
 		switch {
 		case r >= 0x80 && r <= 0x9f:
-			i = skipC1(s, r, i+size)
+			i = skipC1(s, r, i+size, &term)
 			continue
 		case isBidiControl(r):
 			i += size
@@ -100,9 +101,12 @@ func clean(s string, block bool) string {
 	return b.String()
 }
 
+// unknownTerm marks that lastTerm has not been looked for yet.
+const unknownTerm = -2
+
 // skipEscape returns the index just past the escape sequence whose ESC was
-// at i-1.
-func skipEscape(s string, i int) int {
+// at i-1. term caches lastTerm(s) for skipString.
+func skipEscape(s string, i int, term *int) int {
 	if i >= len(s) {
 		return i
 	}
@@ -110,7 +114,7 @@ func skipEscape(s string, i int) int {
 	case '[':
 		return skipCSI(s, i+1)
 	case ']', 'P', 'X', '^', '_':
-		return skipString(s, i+1)
+		return skipString(s, i+1, term)
 	}
 	// Two-byte and nF escapes: intermediates 0x20-0x2F, then one final byte.
 	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
@@ -142,7 +146,17 @@ func skipCSI(s string, i int) int {
 // skipString skips an OSC, DCS, SOS, PM or APC body up to its terminator:
 // BEL, ESC \ or the C1 ST (U+009C). Unterminated, the introducer alone is
 // dropped and the rest is kept as (now inert) text.
-func skipString(s string, i int) int {
+//
+// Past the last byte that could end a string no scan can succeed, so none
+// is made: a run of unterminated introducers (U+009D repeated through a
+// 20 KB response) would otherwise cost a scan each, quadratic in all.
+func skipString(s string, i int, term *int) int {
+	if *term == unknownTerm {
+		*term = lastTerm(s)
+	}
+	if i > *term {
+		return i
+	}
 	for j := i; j < len(s); j++ {
 		switch s[j] {
 		case 0x07:
@@ -161,12 +175,28 @@ func skipString(s string, i int) int {
 	return i
 }
 
-func skipC1(s string, r rune, i int) int {
+// lastTerm is the index of the last byte that may end a string sequence
+// (BEL, ESC, or the first byte of U+009C), or -1.
+func lastTerm(s string) int {
+	for j := len(s) - 1; j >= 0; j-- {
+		switch s[j] {
+		case 0x07, 0x1b:
+			return j
+		case 0xc2:
+			if j+1 < len(s) && s[j+1] == 0x9c {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+func skipC1(s string, r rune, i int, term *int) int {
 	switch r {
 	case 0x9b: // CSI
 		return skipCSI(s, i)
 	case 0x9d, 0x90, 0x98, 0x9e, 0x9f: // OSC, DCS, SOS, PM, APC
-		return skipString(s, i)
+		return skipString(s, i, term)
 	}
 	return i
 }

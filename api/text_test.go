@@ -3,6 +3,7 @@ package api_test
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/aspect-hq/aspect-tui/api"
@@ -215,5 +216,38 @@ func TestMaskNeverShowsTheSecret(t *testing.T) {
 				t.Errorf("Mask(%q) = %q shows more than four characters", secret, got)
 			}
 		}
+	}
+}
+
+// A body of unterminated string introducers once cost a scan per
+// introducer: 80 KB took 3.4 s. The bound is loose; quadratic would take
+// half an hour on this input.
+func TestCleanIsLinearOnUnterminatedIntroducers(t *testing.T) {
+	for _, unit := range []string{"\u009d", "\u0090", "\u009f", "\x1b]", "\u009b", "\x1b]0;\u009d"} {
+		s := strings.Repeat(unit, (2<<20)/len(unit))
+		start := time.Now()
+		out := api.CleanBlock(s)
+		if el := time.Since(start); el > 2*time.Second {
+			t.Errorf("CleanBlock of 2 MiB of %q took %v", unit, el)
+		}
+		if strings.ContainsAny(out, "\x1b\u009d\u0090\u009f\u009b") {
+			t.Errorf("CleanBlock of %q left an introducer", unit)
+		}
+	}
+}
+
+func BenchmarkClean(b *testing.B) {
+	for name, s := range map[string]string{
+		"ascii-200B":     strings.Repeat("GET /tasks/active 200 ", 10),
+		"ansi-log-200B":  strings.Repeat("\x1b[1;31mERROR\x1b[0m é 503 ", 10),
+		"hostile-20KiB":  strings.Repeat("\u009d", 10<<10),
+		"response-20KiB": strings.Repeat("{\"detail\": \"upstream timed out\"}\r\n\t", 600),
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				api.CleanBlock(s)
+			}
+		})
 	}
 }
