@@ -255,8 +255,9 @@ func TestCallTimeoutBoundsACallWithoutDeadline(t *testing.T) {
 func TestCancelStopsACallPromptly(t *testing.T) {
 	srv := blockingServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
+	c := newClient(t, srv.URL)
 	done := make(chan error, 1)
-	go func() { _, err := newClient(t, srv.URL).ActiveTasks(ctx); done <- err }()
+	go func() { _, err := c.ActiveTasks(ctx); done <- err }()
 	waitFor(t, func() bool { return len(srv.requests()) == 1 })
 	cancel()
 	select {

@@ -1,8 +1,6 @@
 package api_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"testing"
 	"time"
@@ -179,17 +177,12 @@ func TestListKeepsEarlierPagesWhenALaterOneFails(t *testing.T) {
 }
 
 func TestBaseURLWithPathPrefix(t *testing.T) {
-	var path, raw string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		path, raw = r.URL.Path, r.URL.RawPath
-		_, _ = w.Write([]byte(`{"id":"a b"}`))
-	}))
-	defer srv.Close()
-	if _, err := newClient(t, srv.URL+"/proxy/v0/").Task(ctxFor(t, 5*time.Second), "a b"); err != nil {
+	srv := newServer(t, answer{status: 200, body: `{"id":"a/b"}`})
+	if _, err := newClient(t, srv.URL+"/proxy/v0/").Task(ctxFor(t, 5*time.Second), "a/b"); err != nil {
 		t.Fatal(err)
 	}
-	if path != "/proxy/v0/tasks/a b" {
-		t.Errorf("path %q (raw %q); want /proxy/v0/tasks/a b", path, raw)
+	if got := srv.requests()[0]; got.Path != "/proxy/v0/tasks/a/b" || got.RawPath != "/proxy/v0/tasks/a%2Fb" {
+		t.Errorf("path %q (raw %q); want /proxy/v0/tasks/a%%2Fb", got.Path, got.RawPath)
 	}
 }
 

@@ -41,6 +41,7 @@ func newClient(t *testing.T, base string, opts ...api.Option) *api.Client {
 // recorded is one request a test server saw.
 type recorded struct {
 	Method, Path string
+	RawPath      string // the path as sent, escapes kept
 	Query        map[string][]string
 	Header       http.Header
 	Body         string
@@ -86,7 +87,7 @@ func (s *server) record(r *http.Request) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reqs = append(s.reqs, recorded{
-		Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(),
+		Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.Query(),
 		Header: r.Header.Clone(), Body: string(body), At: time.Now(),
 	})
 	return len(s.reqs) - 1

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"regexp"
 	"testing"
@@ -188,12 +189,10 @@ func TestClientRoutes(t *testing.T) {
 		}
 		t.Run(r.Name, func(t *testing.T) {
 			t.Parallel()
-			var got *http.Request
-			var gotBody []byte
+			rec := &server{}
 			mux := http.NewServeMux()
 			mux.HandleFunc(r.Pattern(), func(w http.ResponseWriter, req *http.Request) {
-				got = req
-				gotBody, _ = io.ReadAll(req.Body)
+				rec.record(req)
 				for _, m := range placeholder.FindAllStringSubmatch(r.Path, -1) {
 					if want, have := tc.params[m[1]], req.PathValue(m[1]); have != want {
 						t.Errorf("path value %s = %q; want %q", m[1], have, want)
@@ -218,6 +217,11 @@ func TestClientRoutes(t *testing.T) {
 				t.Errorf("got  %#v\nwant %#v", res, tc.want)
 			}
 
+			reqs := rec.requests()
+			if len(reqs) != 1 {
+				t.Fatalf("%d requests; want 1", len(reqs))
+			}
+			got, gotBody := reqs[0], []byte(reqs[0].Body)
 			h := got.Header
 			if a := h.Get("Authorization"); a != "Bearer "+testKey {
 				t.Errorf("Authorization = %q; want Bearer auth with the key", a)
@@ -254,14 +258,14 @@ func TestClientRoutes(t *testing.T) {
 					t.Errorf("request body %s; want %s", gotBody, tc.body)
 				}
 			}
-			q := got.URL.Query()
+			q := url.Values(got.Query)
 			for k, v := range tc.query {
 				if q.Get(k) != v {
-					t.Errorf("query %s = %q; want %q (query %s)", k, q.Get(k), v, got.URL.RawQuery)
+					t.Errorf("query %s = %q; want %q (query %s)", k, q.Get(k), v, q.Encode())
 				}
 			}
 			if len(q) != len(tc.query) {
-				t.Errorf("query %s; want exactly %v", got.URL.RawQuery, tc.query)
+				t.Errorf("query %s; want exactly %v", q.Encode(), tc.query)
 			}
 		})
 	}
