@@ -67,6 +67,9 @@ type Changes struct {
 	Updated []string // tasks added or changed, each once, in first-change order
 	Removed []string // tasks evicted
 	Missing []string // after a resync: tasks this store holds as pending that the API no longer lists; fetch them one by one
+	// Outcomes holds what Apply did with each of the batch's Events, in
+	// order (for the event log and for printing each event once).
+	Outcomes []Outcome
 }
 
 // StoreOptions bounds the store.
@@ -308,10 +311,25 @@ func (s *Store) ApplyBatch(b *Batch) Changes {
 	if b.Resync != nil {
 		missing = s.resync(b.Resync, ch)
 	}
-	for _, ev := range b.Events {
-		s.apply(ev, ch)
+	var outcomes []Outcome
+	if len(b.Events) > 0 {
+		outcomes = make([]Outcome, len(b.Events))
 	}
-	return Changes{Updated: ch.updated, Removed: ch.removed, Missing: missing}
+	for i := range b.Events {
+		outcomes[i] = s.apply(b.Events[i], ch)
+	}
+	if len(missing) > 0 && len(b.Events) > 0 {
+		// An event in this batch may have finished a task the snapshot
+		// left out; only those still pending need fetching.
+		kept := missing[:0]
+		for _, id := range missing {
+			if r, ok := s.tasks[id]; ok && !r.done {
+				kept = append(kept, id)
+			}
+		}
+		missing = kept
+	}
+	return Changes{Updated: ch.updated, Removed: ch.removed, Missing: missing, Outcomes: outcomes}
 }
 
 // Len is the number of tasks held.

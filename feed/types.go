@@ -24,6 +24,9 @@ type Skip struct {
 	Reason   string // short, sanitized
 	Size     int
 	Received time.Time
+	// Raw is the data as received when it was read (not JSON, wrong
+	// shape); nil when the event was too large to keep.
+	Raw []byte
 }
 
 // Phase is where the connection is.

@@ -1,0 +1,67 @@
+package feed
+
+import (
+	"sync"
+
+	"github.com/aspect-hq/aspect-tui/api"
+)
+
+// coalescer is the hand-over point between the supervisor, which adds as
+// events arrive, and the deliverer, which takes everything once per frame.
+// Adding never waits for the consumer.
+type coalescer struct {
+	mu      sync.Mutex
+	pending Batch
+	wake    chan struct{} // capacity 1: "something is pending"
+}
+
+func (c *coalescer) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *coalescer) event(e Event) {
+	c.mu.Lock()
+	c.pending.Events = append(c.pending.Events, e)
+	c.pending.Received++
+	c.mu.Unlock()
+	c.signal()
+}
+
+func (c *coalescer) skip(s Skip) {
+	c.mu.Lock()
+	c.pending.Skips = append(c.pending.Skips, s)
+	c.pending.Received++
+	c.mu.Unlock()
+	c.signal()
+}
+
+// resync replaces any snapshot not yet handed over: the newer one supersedes
+// it, and events already pending stay safe to apply after it because the
+// store never steps a task back to an older `updated`.
+func (c *coalescer) resync(tasks []api.Task) {
+	if tasks == nil {
+		tasks = []api.Task{}
+	}
+	c.mu.Lock()
+	c.pending.Resync = tasks
+	c.mu.Unlock()
+	c.signal()
+}
+
+func (c *coalescer) conn(s ConnState) {
+	c.mu.Lock()
+	c.pending.Conn = &s
+	c.mu.Unlock()
+	c.signal()
+}
+
+func (c *coalescer) take() Batch {
+	c.mu.Lock()
+	b := c.pending
+	c.pending = Batch{}
+	c.mu.Unlock()
+	return b
+}

@@ -1,0 +1,565 @@
+package feed
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/aspect-hq/aspect-tui/api"
+)
+
+// DecodeEnvelope reads one envelope. The common shape (the fields the
+// contract names, plain strings without escapes) is read by a hand-written
+// decoder about five times faster than encoding/json; anything else
+// (escapes, duplicate keys, unexpected types, keys that differ only in case)
+// falls back to encoding/json, which defines the result. FuzzDecodeEnvelope
+// proves the two agree wherever the fast path answers.
+func DecodeEnvelope(b []byte, e *api.Envelope) error {
+	if decodeFast(b, e) {
+		return nil
+	}
+	*e = api.Envelope{}
+	if err := json.Unmarshal(b, e); err != nil {
+		return shapeError(err)
+	}
+	return nil
+}
+
+// shapeError turns encoding/json's error into a short reason for the log.
+func shapeError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Errorf("not JSON: %s at byte %d", api.Clip(syn.Error(), 60), syn.Offset)
+	case errors.As(err, &typ):
+		where := typ.Field
+		if where == "" {
+			where = "envelope"
+		}
+		return fmt.Errorf("wrong shape: %s is a JSON %s, not %s", api.Clip(where, 40), typ.Value, jsonKind(typ.Type))
+	}
+	return fmt.Errorf("wrong shape: %s", api.Clip(err.Error(), 80))
+}
+
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map, reflect.Pointer:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	}
+	return "a number"
+}
+
+// fastDecoder reads the envelope's known shape. Every method returns false
+// to hand the input to encoding/json.
+type fastDecoder struct {
+	b []byte
+	i int
+}
+
+func decodeFast(b []byte, e *api.Envelope) bool {
+	d := fastDecoder{b: b}
+	*e = api.Envelope{}
+	if !d.envelope(e) {
+		return false
+	}
+	d.ws()
+	return d.i == len(d.b)
+}
+
+func (d *fastDecoder) ws() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *fastDecoder) peek() byte {
+	d.ws()
+	if d.i < len(d.b) {
+		return d.b[d.i]
+	}
+	return 0
+}
+
+func (d *fastDecoder) consume(c byte) bool {
+	if d.peek() == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+func (d *fastDecoder) null() bool {
+	if d.peek() == 'n' && d.i+4 <= len(d.b) && string(d.b[d.i:d.i+4]) == "null" {
+		d.i += 4
+		return true
+	}
+	return false
+}
+
+// rawString returns a string's bytes between its quotes when it holds no
+// escape, no control character and only valid UTF-8.
+func (d *fastDecoder) rawString() ([]byte, bool) {
+	if !d.consume('"') {
+		return nil, false
+	}
+	start := d.i
+	ascii := true
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			s := d.b[start:d.i]
+			d.i++
+			if !ascii && !utf8.Valid(s) {
+				return nil, false
+			}
+			return s, true
+		case c == '\\' || c < 0x20:
+			return nil, false
+		case c >= 0x80:
+			ascii = false
+		}
+		d.i++
+	}
+	return nil, false
+}
+
+// str reads a string or null into *dst, sharing the common values.
+func (d *fastDecoder) str(dst *string) bool {
+	if d.null() {
+		return true
+	}
+	s, ok := d.rawString()
+	if ok {
+		*dst = common(s)
+	}
+	return ok
+}
+
+func (d *fastDecoder) time(dst *api.Time) bool {
+	if d.null() {
+		*dst = api.Time{}
+		return true
+	}
+	s, ok := d.rawString()
+	if !ok {
+		return false
+	}
+	if len(s) == 0 {
+		*dst = api.Time{}
+		return true
+	}
+	// ParseTime keeps nothing of its argument on success, so it may read
+	// the input in place instead of a copy.
+	t, err := api.ParseTime(unsafe.String(unsafe.SliceData(s), len(s)))
+	if err != nil {
+		return false
+	}
+	*dst = t
+	return true
+}
+
+// object calls field for each key of an object (or accepts null, when
+// nullOK). A key that appears twice, or that matches a known key only when
+// case is ignored (encoding/json would take it), hands over to the fallback.
+func (d *fastDecoder) object(nullOK bool, known []string, field func(key []byte) bool) bool {
+	if nullOK && d.null() {
+		return true
+	}
+	if !d.consume('{') {
+		return false
+	}
+	if d.consume('}') {
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := d.rawString()
+		if !ok || !d.consume(':') {
+			return false
+		}
+		if known != nil {
+			k := keyIndex(known, key)
+			switch {
+			case k >= 0 && seen&(1<<k) != 0:
+				return false
+			case k >= 0:
+				seen |= 1 << k
+			case foldsToAny(known, key):
+				return false
+			}
+		}
+		if !field(key) {
+			return false
+		}
+		if d.consume(',') {
+			continue
+		}
+		return d.consume('}')
+	}
+}
+
+func keyIndex(known []string, key []byte) int {
+	for i, k := range known {
+		if string(key) == k {
+			return i
+		}
+	}
+	return -1
+}
+
+func foldsToAny(known []string, key []byte) bool {
+	for _, k := range known {
+		if strings.EqualFold(string(key), k) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	envelopeKeys = []string{"timestamp", "user_id", "userId", "event_id", "eventId", "event_type", "eventType", "data"}
+	dataKeys     = []string{"task"}
+	taskKeys     = []string{"id", "asset_id", "assetId", "features", "user_id", "userId", "created", "updated",
+		"created_at", "updated_at", "createdAt", "updatedAt"}
+	featureKeys = []string{"state", "storage_variant", "storageVariant"}
+)
+
+func (d *fastDecoder) envelope(e *api.Envelope) bool {
+	var userCamel, idCamel, typeCamel string
+	ok := d.object(false, envelopeKeys, func(key []byte) bool {
+		switch string(key) {
+		case "timestamp":
+			return d.time(&e.Timestamp)
+		case "user_id":
+			return d.str(&e.UserID)
+		case "userId":
+			return d.str(&userCamel)
+		case "event_id":
+			return d.str(&e.EventID)
+		case "eventId":
+			return d.str(&idCamel)
+		case "event_type":
+			return d.str(&e.EventType)
+		case "eventType":
+			return d.str(&typeCamel)
+		case "data":
+			return d.object(true, dataKeys, func(key []byte) bool {
+				if string(key) != "task" {
+					return d.skip(0)
+				}
+				if d.null() {
+					e.Data.Task = nil
+					return true
+				}
+				t := new(api.Task)
+				if !d.task(t) {
+					return false
+				}
+				e.Data.Task = t
+				return true
+			})
+		}
+		return d.skip(0)
+	})
+	if !ok {
+		return false
+	}
+	e.UserID = firstNonEmpty(e.UserID, userCamel)
+	e.EventID = firstNonEmpty(e.EventID, idCamel)
+	e.EventType = firstNonEmpty(e.EventType, typeCamel)
+	return true
+}
+
+func (d *fastDecoder) task(t *api.Task) bool {
+	var assetCamel, userCamel string
+	var created, updated, createdAt, updatedAt, createdCc, updatedCc api.Time
+	ok := d.object(false, taskKeys, func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return d.str(&t.ID)
+		case "asset_id":
+			return d.str(&t.AssetID)
+		case "assetId":
+			return d.str(&assetCamel)
+		case "user_id":
+			return d.str(&t.UserID)
+		case "userId":
+			return d.str(&userCamel)
+		case "features":
+			return d.features(t)
+		case "created":
+			return d.time(&created)
+		case "updated":
+			return d.time(&updated)
+		case "created_at":
+			return d.time(&createdAt)
+		case "updated_at":
+			return d.time(&updatedAt)
+		case "createdAt":
+			return d.time(&createdCc)
+		case "updatedAt":
+			return d.time(&updatedCc)
+		}
+		return d.skip(0)
+	})
+	if !ok {
+		return false
+	}
+	t.AssetID = firstNonEmpty(t.AssetID, assetCamel)
+	t.UserID = firstNonEmpty(t.UserID, userCamel)
+	t.Created = firstSetTime(created, createdAt, createdCc)
+	t.Updated = firstSetTime(updated, updatedAt, updatedCc)
+	return true
+}
+
+func (d *fastDecoder) features(t *api.Task) bool {
+	if d.null() {
+		t.Features = nil
+		return true
+	}
+	if t.Features == nil {
+		t.Features = make(map[string]api.Feature, 4)
+	}
+	return d.object(false, nil, func(key []byte) bool {
+		var f api.Feature
+		var variant, variantCamel string
+		if d.null() {
+			t.Features[common(key)] = f
+			return true
+		}
+		ok := d.object(false, featureKeys, func(k []byte) bool {
+			switch string(k) {
+			case "state":
+				var s string
+				if !d.str(&s) {
+					return false
+				}
+				f.State = api.State(s)
+				return true
+			case "storage_variant":
+				return d.str(&variant)
+			case "storageVariant":
+				return d.str(&variantCamel)
+			}
+			return d.skip(0)
+		})
+		if !ok {
+			return false
+		}
+		f.StorageVariant = firstNonEmpty(variant, variantCamel)
+		t.Features[common(key)] = f
+		return true
+	})
+}
+
+// maxSkipDepth bounds the nesting the fast path follows in values it skips;
+// deeper input goes to encoding/json, which has its own bound.
+const maxSkipDepth = 64
+
+// skip passes over one JSON value, checking it is valid.
+func (d *fastDecoder) skip(depth int) bool {
+	if depth > maxSkipDepth {
+		return false
+	}
+	switch c := d.peek(); {
+	case c == '"':
+		return d.skipString()
+	case c == '{':
+		d.i++
+		if d.consume('}') {
+			return true
+		}
+		for {
+			if d.peek() != '"' || !d.skipString() || !d.consume(':') || !d.skip(depth+1) {
+				return false
+			}
+			if d.consume(',') {
+				continue
+			}
+			return d.consume('}')
+		}
+	case c == '[':
+		d.i++
+		if d.consume(']') {
+			return true
+		}
+		for {
+			if !d.skip(depth + 1) {
+				return false
+			}
+			if d.consume(',') {
+				continue
+			}
+			return d.consume(']')
+		}
+	case c == 't':
+		return d.literal("true")
+	case c == 'f':
+		return d.literal("false")
+	case c == 'n':
+		return d.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return d.number()
+	}
+	return false
+}
+
+func (d *fastDecoder) literal(s string) bool {
+	if d.i+len(s) <= len(d.b) && string(d.b[d.i:d.i+len(s)]) == s {
+		d.i += len(s)
+		return true
+	}
+	return false
+}
+
+// skipString passes over a string, escapes included, checking it.
+func (d *fastDecoder) skipString() bool {
+	d.i++ // the opening quote
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			return true
+		case c < 0x20:
+			return false
+		case c == '\\':
+			if d.i+1 >= len(d.b) {
+				return false
+			}
+			switch d.b[d.i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				d.i += 2
+			case 'u':
+				if d.i+6 > len(d.b) {
+					return false
+				}
+				for _, h := range d.b[d.i+2 : d.i+6] {
+					if !isHex(h) {
+						return false
+					}
+				}
+				d.i += 6
+			default:
+				return false
+			}
+		default:
+			d.i++
+		}
+	}
+	return false
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// number passes over a JSON number, following its grammar exactly.
+func (d *fastDecoder) number() bool {
+	b, i := d.b, d.i
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+			return false
+		}
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+			return false
+		}
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	d.i = i
+	return true
+}
+
+// common returns the shared copy of a string the feed sees on every event
+// (feature names, states, event types), allocating only for others.
+func common(b []byte) string {
+	switch string(b) {
+	case "proxy":
+		return "proxy"
+	case "preview":
+		return "preview"
+	case "visual":
+		return "visual"
+	case "transcription":
+		return "transcription"
+	case "embedding":
+		return "embedding"
+	case "queued":
+		return "queued"
+	case "processing":
+		return "processing"
+	case "completed":
+		return "completed"
+	case "failed":
+		return "failed"
+	case "cancelled":
+		return "cancelled"
+	case "na":
+		return "na"
+	case api.EventTaskProgress:
+		return api.EventTaskProgress
+	case api.EventTaskCompleted:
+		return api.EventTaskCompleted
+	case api.EventTaskFailed:
+		return api.EventTaskFailed
+	}
+	return string(b)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func firstSetTime(vals ...api.Time) api.Time {
+	for _, v := range vals {
+		if !v.IsZero() {
+			return v
+		}
+	}
+	return api.Time{}
+}

@@ -1,0 +1,102 @@
+package feed
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aspect-hq/aspect-tui/api"
+)
+
+var decodeSeeds = []string{
+	string(envelope(uuid(1), api.EventTaskProgress, "t1", 1, api.StateQueued, api.StateProcessing, api.StateCompleted, api.StateNA)),
+	`{"timestamp":"2025-06-01T12:00:00Z","userId":"u","eventId":"e","eventType":"task.failed","data":{"task":{"id":"t","assetId":"a","features":{"proxy":{"state":"failed","storageVariant":"hq"}},"createdAt":"2025-06-01 12:00:00","updatedAt":"2025-06-01T12:00:01.5+02:00"}}}`,
+	`{"event_id":"e","event_type":"task.progress","data":{"task":{"id":"t","features":{"embedding":{"state":"zapped"},"proxy":null}}}}`,
+	`{"event_id":"e","data":null}`,
+	`{"event_id":"e","data":{"task":null}}`,
+	`{"event_id":"e","data":{"task":{"id":"t","features":null,"created":null,"updated":""}}}`,
+	`{"event_id":"e","extra":[1,-2.5e3,true,false,null,{"a":"\u00e9\n"}],"data":{"other":{}}}`,
+	`{"event_id":"e","EVENT_ID":"f"}`,
+	`{"event_id":"e","event_id":"f"}`,
+	`{"event_id":"e\u0041"}`,
+	`{"user_id":"é","data":{"task":{"id":"t","features":{"visuél":{"state":"completed"}}}}}`,
+	`{"features":{}}`,
+	`[1,2]`,
+	`"text"`,
+	`{"event_id":5}`,
+	`{"timestamp":"not a time"}`,
+	`{"data":{"task":{"id":"t","features":{"proxy":{"state":"queued"},"proxy":{"state":"completed"}}}}}`,
+	`{"data":{"task":{"id":"t","features":{"proxy":{"ſtate":"queued"}}}}}`,
+	`{} x`,
+	`{"a":01}`,
+	`{"a":"\x01"}`,
+	" {\"event_id\" : \"e\" } \n",
+}
+
+// FuzzDecodeEnvelope proves the fast decoder equal to encoding/json: where
+// the fast path answers, encoding/json must succeed with the same value.
+func FuzzDecodeEnvelope(f *testing.F) {
+	for _, s := range decodeSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var fast api.Envelope
+		if !decodeFast(b, &fast) {
+			return
+		}
+		var ref api.Envelope
+		if err := json.Unmarshal(b, &ref); err != nil {
+			t.Fatalf("fast path accepted what encoding/json refuses (%v): %q", err, b)
+		}
+		if !reflect.DeepEqual(fast, ref) {
+			t.Fatalf("fast and encoding/json differ on %q:\nfast %+v\nref  %+v", b, fast, ref)
+		}
+	})
+}
+
+func TestDecodeFastPathTakesTheCommonShape(t *testing.T) {
+	var e api.Envelope
+	if !decodeFast([]byte(decodeSeeds[0]), &e) || !decodeFast([]byte(decodeSeeds[1]), &e) {
+		t.Fatal("the envelope every event carries should not need the fallback")
+	}
+	if e.UserID != "u" || e.EventID != "e" || e.Data.Task.AssetID != "a" || e.Data.Task.Features["proxy"].StorageVariant != "hq" ||
+		e.Data.Task.Created.IsZero() || e.Data.Task.Updated.IsZero() {
+		t.Errorf("camelCase spellings not read: %+v %+v", e, e.Data.Task)
+	}
+	for _, s := range []string{`{"event_id":"e","EVENT_ID":"f"}`, `{"event_id":"e","event_id":"f"}`, `{"event_id":"e\u0041"}`} {
+		if decodeFast([]byte(s), &e) {
+			t.Errorf("%s: should fall back to encoding/json", s)
+		}
+	}
+}
+
+func TestDecodeEnvelopeErrorsAreShort(t *testing.T) {
+	for in, want := range map[string]string{
+		`nope`:                     "not JSON",
+		`{"event_id":5}`:           "wrong shape",
+		`[1]`:                      "wrong shape",
+		`{"timestamp":"yesterday"}`: "wrong shape",
+	} {
+		var e api.Envelope
+		err := DecodeEnvelope([]byte(in), &e)
+		if err == nil || !strings.HasPrefix(err.Error(), want) || len(err.Error()) > 160 {
+			t.Errorf("%s: %v, want %q...", in, err, want)
+		}
+	}
+}
+
+func TestDecodeSharesCommonStrings(t *testing.T) {
+	b := []byte(decodeSeeds[0])
+	allocs := testing.AllocsPerRun(200, func() {
+		var e api.Envelope
+		if err := DecodeEnvelope(b, &e); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// The task, its feature map, five id strings and four storage
+	// variants; feature names, states and the event type are shared.
+	if allocs > 13 {
+		t.Errorf("%.0f allocations per envelope", allocs)
+	}
+}

@@ -1,0 +1,202 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/aspect-hq/aspect-tui/api"
+)
+
+// Options tune the feed. Zero values take the defaults.
+type Options struct {
+	StallWindow   time.Duration // a stream silent this long (no bytes, comments included) is reconnected; default 45s
+	MaxEventSize  int           // events with more data than this are skipped; default 1 MiB
+	FrameInterval time.Duration // at most one Batch per interval; default time.Second/60
+	// MinBackoff and MaxBackoff bound the wait between reconnects (jittered,
+	// doubling per failed attempt, reset after a healthy connection);
+	// defaults 500ms and 30s. A server's `retry:` and Retry-After lengthen a
+	// wait, never shorten it.
+	MinBackoff, MaxBackoff time.Duration
+	Now                    func() time.Time // default time.Now
+}
+
+// Defaults.
+const (
+	DefaultStallWindow   = 45 * time.Second
+	DefaultMaxEventSize  = 1 << 20
+	DefaultFrameInterval = time.Second / 60
+	DefaultMinBackoff    = 500 * time.Millisecond
+	DefaultMaxBackoff    = 30 * time.Second
+)
+
+// maxServerWait caps what a server's retry: or Retry-After may ask, so a
+// misconfigured server cannot park the feed for a day.
+const maxServerWait = 10 * time.Minute
+
+// healthyAfter is how long a connection that delivered no event must stay
+// up to count as healthy (one that delivered an event counts at once).
+const healthyAfter = 10 * time.Second
+
+func (o Options) withDefaults() Options {
+	if o.StallWindow <= 0 {
+		o.StallWindow = DefaultStallWindow
+	}
+	if o.MaxEventSize <= 0 {
+		o.MaxEventSize = DefaultMaxEventSize
+	}
+	if o.FrameInterval <= 0 {
+		o.FrameInterval = DefaultFrameInterval
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = DefaultMinBackoff
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = DefaultMaxBackoff
+	}
+	if o.MaxBackoff < o.MinBackoff {
+		o.MaxBackoff = o.MinBackoff
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Feed is the live feed: one goroutine owns the SSE connection (connect,
+// resync, read, back off, reconnect) and another hands the consumer at most
+// one merged Batch per frame.
+type Feed struct {
+	c    *api.Client
+	opts Options
+
+	co  coalescer
+	out chan Batch
+
+	wg  sync.WaitGroup
+	err error // set by the supervisor before it exits
+}
+
+// Start loads GET /tasks/active (delivered as the first Batch's Resync) and
+// streams GET /events until ctx is done or the API refuses the key. On
+// every (re)connect the stream is opened first and the snapshot taken
+// second, so that no change falls between the two.
+func Start(ctx context.Context, c *api.Client, o Options) *Feed {
+	f := &Feed{c: c, opts: o.withDefaults(), out: make(chan Batch)}
+	f.co.wake = make(chan struct{}, 1)
+	supDone := make(chan struct{})
+	f.wg.Add(2)
+	go func() {
+		defer f.wg.Done()
+		defer close(supDone)
+		f.err = f.supervise(ctx)
+	}()
+	go func() {
+		defer f.wg.Done()
+		f.deliver(ctx, supDone)
+	}()
+	return f
+}
+
+// Batches delivers at most one Batch per FrameInterval. It is closed when
+// the feed stops: when ctx is done, or when the API refuses the key (then
+// the last batch carries Conn.Phase == PhaseStopped with the reason).
+func (f *Feed) Batches() <-chan Batch { return f.out }
+
+// Wait blocks until every goroutine of the feed has exited. It returns nil
+// when the feed stopped because its context was done, else the reason it
+// stopped (an *api.Error for a refused key).
+func (f *Feed) Wait() error {
+	f.wg.Wait()
+	return f.err
+}
+
+// deliver hands the consumer what the supervisor accumulated, once per
+// frame at most. While the consumer is busy the supervisor keeps adding to
+// the next batch, so a slow screen never slows the connection.
+func (f *Feed) deliver(ctx context.Context, supDone <-chan struct{}) {
+	defer close(f.out)
+	var last time.Time
+	for {
+		stopping := false
+		select {
+		case <-ctx.Done():
+			return
+		case <-f.co.wake:
+		case <-supDone:
+			stopping = true
+		}
+		if wait := f.opts.FrameInterval - time.Since(last); wait > 0 && !last.IsZero() {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+		if b := f.co.take(); !b.Empty() {
+			select {
+			case f.out <- b:
+				last = time.Now()
+			case <-ctx.Done():
+				return
+			}
+		}
+		if stopping {
+			return
+		}
+	}
+}
+
+// Refetch GETs each task (at most 8 at once), for Changes.Missing after a
+// resync: tasks that finished while events were missed. A task the API no
+// longer has (404) is left out of the result; other failures are joined
+// into the error, and whatever was fetched is returned with it.
+func Refetch(ctx context.Context, c *api.Client, ids []string) ([]api.Task, error) {
+	const parallel = 8
+	var (
+		mu    sync.Mutex
+		tasks = make([]api.Task, 0, len(ids))
+		errs  []error
+		wg    sync.WaitGroup
+		sem   = make(chan struct{}, parallel)
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for _, id := range ids {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			t, err := c.Task(ctx, id)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				tasks = append(tasks, t)
+			case api.StatusOf(err) == 404:
+			case ctx.Err() != nil:
+				// Cancelled: reported once, below.
+			default:
+				errs = append(errs, err)
+				if api.IsUnauthorized(err) {
+					cancel()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil && len(errs) == 0 {
+		errs = append(errs, err)
+	}
+	return tasks, errors.Join(errs...)
+}
