@@ -20,16 +20,16 @@ func listenCommand() *command {
 	return &command{
 		name:    "listen",
 		summary: "a local webhook receiver that verifies signatures and explains failures",
-		usage:   "listen [--addr HOST:PORT] [--secret whsec_...] [--forward-to URL] [--json]",
+		usage:   "listen [--addr HOST:PORT] [--secret whsec_...] [--forward-to URL] [--json] [--max-body SIZE]",
 		env:     []string{envWebhookSecret, "NO_COLOR"},
 		setup: func(fs *flag.FlagSet) func(context.Context, *stdio) error {
 			var secrets stringList
 			maxBody := byteSize(feed.DefaultMaxBody)
-			addr := fs.String("addr", feed.DefaultReceiverAddr, "address to listen on (loopback by default; port 0 picks a free one)")
-			fs.Var(&secrets, "secret", "endpoint signing secret, whsec_... (repeat for rotation; default $"+envWebhookSecret+")")
-			forward := fs.String("forward-to", "", "after verifying, forward each delivery (raw body, original headers) to this URL and answer with its status")
-			asJSON := fs.Bool("json", false, "print one JSON line per request instead of the inbox")
-			fs.Var(&maxBody, "max-body", "largest body accepted, like 512KiB or 2MiB; larger gets 413")
+			addr := fs.String("addr", feed.DefaultReceiverAddr, "the address (`HOST:PORT`) to listen on; loopback by default, port 0 picks a free one")
+			fs.Var(&secrets, "secret", "the endpoint's signing secret (`whsec_...`); repeat it during a rotation (default $"+envWebhookSecret+")")
+			forward := fs.String("forward-to", "", "after verifying, forward each delivery (raw body, original headers) to this `URL` and answer with its status")
+			asJSON := fs.Bool("json", false, "print one JSON line per request, for jq and scripts")
+			fs.Var(&maxBody, "max-body", "largest body accepted, a `size` like 512KiB or 2MiB; larger gets 413")
 			return func(ctx context.Context, io *stdio) error {
 				cfg, err := loadConfig(overrides{WebhookSecrets: secrets}, io.getenv)
 				if err != nil {
@@ -195,6 +195,7 @@ type deliveryJSON struct {
 	ForwardStatus *int            `json:"forward_status"`
 	ForwardMS     *float64        `json:"forward_ms"`
 	ForwardError  string          `json:"forward_error,omitempty"`
+	ForwardBody   string          `json:"forward_body,omitempty"`
 	DurationMS    float64         `json:"duration_ms"`
 	Signatures    *signaturesJSON `json:"signatures,omitempty"`
 }
@@ -242,6 +243,7 @@ func writeDeliveryJSON(w io.Writer, d feed.Delivery) error {
 		v := ms(f.Latency)
 		j.ForwardMS = &v
 		j.ForwardError = f.Err
+		j.ForwardBody = f.Body
 	}
 	if c := d.Check; c != nil && !d.Verified && c.SignedPrefix != "" {
 		s := &signaturesJSON{SignedPrefix: c.SignedPrefix, Received: []string{}, Expected: []expectedJSON{}}

@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +32,9 @@ const (
 	// DefaultForwardTimeout is Svix's own limit: an attempt not answered
 	// within 15 s counts as failed.
 	DefaultForwardTimeout = 15 * time.Second
-	defaultDeliveryBuffer = 1024
+	// defaultDeliveryBuffer bounds what a stalled consumer can pin in
+	// memory: at most this many bodies of MaxBody each.
+	defaultDeliveryBuffer = 256
 	// maxForwardBody is how much of the handler's answer is kept, shown and
 	// returned, as Svix keeps 20 KB of an endpoint's response.
 	maxForwardBody = 20 << 10
@@ -64,7 +67,7 @@ type ReceiverOptions struct {
 	// Now stamps deliveries and is the clock Diagnose explains skew against.
 	// The svix library's verdict always uses the machine's clock.
 	Now            func() time.Time
-	Buffer         int           // Deliveries capacity; default 1024
+	Buffer         int           // Deliveries capacity; default 256
 	ForwardTimeout time.Duration // default 15 s
 }
 
@@ -400,7 +403,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	d.Verified, d.MatchedSecret = r.libraryVerdict(body, req.Header)
 	if check.ID != "" {
 		r.mu.Lock()
-		d.DuplicateOf = r.ids.firstOrAdd(check.ID, d.Seq)
+		d.DuplicateOf = r.ids.firstOrAdd(idKey(req.Header, check.Headers), d.Seq)
 		r.mu.Unlock()
 	}
 
@@ -656,6 +659,21 @@ func (d Delivery) PrettyBody() string {
 		s += fmt.Sprintf("\n… %s more", humanize.IBytes(uint64(cut)))
 	}
 	return s
+}
+
+// idKey is the message id the request carries, hashed when long so that
+// remembered ids stay small whatever a sender puts in the header.
+func idKey(h http.Header, set string) string {
+	name := headerSets[0].id
+	if set == headerSets[1].name {
+		name = headerSets[1].id
+	}
+	id := h.Get(name)
+	if len(id) > 128 {
+		sum := sha256.Sum256([]byte(id))
+		return string(sum[:])
+	}
+	return id
 }
 
 // recentIDs remembers the first Seq of the last n svix-ids, forgetting the

@@ -208,14 +208,24 @@ func TestReceiverBodyLimit(t *testing.T) {
 func TestReceiverMarksRepeats(t *testing.T) {
 	r := rxStart(t, ReceiverOptions{})
 	body := []byte(rxBody)
-	first := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_dup", time.Now(), body), body)
+	h := rxSigned(t, rxSecret, "msg_dup", time.Now(), body)
+	first := rxPost(t, r, "/", h, body)
 	other := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_other", time.Now(), body), body)
-	again := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_dup", time.Now(), body), body)
+	same := rxPost(t, r, "/", h, body)
+	retry := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_dup", time.Now().Add(time.Second), body), body)
 	if first.d.DuplicateOf != 0 || other.d.DuplicateOf != 0 {
 		t.Errorf("first sightings marked as repeats: %d %d", first.d.DuplicateOf, other.d.DuplicateOf)
 	}
-	if again.status != 204 || again.d.DuplicateOf != first.d.Seq || again.d.Seq != first.d.Seq+2 {
-		t.Errorf("repeat: status %d, duplicate of %d, want %d", again.status, again.d.DuplicateOf, first.d.Seq)
+	for _, a := range []rxAnswer{same, retry} {
+		if a.status != 204 || a.d.DuplicateOf != first.d.Seq {
+			t.Errorf("#%d: status %d, duplicate of %d, want %d", a.d.Seq, a.status, a.d.DuplicateOf, first.d.Seq)
+		}
+	}
+	h = rxSigned(t, rxSecret, "msg_refused", time.Now(), body)
+	h.Del("svix-signature")
+	a, b := rxPost(t, r, "/", h, body), rxPost(t, r, "/", h, body)
+	if a.d.SvixID != "msg_refused" || b.d.DuplicateOf != a.d.Seq {
+		t.Errorf("a refused delivery retried: id %q, duplicate of %d, want %d", a.d.SvixID, b.d.DuplicateOf, a.d.Seq)
 	}
 }
 

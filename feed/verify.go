@@ -293,6 +293,8 @@ func diagnoseMissing(d *Diagnosis, h http.Header) {
 	if present(headerSets[1]) > present(headerSets[0]) {
 		set = headerSets[1]
 	}
+	d.Headers = set.name
+	d.ID = api.Clip(h.Get(set.id), 120)
 	for _, k := range []string{set.id, set.ts, set.sig} {
 		if h.Get(k) == "" {
 			d.Missing = append(d.Missing, k)

@@ -139,6 +139,9 @@ func TestDiagnoseMissingHeaders(t *testing.T) {
 		if !rxHas(d.Hints, "proxy") {
 			t.Errorf("without %s: no hint about proxies: %q", name, d.Hints)
 		}
+		if (d.ID == "msg_1") != (name != "svix-id") {
+			t.Errorf("without %s: the id should still be shown: %q", name, d.ID)
+		}
 	}
 
 	d := Diagnose(http.Header{}, body, rxSecrets(t, rxSecret), now)
