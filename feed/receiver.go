@@ -549,11 +549,14 @@ func handlerHints(d *Delivery, fr *ForwardResult) []string {
 // from the body: Aspect's Node example verifies exactly that, and fails
 // whenever it does.
 func stringifyChanges(body []byte) string {
+	if len(body) > maxReencodedBody {
+		return ""
+	}
 	root, ok := parseOrderedJSON(body)
 	if !ok {
 		return ""
 	}
-	re := jsonStyles[0].encode(root)
+	re := jsonStyles[0].encode(root, len(body))
 	if bytes.Equal(re, body) {
 		return ""
 	}

@@ -296,7 +296,7 @@ func TestJSONStylesMatchNodeAndPython(t *testing.T) {
 				st = s
 			}
 		}
-		if got := string(st.encode(root)); got != want[key] {
+		if got := string(st.encode(root, len(input))); got != want[key] {
 			t.Errorf("%s:\n got %s\nwant %s", key, got, want[key])
 		}
 	}
@@ -432,4 +432,30 @@ func FuzzDiagnose(f *testing.F) {
 			t.Fatalf("Diagnose %v, library %v (%s)", d.Verified, lib, d.Reason)
 		}
 	})
+}
+
+// BenchmarkDiagnoseMismatch is the cost of explaining a refused request,
+// the worst case: a JSON body that no re-encoding explains.
+func BenchmarkDiagnoseMismatch(b *testing.B) {
+	for _, size := range []int{1 << 10, 64 << 10, 1 << 20} {
+		var sb strings.Builder
+		sb.WriteString(`{"items":[`)
+		for i := 0; sb.Len() < size-100; i++ {
+			if i > 0 {
+				sb.WriteString(",")
+			}
+			fmt.Fprintf(&sb, `{"id":"t_%d","progress":0.5,"name":"café"}`, i)
+		}
+		sb.WriteString(`]}`)
+		body := []byte(sb.String())
+		h := rxSigned(b, rxOtherSecret, "msg_b", time.Now(), body)
+		secrets := rxSecrets(b, rxSecret)
+		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+			for b.Loop() {
+				if d := Diagnose(h, body, secrets, time.Now()); d.Problem != ProblemNoMatch {
+					b.Fatal(d.Reason)
+				}
+			}
+		})
+	}
 }
