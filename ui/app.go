@@ -1,0 +1,240 @@
+// Package ui is the dashboard: the root model that lays out the panes
+// (grid, detail, event log, endpoints, deliveries), routes messages to them
+// and draws the header, footer and overlays. app.go holds the model and
+// Init, update.go the routing, view.go the layout.
+//
+// The task store is owned by the Bubble Tea update loop: batches from the
+// feed arrive as messages (one per frame at most) and are applied in
+// Update; Cmds never touch the store.
+package ui
+
+import (
+	"context"
+	"net/url"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/deliveries"
+	"github.com/aspect-hq/aspect-tui/ui/detail"
+	"github.com/aspect-hq/aspect-tui/ui/endpoints"
+	"github.com/aspect-hq/aspect-tui/ui/eventlog"
+	"github.com/aspect-hq/aspect-tui/ui/grid"
+	"github.com/aspect-hq/aspect-tui/ui/keys"
+	"github.com/aspect-hq/aspect-tui/ui/statusbar"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
+)
+
+// The smallest window the dashboard draws in; below it, it says so.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
+
+// Options configure the dashboard.
+type Options struct {
+	// Context bounds the dashboard's API calls; it defaults to Background.
+	Context context.Context
+	// Client lists endpoints and deliveries and fetches tasks a resync
+	// missed; nil in tests (nothing is fetched).
+	Client *api.Client
+	// Batches is the live feed (feed.Feed.Batches); nil in tests, which
+	// send batches as messages.
+	Batches <-chan feed.Batch
+	// FeedErr says why the feed stopped once Batches is closed
+	// (feed.Feed.Wait).
+	FeedErr func() error
+	// Store holds the tasks; nil makes a new one.
+	Store *feed.Store
+
+	APIURL   string
+	Label    string            // shown in the header, e.g. "demo"
+	Theme    map[string]string // the config file's [theme]
+	Keys     map[string]string // the config file's [keys]
+	ReadOnly bool
+	Refresh  time.Duration // how often endpoints and deliveries refresh
+	NoColor  bool
+	Dark     *bool // the background, when known; otherwise asked of the terminal
+	Clock    func() time.Time
+}
+
+// Model is the root model.
+type Model struct {
+	opts  Options
+	ctx   *common.Context
+	store *feed.Store
+	raw   *rawCache
+
+	grid       *grid.Model
+	detail     *detail.Model
+	log        *eventlog.Model
+	endpoints  *endpoints.Model
+	deliveries *deliveries.Model
+	status     *statusbar.Model
+
+	main  common.PaneID // what the main area shows: Tasks, Detail or Log
+	focus common.PaneID // Tasks (the main area), Endpoints or Deliveries
+
+	showHelp bool
+	help     common.Cursor
+	helpH    int
+
+	w, h  int
+	rects map[common.PaneID]rect
+	dark  bool
+
+	quitting bool
+}
+
+// Check validates the parts of Options a user writes (theme colours and
+// key overrides), so the command can refuse them before the program
+// starts.
+func Check(o Options) error {
+	if err := theme.Validate(o.Theme); err != nil {
+		return err
+	}
+	_, err := keys.New(o.Keys, o.ReadOnly)
+	return err
+}
+
+// New builds the dashboard.
+func New(o Options) (*Model, error) {
+	if o.Context == nil {
+		o.Context = context.Background()
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Refresh <= 0 {
+		o.Refresh = 5 * time.Second
+	}
+	if o.Store == nil {
+		o.Store = feed.NewStore(feed.StoreOptions{})
+	}
+	dark := true
+	if o.Dark != nil {
+		dark = *o.Dark
+	}
+	th, err := theme.New(o.Theme, dark, o.NoColor)
+	if err != nil {
+		return nil, err
+	}
+	km, err := keys.New(o.Keys, o.ReadOnly)
+	if err != nil {
+		return nil, err
+	}
+	ctx := &common.Context{Theme: th, Keys: km, ReadOnly: o.ReadOnly, Clock: o.Clock, Now: o.Clock(), APIURL: o.APIURL}
+	m := &Model{
+		opts:   o,
+		ctx:    ctx,
+		store:  o.Store,
+		raw:    newRawCache(rawKeep),
+		main:   common.Tasks,
+		focus:  common.Tasks,
+		rects:  map[common.PaneID]rect{},
+		dark:   dark,
+		status: statusbar.New(ctx),
+		log:    eventlog.New(ctx),
+	}
+	m.grid = grid.New(ctx, o.Store)
+	m.detail = detail.New(ctx, o.Store, m.raw.get)
+	// A nil *api.Client must become a nil interface, not an interface
+	// holding nil, for the panes to know there is no API.
+	var lister interface {
+		endpoints.Lister
+		deliveries.Lister
+	}
+	if o.Client != nil {
+		lister = o.Client
+	}
+	m.endpoints = endpoints.New(ctx, o.Context, lister, o.Refresh)
+	m.deliveries = deliveries.New(ctx, o.Context, lister, o.Refresh)
+	m.grid.SetEmptyText(m.emptyText())
+	m.setFocus(common.Tasks)
+	return m, nil
+}
+
+// Init starts the feed reader, the clock and the first fetches, and asks
+// the terminal for its background colour.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.waitBatch(), m.nextTick(), m.endpoints.Init(), m.deliveries.Init()}
+	if m.opts.Dark == nil {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) emptyText() string {
+	switch m.status.Conn().Phase {
+	case feed.PhaseLive:
+		return "No tasks yet: the API lists none active, and no event has arrived. New tasks appear here as they start."
+	case feed.PhaseStopped:
+		return "No tasks: the feed stopped (see the status line)."
+	}
+	if m.opts.APIURL != "" {
+		return "Connecting to " + api.Clean(m.opts.APIURL) + "…"
+	}
+	return "Waiting for the feed…"
+}
+
+func (m *Model) host() string {
+	u, err := url.Parse(m.opts.APIURL)
+	if err != nil || u.Host == "" {
+		return api.Clean(m.opts.APIURL)
+	}
+	return api.Clean(u.Host)
+}
+
+// Quitting reports whether the user asked to quit (for tests).
+func (m *Model) Quitting() bool { return m.quitting }
+
+// rawKeep is how many tasks' last raw event the detail view can show as
+// received; older ones fall back to the decoded task.
+const rawKeep = 4096
+
+type rawEntry struct {
+	raw     []byte
+	eventID string
+	seq     uint64
+}
+
+// rawCache keeps the last applied event's data for recently changed tasks.
+type rawCache struct {
+	m    map[string]rawEntry
+	ring []struct {
+		id  string
+		seq uint64
+	}
+	next int
+	seq  uint64
+}
+
+func newRawCache(n int) *rawCache {
+	c := &rawCache{m: make(map[string]rawEntry, n)}
+	c.ring = make([]struct {
+		id  string
+		seq uint64
+	}, n)
+	return c
+}
+
+func (c *rawCache) put(id string, raw []byte, eventID string) {
+	c.seq++
+	slot := &c.ring[c.next]
+	if e, ok := c.m[slot.id]; ok && e.seq == slot.seq {
+		delete(c.m, slot.id)
+	}
+	slot.id, slot.seq = id, c.seq
+	c.next = (c.next + 1) % len(c.ring)
+	c.m[id] = rawEntry{raw: raw, eventID: eventID, seq: c.seq}
+}
+
+func (c *rawCache) drop(id string) { delete(c.m, id) }
+
+func (c *rawCache) get(id string) ([]byte, string, bool) {
+	e, ok := c.m[id]
+	return e.raw, e.eventID, ok
+}

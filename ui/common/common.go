@@ -1,0 +1,107 @@
+// Package common is what every pane of the dashboard shares: the Pane
+// interface, the context struct each pane holds (size, theme, keys,
+// read-only flag, clock), the tagging of asynchronous results with the pane
+// that asked for them, and the small text helpers panes draw with.
+package common
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/ui/keys"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
+)
+
+// Pane is one area of the screen. Children return strings; only the root
+// returns a tea.View. View must fill exactly the size last given to
+// SetSize, do no I/O, and read the time from Context.Now.
+type Pane interface {
+	Update(msg tea.Msg) (Pane, tea.Cmd)
+	View() string
+	SetSize(width, height int)
+	// Title is drawn in the pane's border: its name and what it shows.
+	Title() string
+	help.KeyMap
+}
+
+// Focusable is a pane that draws differently when it has the focus.
+type Focusable interface {
+	SetFocused(bool)
+}
+
+// PaneID names a pane, so an asynchronous result finds its way back.
+type PaneID int
+
+// The panes.
+const (
+	Tasks PaneID = iota
+	Endpoints
+	Deliveries
+	Detail
+	Log
+)
+
+func (id PaneID) String() string {
+	switch id {
+	case Tasks:
+		return "tasks"
+	case Endpoints:
+		return "endpoints"
+	case Deliveries:
+		return "deliveries"
+	case Detail:
+		return "detail"
+	case Log:
+		return "log"
+	}
+	return "pane"
+}
+
+// PaneMsg is the result of a pane's asynchronous work, tagged with the pane
+// that asked for it; the root hands Msg to that pane's Update.
+type PaneMsg struct {
+	Pane PaneID
+	Msg  tea.Msg
+}
+
+// Tag wraps cmd so that its result comes back as a PaneMsg for id.
+func Tag(id PaneID, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if msg == nil {
+			return nil
+		}
+		if b, ok := msg.(tea.BatchMsg); ok {
+			out := make(tea.BatchMsg, len(b))
+			for i, c := range b {
+				out[i] = Tag(id, c)
+			}
+			return out
+		}
+		return PaneMsg{Pane: id, Msg: msg}
+	}
+}
+
+// Context is shared by every pane (each holds the same pointer). The root
+// sets Now and Frame at the start of each Update, so every View of one
+// frame sees the same instant and no View reads the clock.
+type Context struct {
+	Theme    *theme.Theme
+	Keys     *keys.Map
+	ReadOnly bool
+	// Clock is the time source: time.Now in the app, fixed in tests.
+	Clock func() time.Time
+	// Now is the clock read at the start of the current Update.
+	Now time.Time
+	// Frame counts animation frames (a few per second).
+	Frame int
+	// Width and Height are the window's size.
+	Width, Height int
+	// APIURL is the API this dashboard talks to (shown, never secret).
+	APIURL string
+}

@@ -1,0 +1,321 @@
+// Package detail is one task drawn whole: every feature with its state and
+// how long it spent in each, the transitions this client saw, and the
+// task's JSON, highlighted. It is rebuilt whenever the task changes and once
+// a second for the durations, so it updates live while open.
+package detail
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/keys"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
+)
+
+// BackMsg asks the root to close the detail.
+type BackMsg struct{}
+
+// RawFunc returns the data of the last event applied to a task, as
+// received, and that event's id; ok is false when the task came from a
+// snapshot or the event is no longer kept.
+type RawFunc func(taskID string) (raw []byte, eventID string, ok bool)
+
+// Model is the detail pane.
+type Model struct {
+	ctx   *common.Context
+	store *feed.Store
+	raw   RawFunc
+
+	id     string
+	task   api.Task
+	held   bool // the store still holds the task
+	lines  []string
+	offset int
+	w, h   int
+}
+
+// New returns a closed detail pane.
+func New(ctx *common.Context, store *feed.Store, raw RawFunc) *Model {
+	return &Model{ctx: ctx, store: store, raw: raw}
+}
+
+// Open shows a task.
+func (m *Model) Open(id string) {
+	m.id, m.offset = id, 0
+	m.Refresh()
+}
+
+// ID is the task shown.
+func (m *Model) ID() string { return m.id }
+
+// SetSize implements common.Pane.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.Refresh()
+}
+
+// Refresh rebuilds the content from the store; a task the store dropped
+// keeps its last known content, marked as such.
+func (m *Model) Refresh() {
+	if m.id == "" {
+		return
+	}
+	if t, ok := m.store.Task(m.id); ok {
+		m.task, m.held = t, true
+	} else {
+		m.held = false
+	}
+	m.lines = m.build()
+	m.clamp()
+}
+
+func (m *Model) clamp() {
+	m.offset = min(max(m.offset, 0), max(0, len(m.lines)-m.h))
+}
+
+// Title implements common.Pane.
+func (m *Model) Title() string {
+	return "Task " + common.Short(api.Clean(m.id), 8) + " · esc back"
+}
+
+func (m *Model) build() []string {
+	th := m.ctx.Theme
+	now := m.ctx.Now
+	t := m.task
+	w := max(m.w, 20)
+	var out []string
+	add := func(s string) { out = append(out, common.Fit(s, w)) }
+	heading := func(s string) { add(""); add(" " + th.Bold.Render(s)) }
+	label := func(s string) string { return th.MutedStyle.Render(common.Fit(s, 9)) }
+
+	o := t.Overall()
+	add(" " + label("task") + api.Clean(t.ID) + "   " + theme.OverallGlyph(o) + " " + string(o))
+	add(" " + label("asset") + api.Clean(t.AssetID))
+	if t.UserID != "" {
+		add(" " + label("user") + api.Clean(t.UserID))
+	}
+	add(" " + label("created") + stamp(t.Created.Time, now) + "   " + th.MutedStyle.Render("updated ") + stamp(t.Updated.Time, now))
+	if !m.held {
+		add(" " + th.WarnStyle.Render("The store no longer holds this task (finished tasks beyond the limit are dropped); this is its last known state."))
+	}
+
+	timeline := m.store.Timeline(m.id)
+	heading("Features")
+	names := t.FeatureOrder()
+	nameW := 14
+	for _, n := range names {
+		nameW = max(nameW, min(common.Width(api.Clean(n))+2, 24))
+	}
+	for _, n := range names {
+		f := t.Features[n]
+		st := th.StateLipgloss(f.State)
+		cell := st.Render(common.Fit(theme.Glyph(f.State, m.ctx.Frame)+" "+theme.Word(f.State, false), 14))
+		add("   " + common.Fit(api.Clean(n), nameW) + cell + " " + common.Fit(m.since(n, f.State, timeline, t), 12) + " " + m.path(n, timeline, t))
+	}
+	if len(names) == 0 {
+		add("   " + th.MutedStyle.Render("This task lists no features."))
+	}
+
+	heading("Timeline")
+	if len(timeline) == 0 {
+		add("   " + th.MutedStyle.Render("No transitions seen yet."))
+	}
+	for _, tr := range timeline {
+		from := string(tr.From)
+		if tr.From == "" {
+			from = "first seen"
+		} else {
+			from = theme.Word(tr.From, false)
+		}
+		at := when(tr)
+		add("   " + th.MutedStyle.Render(at.Local().Format("15:04:05.000")) + "  " + common.Fit(api.Clean(tr.Feature), nameW) +
+			th.MutedStyle.Render(from+" → ") + th.StateLipgloss(tr.To).Render(theme.Word(tr.To, false)))
+	}
+
+	src, how := m.json()
+	heading("JSON " + th.MutedStyle.Render(how))
+	for _, l := range highlight(th, src) {
+		add("   " + l)
+	}
+	return out
+}
+
+// json is the task's JSON, pretty-printed: as received in its last event
+// when that is kept (unknown fields and all), else as decoded.
+func (m *Model) json() (string, string) {
+	if m.raw != nil {
+		if raw, evID, ok := m.raw(m.id); ok {
+			var env struct {
+				Data struct {
+					Task json.RawMessage `json:"task"`
+				} `json:"data"`
+			}
+			var buf bytes.Buffer
+			if json.Unmarshal(raw, &env) == nil && len(env.Data.Task) > 0 && json.Indent(&buf, env.Data.Task, "", "  ") == nil {
+				return api.CleanBlock(buf.String()), "as received in event " + api.Clip(evID, 40)
+			}
+		}
+	}
+	b, err := json.MarshalIndent(m.task, "", "  ")
+	if err != nil {
+		return err.Error(), ""
+	}
+	return api.CleanBlock(string(b)), "as decoded (from a snapshot, or the event is no longer kept)"
+}
+
+func when(tr feed.Transition) time.Time {
+	if !tr.At.IsZero() {
+		return tr.At
+	}
+	return tr.Seen
+}
+
+// segments are the states a feature went through with when each began.
+type segment struct {
+	state api.State
+	at    time.Time
+	lower bool // began no later than at: first seen already in it
+}
+
+func segments(name string, timeline []feed.Transition, t api.Task) []segment {
+	var out []segment
+	for _, tr := range timeline {
+		if tr.Feature != name {
+			continue
+		}
+		at := when(tr)
+		out = append(out, segment{state: tr.To, at: at, lower: tr.From == "" && !at.Equal(t.Created.Time)})
+	}
+	return out
+}
+
+// since says how long the feature has been in its state ("for 12s" while
+// pending, "2m ago" once final).
+func (m *Model) since(name string, s api.State, timeline []feed.Transition, t api.Task) string {
+	segs := segments(name, timeline, t)
+	if len(segs) == 0 {
+		return ""
+	}
+	last := segs[len(segs)-1]
+	d := m.ctx.Now.Sub(last.at)
+	prefix := ""
+	if last.lower {
+		prefix = "≥"
+	}
+	if s.Pending() {
+		return "for " + prefix + common.Duration(d)
+	}
+	return common.Duration(d) + " ago"
+}
+
+// path is the states the feature went through and how long each took.
+func (m *Model) path(name string, timeline []feed.Transition, t api.Task) string {
+	th := m.ctx.Theme
+	segs := segments(name, timeline, t)
+	if len(segs) < 2 {
+		return ""
+	}
+	var b strings.Builder
+	for i, sg := range segs {
+		if i > 0 {
+			b.WriteString(th.MutedStyle.Render(" → "))
+		}
+		word := theme.Word(sg.state, false)
+		if i == len(segs)-1 {
+			b.WriteString(th.StateLipgloss(sg.state).Render(word))
+			break
+		}
+		prefix := ""
+		if sg.lower {
+			prefix = "≥"
+		}
+		b.WriteString(th.MutedStyle.Render(word + " " + prefix + common.Duration(segs[i+1].at.Sub(sg.at))))
+	}
+	return b.String()
+}
+
+func stamp(t, now time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.Local().Format("15:04:05") + " (" + common.Age(now.Sub(t)) + " ago)"
+}
+
+// View implements common.Pane.
+func (m *Model) View() string {
+	end := min(m.offset+m.h, len(m.lines))
+	vis := m.lines[min(m.offset, end):end]
+	var b strings.Builder
+	for i := 0; i < m.h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(vis) {
+			b.WriteString(vis[i])
+		} else {
+			b.WriteString(common.Spaces(m.w))
+		}
+	}
+	return b.String()
+}
+
+// Lines is the whole content, for tests.
+func (m *Model) Lines() []string { return m.lines }
+
+// Update implements common.Pane.
+func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		k := m.ctx.Keys
+		page := max(1, m.h)
+		switch {
+		case k.Back.Matches(msg):
+			return m, func() tea.Msg { return BackMsg{} }
+		case k.Up.Matches(msg):
+			m.offset--
+		case k.Down.Matches(msg):
+			m.offset++
+		case k.PageUp.Matches(msg):
+			m.offset -= page
+		case k.PageDown.Matches(msg):
+			m.offset += page
+		case k.HalfUp.Matches(msg):
+			m.offset -= page / 2
+		case k.HalfDown.Matches(msg):
+			m.offset += page / 2
+		case k.Top.Matches(msg):
+			m.offset = 0
+		case k.Bottom.Matches(msg):
+			m.offset = len(m.lines)
+		}
+		m.clamp()
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.offset -= 3
+		case tea.MouseWheelDown:
+			m.offset += 3
+		}
+		m.clamp()
+	}
+	return m, nil
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.ctx.Keys
+	return keys.KeyBindings(k.Back, k.Down, k.Up)
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{keys.KeyBindings(m.ctx.Keys.InScope(keys.List)...)}
+}

@@ -1,0 +1,466 @@
+// Package grid is the task grid: one row per task with its feature states,
+// overall state and age, kept in order incrementally as batches change
+// tasks, filtered live, and drawn by a renderer that builds only the rows
+// on screen.
+package grid
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/keys"
+)
+
+// OpenMsg asks the root to open a task's detail.
+type OpenMsg struct{ ID string }
+
+// Model is the grid pane. It reads tasks from the store (owned by the same
+// goroutine, the update loop) and keeps its own order of their ids.
+type Model struct {
+	ctx   *common.Context
+	store *feed.Store
+
+	entries map[string]*entry
+	rows    *list // the entries the filter lets through, in sort order
+	sort    Sort
+	reverse bool
+	flt     filter
+	editing bool
+
+	sel            *entry
+	cursor, offset int
+
+	w, h    int
+	focused bool
+	empty   string // what an empty grid says
+
+	extras    map[string]int // extra feature name → tasks that have it
+	extraCols []string
+	lay       layout
+	buf       []*entry
+}
+
+// New returns an empty grid over store.
+func New(ctx *common.Context, store *feed.Store) *Model {
+	m := &Model{
+		ctx:     ctx,
+		store:   store,
+		entries: map[string]*entry{},
+		extras:  map[string]int{},
+		focused: true,
+		empty:   "No tasks yet.",
+	}
+	m.rows = newList(lessFor(m.sort, m.reverse))
+	return m
+}
+
+// SetEmptyText sets what the grid says while the store holds no task.
+func (m *Model) SetEmptyText(s string) { m.empty = s }
+
+// SetFocused implements common.Focusable.
+func (m *Model) SetFocused(f bool) { m.focused = f }
+
+// Editing reports whether the filter is being typed (keys are text then).
+func (m *Model) Editing() bool { return m.editing }
+
+// Selected is the selected task's id.
+func (m *Model) Selected() (string, bool) {
+	if m.sel == nil {
+		return "", false
+	}
+	return m.sel.id, true
+}
+
+// Len is how many rows the filter lets through.
+func (m *Model) Len() int { return m.rows.len() }
+
+// SetSize implements common.Pane.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.relayout()
+	m.keepVisible()
+}
+
+func (m *Model) visibleRows() int {
+	n := m.h - 1 // the column header
+	if m.editing {
+		n-- // the filter line
+	}
+	return max(0, n)
+}
+
+// Apply brings the grid up to date with the store for the tasks a batch
+// changed, moving only those rows.
+func (m *Model) Apply(updated, removed []string) {
+	if len(updated) == 0 && len(removed) == 0 {
+		return
+	}
+	line, atTop := m.cursor-m.offset, m.offset == 0
+	extrasBefore := len(m.extras)
+	for _, id := range removed {
+		e := m.entries[id]
+		if e == nil {
+			continue
+		}
+		m.rows.remove(e)
+		m.countExtras(e, -1)
+		delete(m.entries, id)
+		if m.sel == e {
+			m.sel = nil
+		}
+	}
+	for _, id := range updated {
+		t, ok := m.store.Task(id)
+		if !ok {
+			continue
+		}
+		e := m.entries[id]
+		if e == nil {
+			e = &entry{}
+			m.entries[id] = e
+		} else {
+			m.rows.remove(e)
+			m.countExtras(e, -1)
+		}
+		e.set(&t)
+		m.countExtras(e, +1)
+		if m.flt.match(e) {
+			m.rows.insert(e)
+		}
+	}
+	if len(m.extras) != extrasBefore || m.extrasChanged() {
+		m.relayout()
+	}
+	m.reselect(line, atTop)
+}
+
+func (m *Model) countExtras(e *entry, d int) {
+	for _, n := range e.extras {
+		m.extras[n] += d
+		if m.extras[n] <= 0 {
+			delete(m.extras, n)
+		}
+	}
+}
+
+func (m *Model) extrasChanged() bool {
+	if len(m.extras) != len(m.extraCols) {
+		return true
+	}
+	for _, n := range m.extraCols {
+		if _, ok := m.extras[n]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// reselect puts the cursor back on the selected task after rows moved (or
+// on its neighbour when it left), keeping it on the same screen line, or
+// keeping the top in view for someone watching the newest rows.
+func (m *Model) reselect(line int, atTop bool) {
+	n := m.rows.len()
+	if m.sel != nil {
+		if r := m.rows.rank(m.sel); r >= 0 {
+			m.cursor = r
+		} else {
+			m.sel = nil
+		}
+	}
+	if m.sel == nil {
+		m.cursor = min(max(m.cursor, 0), max(n-1, 0))
+		m.sel = m.rows.at(m.cursor)
+	}
+	if !atTop {
+		m.offset = m.cursor - line
+	}
+	m.keepVisible()
+}
+
+func (m *Model) keepVisible() {
+	n, vis := m.rows.len(), m.visibleRows()
+	if vis <= 0 {
+		m.offset = 0
+		return
+	}
+	m.offset = min(m.offset, max(0, n-vis))
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+vis {
+		m.offset = m.cursor - vis + 1
+	}
+	m.offset = max(0, m.offset)
+}
+
+func (m *Model) moveTo(r int) {
+	n := m.rows.len()
+	if n == 0 {
+		m.cursor, m.sel = 0, nil
+		return
+	}
+	m.cursor = min(max(r, 0), n-1)
+	m.sel = m.rows.at(m.cursor)
+	m.keepVisible()
+}
+
+// rebuild gathers and sorts every entry the filter lets through: on a new
+// sort or a filter that is not a narrowing of the last one, never per frame.
+func (m *Model) rebuild() {
+	line, atTop := m.cursor-m.offset, m.offset == 0
+	less := lessFor(m.sort, m.reverse)
+	m.rows = newList(less)
+	all := make([]*entry, 0, len(m.entries))
+	for _, e := range m.entries {
+		if m.flt.match(e) {
+			all = append(all, e)
+		}
+	}
+	slices.SortFunc(all, func(a, b *entry) int {
+		if less(a, b) {
+			return -1
+		}
+		return 1
+	})
+	m.rows.build(all)
+	m.reselect(line, atTop)
+}
+
+// setFilter applies a new filter, in place when it only narrows the last.
+func (m *Model) setFilter(next filter) {
+	prev := m.flt
+	m.flt = next
+	if !prev.narrows(next) {
+		m.rebuild()
+		return
+	}
+	line, atTop := m.cursor-m.offset, m.offset == 0
+	kept := make([]*entry, 0, m.rows.len())
+	m.rows.each(func(e *entry) {
+		if next.match(e) {
+			kept = append(kept, e)
+		}
+	})
+	m.rows.build(kept)
+	m.reselect(line, atTop)
+}
+
+// Update implements common.Pane. Mouse coordinates are relative to the
+// pane's content (the root subtracts the border).
+func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if m.editing {
+			m.editKey(msg)
+			return m, nil
+		}
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		if m.editing {
+			m.typeText(msg.Content)
+		}
+	case tea.MouseClickMsg:
+		if msg.Button == tea.MouseLeft && msg.Y >= 1 && msg.Y-1 < m.visibleRows() {
+			if r := m.offset + msg.Y - 1; r < m.rows.len() {
+				m.moveTo(r)
+			}
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.scroll(-3)
+		case tea.MouseWheelDown:
+			m.scroll(3)
+		}
+	}
+	return m, nil
+}
+
+// scroll moves the view, dragging the selection along only when it would
+// leave the screen.
+func (m *Model) scroll(d int) {
+	vis := m.visibleRows()
+	m.offset = min(max(m.offset+d, 0), max(0, m.rows.len()-vis))
+	switch {
+	case m.cursor < m.offset:
+		m.moveTo(m.offset)
+	case m.cursor >= m.offset+vis:
+		m.moveTo(m.offset + vis - 1)
+	}
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.ctx.Keys
+	page := max(1, m.visibleRows())
+	switch {
+	case k.Up.Matches(msg):
+		m.moveTo(m.cursor - 1)
+	case k.Down.Matches(msg):
+		m.moveTo(m.cursor + 1)
+	case k.PageUp.Matches(msg):
+		m.offset -= page
+		m.moveTo(m.cursor - page)
+	case k.PageDown.Matches(msg):
+		m.offset += page
+		m.moveTo(m.cursor + page)
+	case k.HalfUp.Matches(msg):
+		m.moveTo(m.cursor - page/2)
+	case k.HalfDown.Matches(msg):
+		m.moveTo(m.cursor + page/2)
+	case k.Top.Matches(msg):
+		m.moveTo(0)
+	case k.Bottom.Matches(msg):
+		m.moveTo(m.rows.len() - 1)
+	case k.Open.Matches(msg):
+		if m.sel != nil {
+			id := m.sel.id
+			return func() tea.Msg { return OpenMsg{ID: id} }
+		}
+	case k.Filter.Matches(msg):
+		m.editing = true
+		m.keepVisible()
+	case k.Sort.Matches(msg):
+		m.sort = (m.sort + 1) % sortCount
+		m.reverse = false
+		m.rebuild()
+	case k.Reverse.Matches(msg):
+		m.reverse = !m.reverse
+		m.rebuild()
+	case k.FailedOnly.Matches(msg):
+		next := m.flt
+		next.failedOnly = !next.failedOnly
+		m.setFilter(next)
+	case k.ActiveOnly.Matches(msg):
+		next := m.flt
+		next.activeOnly = !next.activeOnly
+		m.setFilter(next)
+	case k.Back.Matches(msg):
+		if m.flt.active() {
+			m.setFilter(filter{})
+		}
+	}
+	return nil
+}
+
+func (m *Model) editKey(msg tea.KeyPressMsg) {
+	k := m.ctx.Keys
+	switch {
+	case k.FilterKeep.Matches(msg):
+		m.editing = false
+		m.keepVisible()
+		return
+	case k.FilterClear.Matches(msg):
+		m.editing = false
+		next := m.flt
+		next.setText("")
+		m.setFilter(next)
+		return
+	}
+	switch msg.String() {
+	case "backspace":
+		r := []rune(m.flt.text)
+		if len(r) > 0 {
+			m.setText(string(r[:len(r)-1]))
+		}
+	case "ctrl+u":
+		m.setText("")
+	case "ctrl+w":
+		m.setText(strings.TrimRightFunc(strings.TrimRightFunc(m.flt.text, unicode.IsSpace), func(r rune) bool { return !unicode.IsSpace(r) }))
+	case "up":
+		m.moveTo(m.cursor - 1)
+	case "down":
+		m.moveTo(m.cursor + 1)
+	default:
+		if msg.Mod&(tea.ModCtrl|tea.ModAlt) == 0 && msg.Text != "" {
+			m.typeText(msg.Text)
+		}
+	}
+}
+
+func (m *Model) typeText(s string) {
+	s = api.Clean(s)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	if s != "" {
+		m.setText(m.flt.text + s)
+	}
+}
+
+func (m *Model) setText(s string) {
+	next := m.flt
+	next.setText(s)
+	m.setFilter(next)
+}
+
+// FilterText is the filter as typed ("" when none).
+func (m *Model) FilterText() string { return m.flt.text }
+
+// Title implements common.Pane.
+func (m *Model) Title() string {
+	var b strings.Builder
+	b.WriteString("Tasks ")
+	if m.flt.active() {
+		b.WriteString(common.Count(m.rows.len()))
+		b.WriteString(" of ")
+	}
+	b.WriteString(common.Count(len(m.entries)))
+	b.WriteString(" · ")
+	b.WriteString(m.sort.String())
+	if m.reverse {
+		b.WriteString(" ↑")
+	} else {
+		b.WriteString(" ↓")
+	}
+	if m.flt.query != "" {
+		b.WriteString(" · /")
+		b.WriteString(m.flt.text)
+	}
+	if m.flt.failedOnly {
+		b.WriteString(" · failed only")
+	}
+	if m.flt.activeOnly {
+		b.WriteString(" · active only")
+	}
+	return b.String()
+}
+
+// ShortHelp implements help.KeyMap: the footer's hints.
+func (m *Model) ShortHelp() []key.Binding { return keys.KeyBindings(m.footer()...) }
+
+// footer is the hints for the footer, as data.
+func (m *Model) footer() []*keys.Binding {
+	k := m.ctx.Keys
+	if m.editing {
+		return keys.Footer(k.FilterKeep, k.FilterClear)
+	}
+	return keys.Footer(k.Open, k.Filter, k.Sort, k.FailedOnly, k.ActiveOnly)
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.ctx.Keys
+	return [][]key.Binding{
+		keys.KeyBindings(k.InScope(keys.List)...),
+		keys.KeyBindings(k.InScope(keys.Tasks)...),
+		keys.KeyBindings(k.InScope(keys.Filter)...),
+	}
+}
+
+// sortedExtras is the extra feature columns, alphabetically.
+func (m *Model) sortedExtras() []string {
+	out := make([]string, 0, len(m.extras))
+	for n := range m.extras {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}

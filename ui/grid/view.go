@@ -1,0 +1,246 @@
+package grid
+
+import (
+	"strings"
+	"time"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
+)
+
+// FlashFor is how long a cell that just changed stays marked.
+const FlashFor = 1500 * time.Millisecond
+
+const (
+	gutterW  = 2 // "▸ " on the selected row
+	idW      = 8
+	assetW   = 8
+	overallW = 8 // "✗ failed"
+	ageW     = 4
+	longW    = 2 + theme.LongWordWidth  // "▂ processing"
+	shortW   = 2 + theme.ShortWordWidth // "▂ running"
+	maxFeatW = 16
+)
+
+// layout is the columns that fit the pane's width.
+type layout struct {
+	feats  []string
+	widths []int
+	short  bool // short state words
+	hidden int  // feature columns that did not fit
+}
+
+func (m *Model) relayout() {
+	m.extraCols = m.sortedExtras()
+	names := append(append([]string{}, api.FeatureNames...), m.extraCols...)
+	fixed := gutterW + idW + 1 + assetW + 1 + overallW + 1 + ageW
+	try := func(short bool, n int) (layout, bool) {
+		l := layout{feats: names[:n], short: short, hidden: len(names) - n}
+		total := fixed
+		for _, name := range l.feats {
+			w := shortW
+			if !short {
+				w = min(max(longW, common.Width(api.Clean(name))), maxFeatW)
+			}
+			l.widths = append(l.widths, w)
+			total += w + 1
+		}
+		return l, total <= m.w
+	}
+	for n := len(names); n >= 0; n-- {
+		if l, ok := try(false, n); ok && n == len(names) {
+			m.lay = l
+			return
+		}
+		if l, ok := try(true, n); ok {
+			m.lay = l
+			return
+		}
+	}
+	m.lay, _ = try(true, 0)
+}
+
+// View implements common.Pane: the header, then only the rows on screen.
+func (m *Model) View() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow((m.w + 64) * m.h * 2)
+	m.header(&b)
+	vis := m.visibleRows()
+	lines := 1
+	switch {
+	case len(m.entries) == 0:
+		lines += m.message(&b, m.empty, vis)
+	case m.rows.len() == 0:
+		lines += m.message(&b, "No task matches "+m.describeFilter()+". Esc clears the filter.", vis)
+	default:
+		m.buf = m.rows.window(m.buf[:0], m.offset, vis)
+		for i, e := range m.buf {
+			b.WriteByte('\n')
+			m.row(&b, e, m.offset+i == m.cursor)
+		}
+		lines += len(m.buf)
+	}
+	for ; lines < m.h-btoi(m.editing); lines++ {
+		b.WriteByte('\n')
+		b.WriteString(common.Spaces(m.w))
+	}
+	if m.editing {
+		b.WriteByte('\n')
+		m.filterLine(&b)
+	}
+	return b.String()
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (m *Model) describeFilter() string {
+	var parts []string
+	if m.flt.query != "" {
+		parts = append(parts, "/"+m.flt.text)
+	}
+	if m.flt.failedOnly {
+		parts = append(parts, "failed only")
+	}
+	if m.flt.activeOnly {
+		parts = append(parts, "active only")
+	}
+	return strings.Join(parts, " + ")
+}
+
+func (m *Model) message(b *strings.Builder, msg string, vis int) int {
+	if vis <= 0 {
+		return 0
+	}
+	b.WriteByte('\n')
+	b.WriteString(common.Fit("  "+m.ctx.Theme.MutedStyle.Render(msg), m.w))
+	return 1
+}
+
+func (m *Model) filterLine(b *strings.Builder) {
+	th := m.ctx.Theme
+	hint := "  enter keeps · esc clears · ! inverts"
+	line := th.AccentStyle.Render("/") + th.Input.Render(api.Clean(m.flt.text)) + th.Cursor.Render(" ") + th.MutedStyle.Render(hint)
+	b.WriteString(common.Fit(line, m.w))
+}
+
+func (m *Model) header(b *strings.Builder) {
+	p := m.ctx.Theme.Header[theme.Normal]
+	var h strings.Builder
+	h.WriteString(common.Spaces(gutterW))
+	h.WriteString(common.Fit("TASK", idW))
+	h.WriteByte(' ')
+	h.WriteString(common.Fit("ASSET", assetW))
+	for i, name := range m.lay.feats {
+		h.WriteByte(' ')
+		h.WriteString(common.Fit(strings.ToUpper(api.Clean(name)), m.lay.widths[i]))
+	}
+	h.WriteByte(' ')
+	h.WriteString(common.Fit("STATE", overallW))
+	h.WriteByte(' ')
+	h.WriteString(common.PadLeft("AGE", ageW))
+	s := h.String()
+	if m.lay.hidden > 0 {
+		more := " +" + itoa(m.lay.hidden) + " more"
+		s += more
+	}
+	p.W(b, common.Fit(s, m.w))
+}
+
+// row draws one task. Every piece, gaps included, is painted with the
+// row's variant so the selection's background runs unbroken.
+func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
+	th := m.ctx.Theme
+	t, ok := m.store.Task(e.id)
+	if !ok {
+		b.WriteString(common.Spaces(m.w))
+		return
+	}
+	meta, _ := m.store.Meta(e.id)
+	v := theme.Normal
+	if selected {
+		v = theme.Selected
+	}
+	text, dim := th.Text[v], th.Dim[v]
+	used := 0
+	put := func(p theme.Paint, s string, w int) {
+		p.W(b, s)
+		used += w
+	}
+	if selected {
+		put(text, "▸ ", 2)
+	} else {
+		put(text, "  ", 2)
+	}
+	put(text, common.Fit(common.Short(api.Clean(t.ID), idW), idW)+" ", idW+1)
+	put(dim, common.Fit(common.Short(api.Clean(t.AssetID), assetW), assetW), assetW)
+
+	flashing := !meta.ChangedAt.IsZero() && !meta.ChangedAt.Equal(meta.FirstSeen) && m.ctx.Now.Sub(meta.ChangedAt) < FlashFor
+	for i, name := range m.lay.feats {
+		w := m.lay.widths[i]
+		put(text, " ", 1)
+		f, has := t.Features[name]
+		if !has {
+			put(dim, common.Fit(theme.AbsentGlyph, w), w)
+			continue
+		}
+		cv := v
+		if flashing && contains(meta.Changed, name) {
+			cv |= theme.Flash
+		}
+		cell := theme.Glyph(f.State, m.ctx.Frame) + " " + theme.Word(f.State, m.lay.short)
+		put(th.StatePaints(f.State)[cv], common.Fit(cell, w), w)
+	}
+	put(text, " ", 1)
+	o := t.Overall()
+	put(th.Overall[o][v], common.Fit(theme.OverallGlyph(o)+" "+string(o), overallW), overallW)
+	put(text, " ", 1)
+	age := ""
+	if !t.Updated.IsZero() {
+		age = common.Age(m.ctx.Now.Sub(t.Updated.Time))
+	}
+	put(dim, common.PadLeft(age, ageW), ageW)
+	if rest := m.w - used; rest > 0 {
+		put(text, common.Spaces(rest), rest)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(n int) string { return common.Count(n) }
+
+// Animating reports whether what the grid shows now changes with time
+// faster than once a second: a processing feature on screen, or a cell
+// still marked as just changed.
+func (m *Model) Animating() bool {
+	for _, e := range m.buf {
+		t, ok := m.store.Task(e.id)
+		if !ok {
+			continue
+		}
+		for _, f := range t.Features {
+			if f.State == api.StateProcessing {
+				return true
+			}
+		}
+		if meta, ok := m.store.Meta(e.id); ok && m.ctx.Now.Sub(meta.ChangedAt) < FlashFor {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,368 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/detail"
+	"github.com/aspect-hq/aspect-tui/ui/eventlog"
+	"github.com/aspect-hq/aspect-tui/ui/grid"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
+)
+
+// Messages the root model makes for itself.
+type (
+	batchMsg struct{ b feed.Batch }
+	// feedDoneMsg: the batches channel closed; err is why (nil when the
+	// context ended).
+	feedDoneMsg struct{ err error }
+	// refetchedMsg: tasks a resync missed, fetched one by one.
+	refetchedMsg struct {
+		tasks []api.Task
+		err   error
+	}
+	tickMsg struct{}
+)
+
+// Update routes: it applies feed batches itself and hands everything else
+// to the pane it belongs to.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.ctx.Now = m.ctx.Clock()
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+	case tea.BackgroundColorMsg:
+		m.setDark(msg.IsDark())
+	case batchMsg:
+		return m, tea.Batch(m.applyBatch(&msg.b), m.waitBatch())
+	case feedDoneMsg:
+		m.feedDone(msg.err)
+	case refetchedMsg:
+		m.refetched(msg)
+	case tickMsg:
+		return m, m.tick()
+	case common.PaneMsg:
+		return m, m.routePane(msg)
+	case grid.OpenMsg:
+		m.open(common.Detail, msg.ID)
+	case detail.BackMsg, eventlog.BackMsg:
+		m.main = common.Tasks
+		m.setFocus(common.Tasks)
+		m.layout()
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case tea.MouseMsg:
+		return m, m.mouse(msg)
+	case tea.PasteMsg:
+		if m.main == common.Tasks && m.focus == common.Tasks {
+			_, cmd := m.grid.Update(msg)
+			return m, cmd
+		}
+	}
+	return m, nil
+}
+
+// waitBatch receives one batch from the feed and returns it as a message;
+// Update asks again after applying it (Charm's realtime pattern).
+func (m *Model) waitBatch() tea.Cmd {
+	ch, wait := m.opts.Batches, m.opts.FeedErr
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		b, ok := <-ch
+		if !ok {
+			var err error
+			if wait != nil {
+				err = wait()
+			}
+			return feedDoneMsg{err: err}
+		}
+		return batchMsg{b: b}
+	}
+}
+
+func (m *Model) applyBatch(b *feed.Batch) tea.Cmd {
+	now := m.ctx.Now
+	m.status.Record(now, b.Received)
+	if b.Conn != nil {
+		m.status.SetConn(*b.Conn)
+		m.grid.SetEmptyText(m.emptyText())
+	}
+	ch := m.store.ApplyBatch(b)
+	for i := range b.Events {
+		if i >= len(ch.Outcomes) {
+			break
+		}
+		ev := &b.Events[i]
+		switch ch.Outcomes[i] {
+		case feed.Applied:
+			if t := ev.Env.Data.Task; t != nil {
+				m.raw.put(t.ID, ev.Raw, ev.ID)
+			}
+		case feed.UnknownType:
+			m.log.Unknown(*ev)
+		}
+	}
+	m.log.Skips(b.Skips)
+	for _, id := range ch.Removed {
+		m.raw.drop(id)
+	}
+	m.grid.Apply(ch.Updated, ch.Removed)
+	m.afterChange(ch.Updated, ch.Removed)
+	if len(ch.Missing) > 0 && m.opts.Client != nil {
+		c, base, ids := m.opts.Client, m.opts.Context, ch.Missing
+		return func() tea.Msg {
+			ctx, cancel := context.WithTimeout(base, time.Minute)
+			defer cancel()
+			tasks, err := feed.Refetch(ctx, c, ids)
+			return refetchedMsg{tasks: tasks, err: err}
+		}
+	}
+	return nil
+}
+
+// afterChange refreshes what depends on changed tasks: the open detail and
+// the tallies.
+func (m *Model) afterChange(updated, removed []string) {
+	if m.main == common.Detail {
+		id := m.detail.ID()
+		for _, list := range [][]string{updated, removed} {
+			for _, x := range list {
+				if x == id {
+					m.detail.Refresh()
+					break
+				}
+			}
+		}
+	}
+	c := m.store.Counts()
+	m.status.SetCounts(c, m.log.Total())
+	m.log.SetCounts(c)
+}
+
+func (m *Model) refetched(msg refetchedMsg) {
+	ids := make([]string, 0, len(msg.tasks))
+	for _, t := range msg.tasks {
+		if m.store.ApplyTask(t) {
+			ids = append(ids, t.ID)
+		}
+	}
+	m.grid.Apply(ids, nil)
+	m.afterChange(ids, nil)
+	if msg.err != nil {
+		m.log.Note(m.ctx.Now, "fetch failed", "could not fetch tasks that finished while events were missed: "+msg.err.Error())
+		m.status.SetCounts(m.store.Counts(), m.log.Total())
+	}
+}
+
+func (m *Model) feedDone(err error) {
+	reason := "the feed ended"
+	if err != nil {
+		reason = err.Error()
+	}
+	if m.status.Conn().Phase != feed.PhaseStopped || err != nil {
+		m.status.Stopped(reason)
+	}
+	m.grid.SetEmptyText(m.emptyText())
+}
+
+// Animation runs at a few frames per second only while something on
+// screen moves (a processing feature, a cell just changed); otherwise the
+// clock ticks once a second, on the second, for the ages.
+const (
+	frameEvery = 250 * time.Millisecond
+	idleEvery  = time.Second
+)
+
+func (m *Model) animating() bool {
+	if m.main == common.Detail {
+		if t, ok := m.store.Task(m.detail.ID()); ok && !t.Done() {
+			return true
+		}
+	}
+	return m.main == common.Tasks && m.grid.Animating()
+}
+
+func (m *Model) nextTick() tea.Cmd {
+	d := idleEvery - time.Duration(m.ctx.Now.UnixNano())%idleEvery
+	if m.animating() {
+		d = frameEvery
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+func (m *Model) tick() tea.Cmd {
+	m.status.Advance(m.ctx.Now)
+	if m.animating() {
+		m.ctx.Frame = (m.ctx.Frame + 1) % (theme.Frames * 1000)
+	}
+	if m.main == common.Detail {
+		m.detail.Refresh()
+	}
+	return m.nextTick()
+}
+
+func (m *Model) routePane(msg common.PaneMsg) tea.Cmd {
+	p := m.pane(msg.Pane)
+	if p == nil {
+		return nil
+	}
+	_, cmd := p.Update(msg.Msg)
+	return cmd
+}
+
+func (m *Model) pane(id common.PaneID) common.Pane {
+	switch id {
+	case common.Tasks:
+		return m.grid
+	case common.Detail:
+		return m.detail
+	case common.Log:
+		return m.log
+	case common.Endpoints:
+		return m.endpoints
+	case common.Deliveries:
+		return m.deliveries
+	}
+	return nil
+}
+
+// focused is the pane that gets keys: the main area's pane or a side pane.
+func (m *Model) focused() common.Pane {
+	if m.focus == common.Tasks {
+		return m.pane(m.main)
+	}
+	return m.pane(m.focus)
+}
+
+func (m *Model) setFocus(id common.PaneID) {
+	m.focus = id
+	for _, p := range []common.PaneID{common.Tasks, common.Endpoints, common.Deliveries} {
+		if f, ok := m.pane(p).(common.Focusable); ok {
+			f.SetFocused(p == id)
+		}
+	}
+}
+
+var focusRing = []common.PaneID{common.Tasks, common.Endpoints, common.Deliveries}
+
+func (m *Model) cycleFocus(d int) {
+	var ring []common.PaneID
+	i := 0
+	for _, id := range focusRing {
+		if _, shown := m.rects[id]; shown {
+			if id == m.focus {
+				i = len(ring)
+			}
+			ring = append(ring, id)
+		}
+	}
+	if len(ring) > 0 {
+		m.setFocus(ring[(i+d+len(ring))%len(ring)])
+	}
+}
+
+func (m *Model) open(which common.PaneID, id string) {
+	m.main = which
+	m.setFocus(common.Tasks)
+	m.layout()
+	if which == common.Detail {
+		m.detail.Open(id)
+	}
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.ctx.Keys
+	if msg.String() == "ctrl+c" {
+		return m.quit()
+	}
+	if m.main == common.Tasks && m.focus == common.Tasks && m.grid.Editing() {
+		_, cmd := m.grid.Update(msg)
+		return cmd
+	}
+	if m.showHelp {
+		switch {
+		case k.Quit.Matches(msg):
+			return m.quit()
+		case k.Help.Matches(msg), k.Back.Matches(msg):
+			m.showHelp = false
+		default:
+			m.help.Key(k, msg, m.helpLines(), m.helpH)
+		}
+		return nil
+	}
+	switch {
+	case k.Quit.Matches(msg):
+		return m.quit()
+	case k.Help.Matches(msg):
+		m.showHelp, m.help = true, common.Cursor{}
+		return nil
+	case k.NextPane.Matches(msg):
+		m.cycleFocus(1)
+		return nil
+	case k.PrevPane.Matches(msg):
+		m.cycleFocus(-1)
+		return nil
+	case k.Log.Matches(msg):
+		m.open(common.Log, "")
+		return nil
+	case k.Back.Matches(msg) && m.focus != common.Tasks:
+		m.setFocus(common.Tasks)
+		return nil
+	}
+	_, cmd := m.focused().Update(msg)
+	return cmd
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	return tea.Quit
+}
+
+// mouse: a click focuses the pane under the pointer and goes to it; the
+// wheel scrolls the pane under the pointer. Coordinates are made relative
+// to the pane's content.
+func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
+	if m.showHelp {
+		if w, ok := msg.(tea.MouseWheelMsg); ok {
+			m.help.Mouse(w, 0, m.helpLines(), m.helpH)
+		}
+		return nil
+	}
+	mo := msg.Mouse()
+	for _, id := range focusRing {
+		r, ok := m.rects[id]
+		if !ok || !r.contains(mo.X, mo.Y) {
+			continue
+		}
+		x, y := mo.X-r.x-1, mo.Y-r.y-1
+		var local tea.Msg
+		switch msg := msg.(type) {
+		case tea.MouseClickMsg:
+			if m.main == common.Tasks && m.grid.Editing() && id != common.Tasks {
+				return nil
+			}
+			m.setFocus(id)
+			msg.X, msg.Y = x, y
+			local = msg
+		case tea.MouseWheelMsg:
+			msg.X, msg.Y = x, y
+			local = msg
+		default:
+			return nil
+		}
+		p := m.pane(id)
+		if id == common.Tasks {
+			p = m.pane(m.main)
+		}
+		_, cmd := p.Update(local)
+		return cmd
+	}
+	return nil
+}

@@ -1,0 +1,339 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/keys"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
+)
+
+type rect struct{ x, y, w, h int }
+
+func (r rect) contains(x, y int) bool {
+	return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h
+}
+
+// wideFrom is the width from which the side panes stand beside the grid
+// rather than below it.
+const wideFrom = 140
+
+func (m *Model) resize(w, h int) {
+	m.w, m.h = w, h
+	m.ctx.Width, m.ctx.Height = w, h
+	m.layout()
+}
+
+// layout places the panes: the side panes beside the main area when the
+// window is wide, below it when narrow (and out of the way while a narrow
+// window shows a task or the log, which need the height).
+func (m *Model) layout() {
+	clear(m.rects)
+	w, h := m.w, m.h
+	if w < MinWidth || h < MinHeight {
+		return
+	}
+	bodyY, bodyH := 1, h-3 // header above; hints and status below
+	switch {
+	case w >= wideFrom:
+		sw := min(max(w-90, 44), 72)
+		mw := w - sw
+		epH := max(6, bodyH/3)
+		m.rects[common.Tasks] = rect{0, bodyY, mw, bodyH}
+		m.rects[common.Endpoints] = rect{mw, bodyY, sw, epH}
+		m.rects[common.Deliveries] = rect{mw, bodyY + epH, sw, bodyH - epH}
+	case m.main != common.Tasks:
+		m.rects[common.Tasks] = rect{0, bodyY, w, bodyH}
+	default:
+		sh := 7
+		if bodyH >= 34 {
+			sh = 10
+		}
+		half := w / 2
+		m.rects[common.Tasks] = rect{0, bodyY, w, bodyH - sh}
+		m.rects[common.Endpoints] = rect{0, bodyY + bodyH - sh, half, sh}
+		m.rects[common.Deliveries] = rect{half, bodyY + bodyH - sh, w - half, sh}
+	}
+	main := m.rects[common.Tasks]
+	for _, p := range []common.Pane{m.grid, m.detail, m.log} {
+		p.SetSize(main.w-2, main.h-2)
+	}
+	for _, id := range []common.PaneID{common.Endpoints, common.Deliveries} {
+		if r, ok := m.rects[id]; ok {
+			m.pane(id).SetSize(r.w-2, r.h-2)
+		}
+	}
+	if _, ok := m.rects[m.focus]; !ok {
+		m.setFocus(common.Tasks)
+	}
+	m.helpH = bodyH - 2
+}
+
+func (m *Model) setDark(dark bool) {
+	if dark == m.dark {
+		return
+	}
+	th, err := theme.New(m.opts.Theme, dark, m.opts.NoColor)
+	if err != nil {
+		return // the overrides were checked in New; nothing changes
+	}
+	m.dark, m.ctx.Theme = dark, th
+	m.detail.Refresh()
+}
+
+// View draws the whole screen. It does no I/O and reads no clock.
+func (m *Model) View() tea.View {
+	var content string
+	switch {
+	case m.quitting:
+		content = ""
+	case m.w == 0 || m.h == 0:
+		content = ""
+	case m.w < MinWidth || m.h < MinHeight:
+		content = m.tooSmall()
+	default:
+		content = m.screen()
+	}
+	v := tea.NewView(content)
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "aspect-tui · " + m.host()
+	if m.opts.Label != "" {
+		v.WindowTitle = "aspect-tui " + m.opts.Label + " · " + m.host()
+	}
+	return v
+}
+
+func (m *Model) tooSmall() string {
+	msg := []string{
+		"aspect-tui needs a window of at least " + strconv.Itoa(MinWidth) + "×" + strconv.Itoa(MinHeight) + ".",
+		"This one is " + strconv.Itoa(m.w) + "×" + strconv.Itoa(m.h) + ": make it larger, or press q to quit.",
+	}
+	lines := make([]string, m.h)
+	top := max(0, (m.h-len(msg))/2)
+	for i := range lines {
+		if j := i - top; j >= 0 && j < len(msg) {
+			s := msg[j]
+			pad := max(0, (m.w-common.Width(s))/2)
+			lines[i] = common.Fit(common.Spaces(pad)+s, m.w)
+		} else {
+			lines[i] = common.Spaces(m.w)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) screen() string {
+	th := m.ctx.Theme
+	lines := make([]string, 0, m.h)
+	lines = append(lines, m.status.Header(m.w, m.opts.Label))
+
+	if m.showHelp {
+		body := m.helpBody(m.w-2, m.h-5)
+		title := "Help · esc or ? closes"
+		if n := m.helpLines(); n > m.helpH {
+			title = "Help · lines " + strconv.Itoa(m.help.Offset+1) + "–" + strconv.Itoa(min(n, m.help.Offset+m.helpH)) + " of " + strconv.Itoa(n) + ", j/k scroll · esc or ? closes"
+		}
+		lines = append(lines, common.Box(th, title, body, m.w, m.h-3, true)...)
+	} else {
+		mainR := m.rects[common.Tasks]
+		mp := m.pane(m.main)
+		mainBox := common.Box(th, mp.Title(), paneLines(mp, mainR), mainR.w, mainR.h, m.focus == common.Tasks)
+		epR, hasEp := m.rects[common.Endpoints]
+		dlR := m.rects[common.Deliveries]
+		var side []string
+		if hasEp {
+			ep := common.Box(th, m.endpoints.Title(), paneLines(m.endpoints, epR), epR.w, epR.h, m.focus == common.Endpoints)
+			dl := common.Box(th, m.deliveries.Title(), paneLines(m.deliveries, dlR), dlR.w, dlR.h, m.focus == common.Deliveries)
+			if m.w >= wideFrom {
+				side = append(ep, dl...)
+			} else {
+				side = common.SideBySide(ep, dl)
+			}
+		}
+		switch {
+		case !hasEp:
+			lines = append(lines, mainBox...)
+		case m.w >= wideFrom:
+			lines = append(lines, common.SideBySide(mainBox, side)...)
+		default:
+			lines = append(lines, mainBox...)
+			lines = append(lines, side...)
+		}
+	}
+	lines = append(lines, m.hints(), m.status.View(m.w))
+	return strings.Join(lines, "\n")
+}
+
+// paneLines is a pane's view cut into the lines of its box. Panes draw
+// exactly their size; the grid, which is drawn on every frame, is trusted
+// to, and the others are fitted.
+func paneLines(p common.Pane, r rect) []string {
+	w, h := r.w-2, r.h-2
+	v := p.View()
+	ls := strings.Split(v, "\n")
+	if len(ls) == h {
+		exact := true
+		for _, l := range ls {
+			if !fits(l, w) {
+				exact = false
+				break
+			}
+		}
+		if exact {
+			return ls
+		}
+	}
+	return common.Lines(v, w, h)
+}
+
+// fits is a cheap check that a line is w cells: for a line holding only
+// printable ASCII and escape sequences, count the printable bytes outside
+// the sequences; anything else is measured properly.
+func fits(s string, w int) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 0x1b:
+			i++
+			if i < len(s) && s[i] == '[' {
+				for i++; i < len(s) && (s[i] < 0x40 || s[i] > 0x7e); i++ {
+				}
+			}
+		case c >= 0x80:
+			return common.Width(s) == w
+		default:
+			n++
+		}
+	}
+	return n == w
+}
+
+// hints is the footer's first line: the focused pane's keys, then the
+// global ones.
+func (m *Model) hints() string {
+	th := m.ctx.Theme
+	k := m.ctx.Keys
+	var bs []key.Binding
+	if m.showHelp {
+		bs = keys.KeyBindings(k.Back, k.Down, k.Up, k.Quit)
+	} else {
+		bs = m.focused().ShortHelp()
+		if !(m.main == common.Tasks && m.focus == common.Tasks && m.grid.Editing()) {
+			global := []*keys.Binding{k.Help, k.Quit}
+			if _, sides := m.rects[common.Endpoints]; sides {
+				global = append([]*keys.Binding{k.NextPane}, global...)
+			}
+			bs = append(bs, keys.KeyBindings(keys.Footer(global...)...)...)
+		}
+	}
+	h := help.New()
+	h.Styles = help.Styles{ShortKey: th.HelpKey, ShortDesc: th.HelpDesc, ShortSeparator: th.HelpSep, Ellipsis: th.HelpSep}
+	h.SetWidth(m.w - 1)
+	return common.Fit(" "+h.ShortHelpView(bs), m.w)
+}
+
+// helpLines is how many lines the help body has.
+func (m *Model) helpLines() int { return len(m.helpContent(max(20, m.w-2))) }
+
+func (m *Model) helpBody(w, h int) []string {
+	all := m.helpContent(w)
+	m.help.Clamp(len(all), h)
+	end := min(len(all), m.help.Offset+h)
+	body := all[min(m.help.Offset, end):end]
+	return common.Lines(strings.Join(body, "\n"), w, h)
+}
+
+// helpContent is every binding by scope, in two columns when the window is
+// wide enough, then the legend of states and the mouse.
+func (m *Model) helpContent(w int) []string {
+	th := m.ctx.Theme
+	km := m.ctx.Keys
+	labelW := 0
+	for _, b := range km.All() {
+		labelW = max(labelW, common.Width(b.Label()))
+	}
+	labelW = min(labelW, 22)
+	var blocks [][]string
+	for _, s := range km.Scopes() {
+		block := []string{th.Bold.Render(capitalize(string(s)))}
+		for _, b := range km.InScope(s) {
+			desc := b.Desc
+			if b.Disabled != "" {
+				desc = th.MutedStyle.Render(desc + " (off: " + b.Disabled + ")")
+			}
+			block = append(block, "  "+th.HelpKey.Render(common.Fit(b.Label(), labelW))+"  "+desc)
+		}
+		blocks = append(blocks, block)
+	}
+	legend := []string{th.Bold.Render("States")}
+	for _, l := range theme.Legend() {
+		words := l[1]
+		if l[2] != "" && l[2] != l[1] {
+			words += " (" + l[2] + " when narrow)"
+		}
+		legend = append(legend, "  "+l[0]+"  "+words)
+	}
+	legend = append(legend, "", th.Bold.Render("Mouse"), "  the wheel scrolls; a click selects a row or focuses a pane")
+	blocks = append(blocks, legend)
+
+	var flat []string
+	for i, b := range blocks {
+		if i > 0 {
+			flat = append(flat, "")
+		}
+		flat = append(flat, b...)
+	}
+	colW := (w - 3) / 2
+	if colW < 40 {
+		return indent(flat)
+	}
+	// Two columns: blocks fill the left until about half the lines.
+	half := (len(flat) + 1) / 2
+	var left, right []string
+	for _, b := range blocks {
+		if len(left) < half {
+			if len(left) > 0 {
+				left = append(left, "")
+			}
+			left = append(left, b...)
+		} else {
+			if len(right) > 0 {
+				right = append(right, "")
+			}
+			right = append(right, b...)
+		}
+	}
+	out := make([]string, max(len(left), len(right)))
+	for i := range out {
+		l, r := "", ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		out[i] = " " + common.Fit(l, colW) + "  " + r
+	}
+	return out
+}
+
+func indent(ls []string) []string {
+	for i, l := range ls {
+		ls[i] = " " + l
+	}
+	return ls
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
