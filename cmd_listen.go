@@ -84,7 +84,7 @@ func listenBanner(r *feed.Receiver, maxBody int64) string {
 // printDeliveries prints each delivery until ctx ends, then closes the
 // receiver, prints what was still queued and a one-line summary.
 func printDeliveries(ctx context.Context, r *feed.Receiver, io *stdio, asJSON bool) error {
-	print := func(d feed.Delivery) error {
+	emit := func(d feed.Delivery) error {
 		if asJSON {
 			return writeDeliveryJSON(io.out, d)
 		}
@@ -104,7 +104,7 @@ func printDeliveries(ctx context.Context, r *feed.Receiver, io *stdio, asJSON bo
 		case <-ctx.Done():
 			r.Close()
 			for d := range deliveries {
-				if err := print(d); err != nil {
+				if err := emit(d); err != nil {
 					return err
 				}
 			}
@@ -114,7 +114,7 @@ func printDeliveries(ctx context.Context, r *feed.Receiver, io *stdio, asJSON bo
 			return nil
 		case d := <-deliveries:
 			noteDrops()
-			if err := print(d); err != nil {
+			if err := emit(d); err != nil {
 				r.Close()
 				return fmt.Errorf("writing output: %w", err)
 			}
