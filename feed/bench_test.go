@@ -2,6 +2,7 @@ package feed
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -46,7 +47,21 @@ var benchStream = sync.OnceValues(func() ([]byte, int) { return ingestStream(per
 
 // BenchmarkIngest measures parse + decode + apply from an in-memory stream:
 // the supervisor's work per event plus the consumer's store update.
-func BenchmarkIngest(b *testing.B) {
+func BenchmarkIngest(b *testing.B) { benchIngest(b, nil) }
+
+// BenchmarkIngestEncodingJSON is the same with every envelope decoded by
+// encoding/json: the yardstick for the fast decoder on a machine whose
+// speed varies with its neighbours' load.
+func BenchmarkIngestEncodingJSON(b *testing.B) {
+	benchIngest(b, func(e *Event) {
+		e.Env = api.Envelope{}
+		if err := json.Unmarshal(e.Raw, &e.Env); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+func benchIngest(b *testing.B, redecode func(*Event)) {
 	stream, avg := benchStream()
 	b.ReportMetric(float64(avg), "B/envelope")
 	b.SetBytes(int64(len(stream)))
@@ -60,6 +75,12 @@ func BenchmarkIngest(b *testing.B) {
 			now:      time.Now,
 			onEvent:  func(e Event) { s.Apply(e) },
 			onSkip:   func(sk Skip) { b.Fatalf("skipped: %+v", sk) },
+		}
+		if redecode != nil {
+			sr.onEvent = func(e Event) {
+				redecode(&e)
+				s.Apply(e)
+			}
 		}
 		if err := sr.read(bytes.NewReader(stream)); err != nil {
 			b.Fatal(err)

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,8 +19,12 @@ import (
 // (escapes, duplicate keys, unexpected types, keys that differ only in case)
 // falls back to encoding/json, which defines the result. FuzzDecodeEnvelope
 // proves the two agree wherever the fast path answers.
-func DecodeEnvelope(b []byte, e *api.Envelope) error {
-	if decodeFast(b, e) {
+func DecodeEnvelope(b []byte, e *api.Envelope) error { return decodeEnvelope(b, e, nil) }
+
+// decodeEnvelope is DecodeEnvelope sharing strings that repeat from one
+// event to the next (the user id) through recent, when given.
+func decodeEnvelope(b []byte, e *api.Envelope, recent *recentStrings) error {
+	if decodeFast(b, e, recent) {
 		return nil
 	}
 	*e = api.Envelope{}
@@ -63,12 +68,32 @@ func jsonKind(t reflect.Type) string {
 // fastDecoder reads the envelope's known shape. Every method returns false
 // to hand the input to encoding/json.
 type fastDecoder struct {
-	b []byte
-	i int
+	b      []byte
+	i      int
+	recent *recentStrings
 }
 
-func decodeFast(b []byte, e *api.Envelope) bool {
-	d := fastDecoder{b: b}
+// recentStrings keeps the last few strings decoded, so that a value every
+// event repeats (the user id, twice per envelope) is allocated once.
+type recentStrings struct {
+	s    [4]string
+	next int
+}
+
+func (r *recentStrings) get(b []byte) string {
+	for _, s := range r.s {
+		if string(b) == s {
+			return s
+		}
+	}
+	s := string(b)
+	r.s[r.next] = s
+	r.next = (r.next + 1) % len(r.s)
+	return s
+}
+
+func decodeFast(b []byte, e *api.Envelope, recent *recentStrings) bool {
+	d := fastDecoder{b: b, recent: recent}
 	*e = api.Envelope{}
 	if !d.envelope(e) {
 		return false
@@ -89,6 +114,9 @@ func (d *fastDecoder) ws() {
 }
 
 func (d *fastDecoder) peek() byte {
+	if d.i < len(d.b) && d.b[d.i] > ' ' {
+		return d.b[d.i]
+	}
 	d.ws()
 	if d.i < len(d.b) {
 		return d.b[d.i]
@@ -113,19 +141,24 @@ func (d *fastDecoder) null() bool {
 }
 
 // rawString returns a string's bytes between its quotes when it holds no
-// escape, no control character and only valid UTF-8.
+// escape, no control character and only valid UTF-8. It looks at eight
+// bytes at a time: ids and timestamps are most of an envelope.
 func (d *fastDecoder) rawString() ([]byte, bool) {
 	if !d.consume('"') {
 		return nil, false
 	}
-	start := d.i
+	b, start := d.b, d.i
+	i := start
+	for i+8 <= len(b) && !special8(binary.LittleEndian.Uint64(b[i:])) {
+		i += 8
+	}
 	ascii := true
-	for d.i < len(d.b) {
-		c := d.b[d.i]
+	for ; i < len(b); i++ {
+		c := b[i]
 		switch {
 		case c == '"':
-			s := d.b[start:d.i]
-			d.i++
+			s := b[start:i]
+			d.i = i + 1
 			if !ascii && !utf8.Valid(s) {
 				return nil, false
 			}
@@ -135,9 +168,19 @@ func (d *fastDecoder) rawString() ([]byte, bool) {
 		case c >= 0x80:
 			ascii = false
 		}
-		d.i++
 	}
 	return nil, false
+}
+
+// special8 reports whether any of eight bytes is a quote, a backslash, a
+// control character or not ASCII (the classic "has a zero byte" bit trick).
+func special8(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	quote := x ^ (lo * '"')
+	slash := x ^ (lo * '\\')
+	zero := func(v uint64) uint64 { return (v - lo) &^ v & hi }
+	ctl := (x - lo*0x20) &^ x & hi
+	return (zero(quote) | zero(slash) | ctl | x&hi) != 0
 }
 
 // str reads a string or null into *dst, sharing the common values.
@@ -148,6 +191,21 @@ func (d *fastDecoder) str(dst *string) bool {
 	s, ok := d.rawString()
 	if ok {
 		*dst = common(s)
+	}
+	return ok
+}
+
+// shared reads a string or null into *dst through the recent strings.
+func (d *fastDecoder) shared(dst *string) bool {
+	if d.recent == nil {
+		return d.str(dst)
+	}
+	if d.null() {
+		return true
+	}
+	s, ok := d.rawString()
+	if ok {
+		*dst = d.recent.get(s)
 	}
 	return ok
 }
@@ -248,9 +306,9 @@ func (d *fastDecoder) envelope(e *api.Envelope) bool {
 		case "timestamp":
 			return d.time(&e.Timestamp)
 		case "user_id":
-			return d.str(&e.UserID)
+			return d.shared(&e.UserID)
 		case "userId":
-			return d.str(&userCamel)
+			return d.shared(&userCamel)
 		case "event_id":
 			return d.str(&e.EventID)
 		case "eventId":
@@ -299,9 +357,9 @@ func (d *fastDecoder) task(t *api.Task) bool {
 		case "assetId":
 			return d.str(&assetCamel)
 		case "user_id":
-			return d.str(&t.UserID)
+			return d.shared(&t.UserID)
 		case "userId":
-			return d.str(&userCamel)
+			return d.shared(&userCamel)
 		case "features":
 			return d.features(t)
 		case "created":

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -42,7 +43,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var fast api.Envelope
-		if !decodeFast(b, &fast) {
+		if !decodeFast(b, &fast, nil) {
 			return
 		}
 		var ref api.Envelope
@@ -52,12 +53,36 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		if !reflect.DeepEqual(fast, ref) {
 			t.Fatalf("fast and encoding/json differ on %q:\nfast %+v\nref  %+v", b, fast, ref)
 		}
+		// Twice through the same recent strings, as the feed decodes.
+		recent := &recentStrings{}
+		for range 2 {
+			var again api.Envelope
+			if !decodeFast(b, &again, recent) || !reflect.DeepEqual(again, ref) {
+				t.Fatalf("with recent strings, %q decodes as %+v", b, again)
+			}
+		}
 	})
+}
+
+func TestSpecial8(t *testing.T) {
+	for pos := range 8 {
+		for c := range 256 {
+			var w [8]byte
+			for i := range w {
+				w[i] = 'a'
+			}
+			w[pos] = byte(c)
+			want := c == '"' || c == '\\' || c < 0x20 || c >= 0x80
+			if got := special8(binary.LittleEndian.Uint64(w[:])); got != want {
+				t.Errorf("byte %#x at %d: %v", c, pos, got)
+			}
+		}
+	}
 }
 
 func TestDecodeFastPathTakesTheCommonShape(t *testing.T) {
 	var e api.Envelope
-	if !decodeFast([]byte(decodeSeeds[0]), &e) || !decodeFast([]byte(decodeSeeds[1]), &e) {
+	if !decodeFast([]byte(decodeSeeds[0]), &e, nil) || !decodeFast([]byte(decodeSeeds[1]), &e, &recentStrings{}) {
 		t.Fatal("the envelope every event carries should not need the fallback")
 	}
 	if e.UserID != "u" || e.EventID != "e" || e.Data.Task.AssetID != "a" || e.Data.Task.Features["proxy"].StorageVariant != "hq" ||
@@ -65,7 +90,7 @@ func TestDecodeFastPathTakesTheCommonShape(t *testing.T) {
 		t.Errorf("camelCase spellings not read: %+v %+v", e, e.Data.Task)
 	}
 	for _, s := range []string{`{"event_id":"e","EVENT_ID":"f"}`, `{"event_id":"e","event_id":"f"}`, `{"event_id":"e\u0041"}`} {
-		if decodeFast([]byte(s), &e) {
+		if decodeFast([]byte(s), &e, nil) {
 			t.Errorf("%s: should fall back to encoding/json", s)
 		}
 	}
@@ -73,9 +98,9 @@ func TestDecodeFastPathTakesTheCommonShape(t *testing.T) {
 
 func TestDecodeEnvelopeErrorsAreShort(t *testing.T) {
 	for in, want := range map[string]string{
-		`nope`:                     "not JSON",
-		`{"event_id":5}`:           "wrong shape",
-		`[1]`:                      "wrong shape",
+		`nope`:                      "not JSON",
+		`{"event_id":5}`:            "wrong shape",
+		`[1]`:                       "wrong shape",
 		`{"timestamp":"yesterday"}`: "wrong shape",
 	} {
 		var e api.Envelope

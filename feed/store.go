@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"slices"
 	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
@@ -80,13 +81,34 @@ type StoreOptions struct {
 	Now            func() time.Time // default time.Now
 }
 
+// rec is one task, stored compactly: 100,000 tasks must fit in about
+// 100 MB with their timelines. Feature names, states, storage variants and
+// user ids are interned (a handful of values shared by every task), times
+// are kept as seconds, nanoseconds and a zone offset, and the features that
+// changed last are a bit set over feats.
 type rec struct {
-	task      api.Task
-	firstSeen time.Time
-	changedAt time.Time
-	changed   []string
-	timeline  []Transition
-	done      bool
+	id, asset        string
+	feats            []feat
+	timeline         []step
+	created, updated stamp
+	firstSeen        int64 // local clock, Unix nanoseconds
+	changedAt        int64
+	changed          uint64 // bit i: feats[i] changed at changedAt
+	user             sym
+	overall          overall
+	done             bool
+}
+
+type feat struct {
+	name, variant sym
+	state         sym
+}
+
+// step is a Transition in 32 bytes (one with two time.Time is 96).
+type step struct {
+	at, seen int64 // Unix nanoseconds: the server's `updated`, the local clock
+	feature  sym
+	from, to sym
 }
 
 // Store holds every task the client knows, applying envelopes in a way that
@@ -96,6 +118,9 @@ type Store struct {
 	opts     StoreOptions
 	tasks    map[string]*rec
 	seen     seenIDs
+	syms     symbols
+	zones    map[int32]*time.Location
+	scratch  []feat
 	doneFIFO []string // ids in the order they finished, for eviction (may hold stale entries)
 	counts   Counts
 }
@@ -118,17 +143,16 @@ func NewStore(o StoreOptions) *Store {
 		opts:   o,
 		tasks:  make(map[string]*rec),
 		seen:   newSeenIDs(o.SeenIDs),
+		syms:   newSymbols(),
+		zones:  map[int32]*time.Location{},
 		counts: Counts{Unknown: map[string]int{}},
 	}
 }
 
 // Apply applies one event.
-func (s *Store) Apply(ev Event) Outcome {
-	o := s.apply(ev, nil)
-	return o
-}
+func (s *Store) Apply(ev Event) Outcome { return s.apply(&ev, nil) }
 
-func (s *Store) apply(ev Event, ch *changeSet) Outcome {
+func (s *Store) apply(ev *Event, ch *changeSet) Outcome {
 	id := ev.Env.EventID
 	if id == "" {
 		id = ev.ID
@@ -155,7 +179,7 @@ func (s *Store) apply(ev Event, ch *changeSet) Outcome {
 	if id != "" {
 		s.seen.add(id)
 	}
-	if !s.put(*ev.Env.Data.Task, ch) {
+	if !s.put(ev.Env.Data.Task, ch) {
 		s.counts.Stale++
 		return Stale
 	}
@@ -177,68 +201,123 @@ func knownEventType(envType, sseType string) bool {
 
 // ApplyTask merges a task fetched from the API (a snapshot or a single
 // GET): it is applied unless the store already holds a newer `updated`.
-func (s *Store) ApplyTask(t api.Task) bool { return s.put(t, nil) }
+func (s *Store) ApplyTask(t api.Task) bool { return s.put(&t, nil) }
 
 // put stores t unless it would step back; it reports whether it did.
-func (s *Store) put(t api.Task, ch *changeSet) bool {
-	now := s.opts.Now()
+func (s *Store) put(t *api.Task, ch *changeSet) bool {
 	r, ok := s.tasks[t.ID]
-	if ok && t.Updated.Before(r.task.Updated.Time) {
+	updated := s.stamp(t.Updated.Time)
+	if ok && updated.before(r.updated) {
 		return false
 	}
+	now := s.opts.Now().UnixNano()
 	if !ok {
-		r = &rec{firstSeen: now}
-		s.tasks[t.ID] = r
+		r = &rec{id: t.ID, firstSeen: now}
+		s.tasks[r.id] = r
 	} else {
 		s.uncount(r)
 	}
-	changed := diffFeatures(r.task, t, ok)
-	if len(changed) > 0 {
-		r.changedAt = now
-		r.changed = r.changed[:0]
-		for _, c := range changed {
-			r.changed = append(r.changed, c.Feature)
-			c.At = t.Updated.Time
-			c.Seen = now
-			r.timeline = append(r.timeline, c)
-		}
-		if over := len(r.timeline) - s.opts.MaxTransitions; over > 0 {
-			r.timeline = append(r.timeline[:0], r.timeline[over:]...)
-		}
+	if r.asset != t.AssetID {
+		r.asset = t.AssetID
 	}
+	r.user = s.syms.get(t.UserID)
+	r.created, r.updated = s.stamp(t.Created.Time), updated
+
+	feats := s.feats(t)
+	var changed uint64
+	for i, f := range feats {
+		from, had := sym(0), false
+		if ok {
+			from, had = findState(r.feats, f.name)
+		}
+		if had && from == f.state {
+			continue
+		}
+		if i < 64 {
+			changed |= 1 << i
+		}
+		r.timeline = s.appendStep(r.timeline, step{at: unixNano(t.Updated.Time), seen: now, feature: f.name, from: from, to: f.state})
+	}
+	if cap(r.feats) >= len(feats) {
+		r.feats = append(r.feats[:0], feats...)
+	} else {
+		r.feats = slices.Clone(feats)
+	}
+	if changed != 0 {
+		r.changed, r.changedAt = changed, now
+	}
+
 	wasDone := ok && r.done
-	r.task = t
-	r.done = t.Done()
+	r.overall = overallOf(t.Overall())
+	r.done = r.overall != overallActive
 	s.count(r)
 	if ch != nil {
 		ch.touch(t.ID)
 	}
 	if r.done && !wasDone {
-		s.doneFIFO = append(s.doneFIFO, t.ID)
+		s.doneFIFO = append(s.doneFIFO, r.id)
 		s.evict(ch)
 	}
 	return true
 }
 
-func diffFeatures(old, cur api.Task, had bool) []Transition {
-	var out []Transition
-	for _, name := range cur.FeatureOrder() {
-		to := cur.Features[name].State
-		from, ok := old.Features[name]
-		if !had || !ok {
-			out = append(out, Transition{Feature: name, To: to})
-		} else if from.State != to {
-			out = append(out, Transition{Feature: name, From: from.State, To: to})
+// feats builds a task's features in display order (today's features in
+// their usual order, then others by name) in the store's scratch room.
+func (s *Store) feats(t *api.Task) []feat {
+	out := s.scratch[:0]
+	defer func() { s.scratch = out[:0] }()
+	for _, name := range api.FeatureNames {
+		if f, ok := t.Features[name]; ok {
+			out = append(out, feat{name: s.syms.get(name), state: s.syms.get(string(f.State)), variant: s.syms.get(f.StorageVariant)})
+		}
+	}
+	if len(out) < len(t.Features) {
+		extra := make([]string, 0, len(t.Features)-len(out))
+		for name := range t.Features {
+			if !slices.Contains(api.FeatureNames, name) {
+				extra = append(extra, name)
+			}
+		}
+		slices.Sort(extra)
+		for _, name := range extra {
+			f := t.Features[name]
+			out = append(out, feat{name: s.syms.get(name), state: s.syms.get(string(f.State)), variant: s.syms.get(f.StorageVariant)})
 		}
 	}
 	return out
 }
 
+func findState(feats []feat, name sym) (sym, bool) {
+	for _, f := range feats {
+		if f.name == name {
+			return f.state, true
+		}
+	}
+	return 0, false
+}
+
+// appendStep adds to a timeline bounded by MaxTransitions, growing it a few
+// steps at a time: most tasks see a dozen transitions, and doubling would
+// leave a third of the room unused.
+func (s *Store) appendStep(tl []step, st step) []step {
+	if len(tl) >= s.opts.MaxTransitions {
+		copy(tl, tl[1:])
+		tl[len(tl)-1] = st
+		return tl
+	}
+	if len(tl) == cap(tl) {
+		grown := make([]step, len(tl), min(len(tl)+4, s.opts.MaxTransitions))
+		copy(grown, tl)
+		tl = grown
+	}
+	return append(tl, st)
+}
+
 func (s *Store) count(r *rec) {
-	switch r.task.Overall() {
-	case api.OverallActive:
+	switch r.overall {
+	case overallActive:
 		s.counts.Active++
-	case api.OverallFailed:
+	case overallFailed:
 		s.counts.Failed++
 	default:
 		s.counts.Done++
@@ -246,10 +325,10 @@ func (s *Store) count(r *rec) {
 }
 
 func (s *Store) uncount(r *rec) {
-	switch r.task.Overall() {
-	case api.OverallActive:
+	switch r.overall {
+	case overallActive:
 		s.counts.Active--
-	case api.OverallFailed:
+	case overallFailed:
 		s.counts.Failed--
 	default:
 		s.counts.Done--
@@ -289,18 +368,19 @@ func (s *Store) Resync(tasks []api.Task) (missing []string) {
 
 func (s *Store) resync(tasks []api.Task, ch *changeSet) (missing []string) {
 	listed := make(map[string]struct{}, len(tasks))
-	for _, t := range tasks {
-		if t.ID == "" {
+	for i := range tasks {
+		if tasks[i].ID == "" {
 			continue
 		}
-		listed[t.ID] = struct{}{}
-		s.put(t, ch)
+		listed[tasks[i].ID] = struct{}{}
+		s.put(&tasks[i], ch)
 	}
 	for id, r := range s.tasks {
 		if _, ok := listed[id]; !ok && !r.done {
 			missing = append(missing, id)
 		}
 	}
+	slices.Sort(missing)
 	return missing
 }
 
@@ -316,7 +396,7 @@ func (s *Store) ApplyBatch(b *Batch) Changes {
 		outcomes = make([]Outcome, len(b.Events))
 	}
 	for i := range b.Events {
-		outcomes[i] = s.apply(b.Events[i], ch)
+		outcomes[i] = s.apply(&b.Events[i], ch)
 	}
 	if len(missing) > 0 && len(b.Events) > 0 {
 		// An event in this batch may have finished a task the snapshot
@@ -335,13 +415,29 @@ func (s *Store) ApplyBatch(b *Batch) Changes {
 // Len is the number of tasks held.
 func (s *Store) Len() int { return len(s.tasks) }
 
-// Task returns a task by id.
+// Task returns a task by id. Each call builds the task afresh (its
+// Features map included), so callers may keep or change it.
 func (s *Store) Task(id string) (api.Task, bool) {
 	r, ok := s.tasks[id]
 	if !ok {
 		return api.Task{}, false
 	}
-	return r.task, true
+	return s.task(r), true
+}
+
+func (s *Store) task(r *rec) api.Task {
+	t := api.Task{
+		ID:       r.id,
+		AssetID:  r.asset,
+		UserID:   s.syms.str(r.user),
+		Features: make(map[string]api.Feature, len(r.feats)),
+		Created:  api.Time{Time: s.time(r.created)},
+		Updated:  api.Time{Time: s.time(r.updated)},
+	}
+	for _, f := range r.feats {
+		t.Features[s.syms.str(f.name)] = api.Feature{State: api.State(s.syms.str(f.state)), StorageVariant: s.syms.str(f.variant)}
+	}
+	return t
 }
 
 // Meta returns what the store knows about a task beyond the task.
@@ -350,7 +446,16 @@ func (s *Store) Meta(id string) (Meta, bool) {
 	if !ok {
 		return Meta{}, false
 	}
-	return Meta{FirstSeen: r.firstSeen, ChangedAt: r.changedAt, Changed: r.changed, Overall: r.task.Overall()}, true
+	m := Meta{FirstSeen: time.Unix(0, r.firstSeen), ChangedAt: time.Unix(0, r.changedAt), Overall: r.overall.api()}
+	if r.changedAt == 0 {
+		m.ChangedAt = time.Time{}
+	}
+	for i, f := range r.feats {
+		if i < 64 && r.changed&(1<<i) != 0 {
+			m.Changed = append(m.Changed, s.syms.str(f.name))
+		}
+	}
+	return m, true
 }
 
 // Timeline returns the transitions seen for a task, oldest first.
@@ -359,14 +464,22 @@ func (s *Store) Timeline(id string) []Transition {
 	if !ok {
 		return nil
 	}
-	return append([]Transition(nil), r.timeline...)
+	out := make([]Transition, len(r.timeline))
+	for i, st := range r.timeline {
+		out[i] = Transition{At: fromUnixNano(st.at), Seen: time.Unix(0, st.seen), Feature: s.syms.str(st.feature),
+			From: api.State(s.syms.str(st.from)), To: api.State(s.syms.str(st.to))}
+	}
+	return out
 }
 
 // Range calls fn for every task, in no particular order, until fn returns
-// false.
+// false. Each task is built afresh for the call: for a quick look at one
+// task prefer Task, and keep indexes up to date from Changes rather than
+// ranging after every batch.
 func (s *Store) Range(fn func(t *api.Task) bool) {
 	for _, r := range s.tasks {
-		if !fn(&r.task) {
+		t := s.task(r)
+		if !fn(&t) {
 			return
 		}
 	}
@@ -401,28 +514,3 @@ func (c *changeSet) touch(id string) {
 }
 
 func (c *changeSet) remove(id string) { c.removed = append(c.removed, id) }
-
-// seenIDs remembers the last n event ids: a ring for order, a set for lookup.
-type seenIDs struct {
-	ring []string
-	next int
-	set  map[string]struct{}
-}
-
-func newSeenIDs(n int) seenIDs {
-	return seenIDs{ring: make([]string, n), set: make(map[string]struct{}, n)}
-}
-
-func (s *seenIDs) has(id string) bool {
-	_, ok := s.set[id]
-	return ok
-}
-
-func (s *seenIDs) add(id string) {
-	if old := s.ring[s.next]; old != "" {
-		delete(s.set, old)
-	}
-	s.ring[s.next] = id
-	s.set[id] = struct{}{}
-	s.next = (s.next + 1) % len(s.ring)
-}

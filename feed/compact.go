@@ -1,0 +1,213 @@
+package feed
+
+import (
+	"encoding/hex"
+	"hash/maphash"
+	"math"
+	"time"
+
+	"github.com/aspect-hq/aspect-tui/api"
+)
+
+// overall is api.Overall in a byte.
+type overall uint8
+
+const (
+	overallActive overall = iota
+	overallFailed
+	overallDone
+)
+
+func overallOf(o api.Overall) overall {
+	switch o {
+	case api.OverallActive:
+		return overallActive
+	case api.OverallFailed:
+		return overallFailed
+	}
+	return overallDone
+}
+
+func (o overall) api() api.Overall {
+	switch o {
+	case overallActive:
+		return api.OverallActive
+	case overallFailed:
+		return api.OverallFailed
+	}
+	return api.OverallDone
+}
+
+// unixNano is t in Unix nanoseconds, 0 for the zero time; instants outside
+// 1678-2262 (which no task has) are clamped.
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.IsZero():
+		return 0
+	case t.Year() < 1678:
+		return math.MinInt64 + 1
+	case t.Year() > 2261:
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+func fromUnixNano(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// sym is an interned string: an index into the store's symbols. 0 is "".
+type sym uint32
+
+// symbols interns the strings every task repeats: feature names, states,
+// storage variants, user ids. Unknown values are interned too (they are
+// kept and shown, never dropped), so the table grows only with the number
+// of distinct values the API sends.
+type symbols struct {
+	strs  []string
+	idx   map[string]sym
+	cache [64]struct {
+		s string
+		n sym
+	}
+}
+
+func newSymbols() symbols {
+	return symbols{strs: []string{""}, idx: map[string]sym{"": 0}}
+}
+
+func (s *symbols) get(v string) sym {
+	if v == "" {
+		return 0
+	}
+	// A small direct-mapped cache in front of the map: the same few
+	// strings come a dozen times per event, and comparing one (often the
+	// very same string, which compares by pointer) beats hashing it.
+	slot := &s.cache[(len(v)*31+int(v[0])+int(v[len(v)-1])*7)&63]
+	if slot.s == v {
+		return slot.n
+	}
+	if n, ok := s.idx[v]; ok {
+		slot.s, slot.n = s.strs[n], n
+		return n
+	}
+	n := sym(len(s.strs))
+	s.strs = append(s.strs, v)
+	s.idx[v] = n
+	slot.s, slot.n = v, n
+	return n
+}
+
+func (s *symbols) str(n sym) string { return s.strs[n] }
+
+// stamp is an instant in 16 bytes: a time.Time is 24 and a parsed offset
+// zone costs an allocation per task. The zone comes back as a fixed zone
+// with the same offset (UTC for 0), so the instant and the clock reading
+// are kept; only a zone's name, which ISO 8601 does not carry, is not.
+type stamp struct {
+	sec  int64
+	nsec int32
+	off  int32
+}
+
+func (s *Store) stamp(t time.Time) stamp {
+	if t.IsZero() {
+		return stamp{}
+	}
+	_, off := t.Zone()
+	return stamp{sec: t.Unix(), nsec: int32(t.Nanosecond()), off: int32(off)}
+}
+
+func (s *Store) time(st stamp) time.Time {
+	if st == (stamp{}) {
+		return time.Time{}
+	}
+	t := time.Unix(st.sec, int64(st.nsec))
+	if st.off == 0 {
+		return t.UTC()
+	}
+	loc, ok := s.zones[st.off]
+	if !ok {
+		loc = time.FixedZone("", int(st.off))
+		s.zones[st.off] = loc
+	}
+	return t.In(loc)
+}
+
+func (a stamp) before(b stamp) bool {
+	return a.sec < b.sec || a.sec == b.sec && a.nsec < b.nsec
+}
+
+// seenIDs remembers the last n event ids in 16 bytes each: a UUID (what the
+// API sends) as its 128 bits, anything else as a 128-bit hash, which for
+// 200,000 ids leaves a chance of a false "seen" below 1 in 10^28.
+type seenIDs struct {
+	ring [][16]byte
+	next int
+	n    int
+	set  map[[16]byte]struct{}
+}
+
+var seenSeedA, seenSeedB = maphash.MakeSeed(), maphash.MakeSeed()
+
+func newSeenIDs(n int) seenIDs {
+	return seenIDs{n: n, set: map[[16]byte]struct{}{}}
+}
+
+func seenKey(id string) [16]byte {
+	var k [16]byte
+	if len(id) == 36 && id[8] == '-' && id[13] == '-' && id[18] == '-' && id[23] == '-' {
+		var buf [32]byte
+		copy(buf[0:8], id[0:8])
+		copy(buf[8:12], id[9:13])
+		copy(buf[12:16], id[14:18])
+		copy(buf[16:20], id[19:23])
+		copy(buf[20:32], id[24:36])
+		if _, err := hex.Decode(k[:], buf[:]); err == nil && !hasUpper(id) {
+			return k
+		}
+	}
+	a, b := maphash.String(seenSeedA, id), maphash.String(seenSeedB, id)
+	for i := range 8 {
+		k[i], k[8+i] = byte(a>>(8*i)), byte(b>>(8*i))
+	}
+	// Mark hashed keys so a hash never equals a UUID's bytes by design
+	// rather than by chance: version nibble 0 is not a UUID this API sends.
+	k[6] &= 0x0f
+	return k
+}
+
+// hasUpper reports upper-case hex: "ABC..." and "abc..." are different
+// strings, so only the canonical lower-case form maps to raw bytes.
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'F' {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *seenIDs) has(id string) bool {
+	_, ok := s.set[seenKey(id)]
+	return ok
+}
+
+func (s *seenIDs) add(id string) {
+	k := seenKey(id)
+	if _, ok := s.set[k]; ok {
+		return
+	}
+	if len(s.ring) < s.n {
+		s.ring = append(s.ring, k)
+		s.set[k] = struct{}{}
+		return
+	}
+	delete(s.set, s.ring[s.next])
+	s.ring[s.next] = k
+	s.set[k] = struct{}{}
+	s.next = (s.next + 1) % s.n
+}
