@@ -318,17 +318,22 @@ func (p *page[T]) UnmarshalJSON(b []byte) error {
 		return json.Unmarshal(b, &p.items)
 	}
 	var w struct {
-		Data     *[]T    `json:"data"`
-		Iterator *string `json:"iterator"`
-		Done     *bool   `json:"done"`
+		Data     json.RawMessage `json:"data"`
+		Iterator *string         `json:"iterator"`
+		Done     *bool           `json:"done"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	if w.Data == nil {
+	if len(w.Data) == 0 {
 		return errors.New("a list must be a JSON array or an object with data")
 	}
-	p.items = *w.Data
+	// "data": null is an empty page, as some serializers write an empty list.
+	if !bytes.Equal(w.Data, []byte("null")) {
+		if err := json.Unmarshal(w.Data, &p.items); err != nil {
+			return err
+		}
+	}
 	if w.Iterator != nil {
 		p.iterator = *w.Iterator
 	}
