@@ -87,6 +87,15 @@ type Model struct {
 	dark  bool
 
 	quitting bool
+
+	// hintsCache keeps the footer's hints line: it changes with focus,
+	// not with frames, and drawing it styles every hint.
+	hintsCache struct {
+		theme *theme.Theme
+		w     int
+		key   string
+		line  string
+	}
 }
 
 // Check validates the parts of Options a user writes (theme colours and

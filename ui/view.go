@@ -177,6 +177,9 @@ func paneLines(p common.Pane, r rect) []string {
 	w, h := r.w-2, r.h-2
 	v := p.View()
 	ls := strings.Split(v, "\n")
+	if e, ok := p.(common.Exact); ok && e.ExactLines() && len(ls) == h {
+		return ls
+	}
 	if len(ls) == h {
 		exact := true
 		for _, l := range ls {
@@ -233,10 +236,22 @@ func (m *Model) hints() string {
 			bs = append(bs, keys.KeyBindings(keys.Footer(global...)...)...)
 		}
 	}
+	var key strings.Builder
+	for _, b := range bs {
+		key.WriteString(b.Help().Key)
+		key.WriteByte(0)
+		key.WriteString(b.Help().Desc)
+		key.WriteByte(0)
+	}
+	if m.hintsCache.theme == th && m.hintsCache.w == m.w && m.hintsCache.key == key.String() {
+		return m.hintsCache.line
+	}
 	h := help.New()
 	h.Styles = help.Styles{ShortKey: th.HelpKey, ShortDesc: th.HelpDesc, ShortSeparator: th.HelpSep, Ellipsis: th.HelpSep}
 	h.SetWidth(m.w - 1)
-	return common.Fit(" "+h.ShortHelpView(bs), m.w)
+	line := common.Fit(" "+h.ShortHelpView(bs), m.w)
+	m.hintsCache.theme, m.hintsCache.w, m.hintsCache.key, m.hintsCache.line = th, m.w, key.String(), line
+	return line
 }
 
 // helpLines is how many lines the help body has.

@@ -26,6 +26,12 @@ type Pane interface {
 	help.KeyMap
 }
 
+// Exact is a pane whose View lines are always exactly its width, so the
+// root does not measure them (the grid, drawn on every frame).
+type Exact interface {
+	ExactLines() bool
+}
+
 // Focusable is a pane that draws differently when it has the focus.
 type Focusable interface {
 	SetFocused(bool)

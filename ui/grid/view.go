@@ -189,19 +189,18 @@ func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 		put(text, " ", 1)
 		f, has := t.Features[name]
 		if !has {
-			put(dim, common.Fit(theme.AbsentGlyph, w), w)
+			put(dim, theme.AbsentGlyph+common.Spaces(w-1), w)
 			continue
 		}
 		cv := v
 		if flashing && contains(meta.Changed, name) {
 			cv |= theme.Flash
 		}
-		cell := theme.Glyph(f.State, m.ctx.Frame) + " " + theme.Word(f.State, m.lay.short)
-		put(th.StatePaints(f.State)[cv], common.Fit(cell, w), w)
+		put(th.StatePaints(f.State)[cv], cell(theme.Glyph(f.State, m.ctx.Frame), theme.Word(f.State, m.lay.short), w), w)
 	}
 	put(text, " ", 1)
 	o := t.Overall()
-	put(th.Overall[o][v], common.Fit(theme.OverallGlyph(o)+" "+string(o), overallW), overallW)
+	put(th.Overall[o][v], cell(theme.OverallGlyph(o), string(o), overallW), overallW)
 	put(text, " ", 1)
 	age := ""
 	if !t.Updated.IsZero() {
@@ -212,6 +211,36 @@ func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 		put(text, common.Spaces(rest), rest)
 	}
 }
+
+// cell is a one-cell glyph, a space and a word, fitted to w cells. The
+// glyphs are one cell wide by choice, so only an unusual word (a state this
+// version does not know) is measured.
+func cell(glyph, word string, w int) string {
+	n := 2 + len(word)
+	if !ascii(word) {
+		n = 2 + common.Width(word)
+	}
+	if n == w {
+		return glyph + " " + word
+	}
+	if n < w {
+		return glyph + " " + word + common.Spaces(w-n)
+	}
+	return glyph + " " + common.Clip(word, w-2)
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// ExactLines tells the root that every line View returns is exactly the
+// pane's width, so it need not measure them.
+func (m *Model) ExactLines() bool { return true }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

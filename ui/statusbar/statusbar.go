@@ -13,6 +13,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
 )
 
 // window is how many seconds of event counts the sparkline covers.
@@ -155,7 +156,7 @@ func (m *Model) ConnText(long bool) string {
 				s += " " + common.Age(now.Sub(c.Since))
 			}
 		}
-		return th.OKStyle.Render(s)
+		return th.OKP.S(s)
 	case feed.PhaseReconnecting:
 		s := "◌ reconnecting"
 		if c.Attempt > 0 {
@@ -171,15 +172,15 @@ func (m *Model) ConnText(long bool) string {
 		if c.Reason != "" && long {
 			s += ": " + api.Clean(c.Reason)
 		}
-		return th.WarnStyle.Render(s)
+		return th.WarnP.S(s)
 	case feed.PhaseStopped:
 		s := "✗ stopped"
 		if c.Reason != "" {
 			s += ": " + api.Clean(c.Reason)
 		}
-		return th.ErrorStyle.Render(s)
+		return th.ErrorP.S(s)
 	}
-	return th.MutedStyle.Render("◌ connecting…")
+	return th.MutedP.S("◌ connecting…")
 }
 
 // View is the status line, width cells wide. Pieces that do not fit are
@@ -187,22 +188,22 @@ func (m *Model) ConnText(long bool) string {
 func (m *Model) View(width int) string {
 	th := m.ctx.Theme
 	wide := width >= 120
-	sep := th.MutedStyle.Render(" · ")
+	sep := th.MutedP.S(" · ")
 	spark, label, gap := 10, "", " "
 	if wide {
 		spark, label, gap = 30, "events ", "  "
 	}
-	events := th.MutedStyle.Render(label) + rate(m.Rate()) + " " + th.AccentStyle.Render(m.Sparkline(spark))
-	counts := th.StateLipgloss("processing").Render("● "+common.Count(m.counts.Active)+" active") + gap +
-		th.StateLipgloss("failed").Render("✗ "+common.Count(m.counts.Failed)+" failed") + gap +
-		th.StateLipgloss("completed").Render("✓ "+common.Count(m.counts.Done)+" done")
-	skipStyle := th.MutedStyle
+	events := th.MutedP.S(label) + rate(m.Rate()) + " " + th.AccentP.S(m.Sparkline(spark))
+	counts := th.States[api.StateProcessing][theme.Normal].S("● "+common.Count(m.counts.Active)+" active") + gap +
+		th.States[api.StateFailed][theme.Normal].S("✗ "+common.Count(m.counts.Failed)+" failed") + gap +
+		th.States[api.StateCompleted][theme.Normal].S("✓ "+common.Count(m.counts.Done)+" done")
+	skipStyle := th.MutedP
 	if m.skipped > 0 {
-		skipStyle = th.WarnStyle
+		skipStyle = th.WarnP
 	}
-	skipped := skipStyle.Render("skipped "+common.Count(m.skipped)) + th.MutedStyle.Render(" ("+m.ctx.Keys.Log.Label()+")")
+	skipped := skipStyle.S("skipped "+common.Count(m.skipped)) + th.MutedP.S(" ("+m.ctx.Keys.Log.Label()+")")
 	if wide {
-		skipped = skipStyle.Render("skipped "+common.Count(m.skipped)) + th.MutedStyle.Render(" ("+m.ctx.Keys.Log.Label()+" log)")
+		skipped = skipStyle.S("skipped "+common.Count(m.skipped)) + th.MutedP.S(" ("+m.ctx.Keys.Log.Label()+" log)")
 	}
 	conn := m.ConnText(wide || m.conn.Phase != feed.PhaseLive)
 	pieces := []string{conn, events, counts, skipped}
@@ -216,9 +217,9 @@ func (m *Model) View(width int) string {
 // Header is the top line: the app, the API it talks to and the phase.
 func (m *Model) Header(width int, title string) string {
 	th := m.ctx.Theme
-	left := " " + th.AccentStyle.Bold(true).Render("aspect-tui") + th.MutedStyle.Render("  "+api.Clean(m.ctx.APIURL))
+	left := " " + th.FocusTitleP.S("aspect-tui") + th.MutedP.S("  "+api.Clean(m.ctx.APIURL))
 	if title != "" {
-		left += th.MutedStyle.Render("  " + title)
+		left += th.MutedP.S("  " + title)
 	}
 	right := m.ConnText(false) + " "
 	gap := width - common.Width(left) - common.Width(right)

@@ -183,6 +183,7 @@ type Theme struct {
 
 	// Paints of the styles drawn on every frame.
 	BorderP, FocusBorderP, TitleP, FocusTitleP Paint
+	MutedP, AccentP, OKP, WarnP, ErrorP, BoldP Paint
 }
 
 // New derives a theme for a dark or light background. overrides is the
@@ -288,6 +289,8 @@ func (t *Theme) derive() {
 	t.Cursor = plain.Reverse(true)
 	t.BorderP, t.FocusBorderP = PaintOf(t.Border), PaintOf(t.FocusBorder)
 	t.TitleP, t.FocusTitleP = PaintOf(t.Title), PaintOf(t.FocusTitle)
+	t.MutedP, t.AccentP, t.OKP = PaintOf(t.MutedStyle), PaintOf(t.AccentStyle), PaintOf(t.OKStyle)
+	t.WarnP, t.ErrorP, t.BoldP = PaintOf(t.WarnStyle), PaintOf(t.ErrorStyle), PaintOf(t.Bold)
 }
 
 // StatePaints returns the paints for a feature state, known or not.
