@@ -113,7 +113,11 @@ func (m *Model) applyBatch(b *feed.Batch) tea.Cmd {
 	for _, id := range ch.Removed {
 		m.raw.drop(id)
 	}
+	want := m.grid.Want()
 	m.grid.Apply(ch.Updated, ch.Removed)
+	if m.grid.Want() != want {
+		m.layout()
+	}
 	m.afterChange(ch.Updated, ch.Removed)
 	if len(ch.Missing) > 0 && m.opts.Client != nil {
 		c, base, ids := m.opts.Client, m.opts.Context, ch.Missing

@@ -41,8 +41,10 @@ func (m *Model) layout() {
 	bodyY, bodyH := 1, h-3 // header above; hints and status below
 	switch {
 	case w >= wideFrom:
-		sw := min(max(w-90, 44), 72)
-		mw := w - sw
+		// The grid gets what its columns want; the side panes the rest,
+		// between 44 and 72 columns.
+		mw := min(max(w-72, m.grid.Want()+2), w-44)
+		sw := w - mw
 		epH := max(6, bodyH/3)
 		m.rects[common.Tasks] = rect{0, bodyY, mw, bodyH}
 		m.rects[common.Endpoints] = rect{mw, bodyY, sw, epH}

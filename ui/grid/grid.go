@@ -430,6 +430,11 @@ func (m *Model) Title() string {
 	if m.flt.activeOnly {
 		b.WriteString(" · active only")
 	}
+	if n := m.lay.hidden; n == 1 {
+		b.WriteString(" · 1 feature column hidden: widen the window")
+	} else if n > 1 {
+		b.WriteString(" · " + common.Count(n) + " feature columns hidden: widen the window")
+	}
 	return b.String()
 }
 

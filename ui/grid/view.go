@@ -61,6 +61,16 @@ func (m *Model) relayout() {
 	m.lay, _ = try(true, 0)
 }
 
+// Want is the width the grid needs to show every feature column with full
+// words, so a wide window can give it that before the side panes.
+func (m *Model) Want() int {
+	w := gutterW + idW + 1 + assetW + 1 + overallW + 1 + ageW
+	for _, name := range append(append([]string{}, api.FeatureNames...), m.extraCols...) {
+		w += min(max(longW, common.Width(api.Clean(name))), maxFeatW) + 1
+	}
+	return w
+}
+
 // View implements common.Pane: the header, then only the rows on screen.
 func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
@@ -147,12 +157,7 @@ func (m *Model) header(b *strings.Builder) {
 	h.WriteString(common.Fit("STATE", overallW))
 	h.WriteByte(' ')
 	h.WriteString(common.PadLeft("AGE", ageW))
-	s := h.String()
-	if m.lay.hidden > 0 {
-		more := " +" + itoa(m.lay.hidden) + " more"
-		s += more
-	}
-	p.W(b, common.Fit(s, m.w))
+	p.W(b, common.Fit(h.String(), m.w))
 }
 
 // row draws one task. Every piece, gaps included, is painted with the
@@ -250,8 +255,6 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
-func itoa(n int) string { return common.Count(n) }
 
 // Animating reports whether what the grid shows now changes with time
 // faster than once a second: a processing feature on screen, or a cell
