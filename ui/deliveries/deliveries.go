@@ -191,7 +191,7 @@ func (m *Model) row(a api.Attempt, selected bool) string {
 	age := common.PadLeft(common.Age(m.ctx.Now.Sub(a.Timestamp.Time)), 4)
 	head := mark + th.MutedStyle.Render(age) + " " + th.ErrorStyle.Render("✗ "+common.Fit(code, 9)) + " "
 	msg := common.Short(api.Clean(a.MsgID), 14)
-	rest := msg + "  " + th.MutedStyle.Render(api.Clean(a.URL))
+	rest := msg + "  " + th.MutedStyle.Render(strings.TrimPrefix(api.Clean(a.URL), "https://"))
 	return head + rest
 }
 

@@ -157,7 +157,7 @@ func (m *Model) row(e api.Endpoint, selected bool) string {
 	}
 	types := "all events"
 	if len(e.EventTypes) > 0 {
-		types = api.Clip(strings.Join(e.EventTypes, ","), 30)
+		types = api.Clip(strings.Join(e.EventTypes, ","), max(12, m.w/3))
 	}
 	extra := types
 	if e.RateLimit > 0 {
@@ -166,13 +166,17 @@ func (m *Model) row(e api.Endpoint, selected bool) string {
 	if e.Disabled {
 		extra += " · disabled"
 	}
-	url := api.Clean(e.URL)
+	url := trimScheme(api.Clean(e.URL))
 	room := m.w - 4 - common.Width(extra) - 2
 	if room < 16 {
 		return mark + state + " " + common.Clip(url, m.w-4)
 	}
 	return mark + state + " " + common.Fit(common.Clip(url, room), room) + "  " + th.MutedStyle.Render(extra)
 }
+
+// trimScheme drops "https://", which every endpoint has and no one needs
+// to read; "http://" stays, as a warning of sorts.
+func trimScheme(u string) string { return strings.TrimPrefix(u, "https://") }
 
 func wrap(s string, w int) []string {
 	if w < 4 {
