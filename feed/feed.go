@@ -76,6 +76,10 @@ type Feed struct {
 
 	wg  sync.WaitGroup
 	err error // set by the supervisor before it exits
+
+	// Owned by the supervisor goroutine.
+	drops    int
+	lastDrop string
 }
 
 // Start loads GET /tasks/active (delivered as the first Batch's Resync) and

@@ -35,35 +35,43 @@ func (f *Feed) supervise(ctx context.Context) error {
 	}
 	synced := false // a snapshot has been handed over at least once
 	failures := 0   // attempts since the last healthy connection
-	f.co.conn(ConnState{Phase: PhaseConnecting, Since: f.opts.Now(), Attempt: 1})
+	f.state(ConnState{Phase: PhaseConnecting, Since: f.opts.Now(), Attempt: 1})
 	for {
 		s := f.connect(ctx, sr, &synced)
 		if ctx.Err() != nil {
-			f.co.conn(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: "stopped"})
+			f.state(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: "stopped"})
 			return nil
 		}
 		if s.fatal {
-			f.co.conn(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: api.Clip(s.err.Error(), 300), Err: s.err})
+			f.state(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: api.Clip(s.err.Error(), 300), Err: s.err})
 			return s.err
 		}
 		if s.healthy {
 			failures = 0
 		}
 		failures++
+		f.drops++
+		f.lastDrop = reasonText(s.err, f.opts.StallWindow)
 		wait := backoffDelay(f.opts, failures, sr.retry, s.retryAfter, rand.Float64)
 		now := f.opts.Now()
-		f.co.conn(ConnState{Phase: PhaseReconnecting, Since: now, Attempt: failures, NextTry: now.Add(wait),
-			Reason: reasonText(s.err, f.opts.StallWindow), Err: s.err})
+		f.state(ConnState{Phase: PhaseReconnecting, Since: now, Attempt: failures, NextTry: now.Add(wait),
+			Reason: f.lastDrop, Err: s.err})
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			f.co.conn(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: "stopped"})
+			f.state(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: "stopped"})
 			return nil
 		case <-t.C:
 		}
-		f.co.conn(ConnState{Phase: PhaseConnecting, Since: f.opts.Now(), Attempt: failures})
+		f.state(ConnState{Phase: PhaseConnecting, Since: f.opts.Now(), Attempt: failures})
 	}
+}
+
+// state hands over a connection state with the drop tally.
+func (f *Feed) state(s ConnState) {
+	s.Reconnects, s.LastDrop = f.drops, f.lastDrop
+	f.co.conn(s)
 }
 
 // connect makes one attempt: open the stream, take the snapshot, read until
@@ -96,7 +104,7 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool) sess
 		return session{err: err, fatal: api.IsUnauthorized(err), retryAfter: api.RetryAfterOf(err)}
 	}
 	start := time.Now()
-	f.co.conn(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
+	f.state(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
 
 	var stalled atomic.Bool
 	watchdog := time.AfterFunc(f.opts.StallWindow, func() {

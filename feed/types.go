@@ -62,6 +62,12 @@ type ConnState struct {
 	NextTry time.Time // reconnecting: when the next attempt starts
 	Reason  string    // reconnecting or stopped: why, for the user
 	Err     error     // the error behind Reason, if any
+	// Reconnects counts the times the stream was lost since Start, and
+	// LastDrop says why it was lost last ("" if never): a batch carries
+	// only the latest state, so a drop and its recovery within one frame
+	// show only here.
+	Reconnects int
+	LastDrop   string
 }
 
 // Batch is what the consumer receives, at most once per frame: everything
