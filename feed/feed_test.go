@@ -118,10 +118,10 @@ type consumer struct {
 	store    *Store
 	batches  int
 	received []time.Time // when each batch arrived
-	events  []string // event ids applied, in order
-	skips   []Skip
-	conns   []ConnState
-	resyncs int
+	events   []string    // event ids applied, in order
+	skips    []Skip
+	conns    []ConnState
+	resyncs  int
 }
 
 func (c *consumer) take(b Batch) {
