@@ -2,8 +2,22 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui"
 )
+
+// pingTimeout bounds the one call made before the dashboard takes the
+// terminal, so a wrong URL or key is a plain error, not a screen.
+const pingTimeout = 10 * time.Second
 
 func dashboardCommand() *command {
 	return &command{
@@ -23,8 +37,77 @@ func dashboardCommand() *command {
 				if err := cfg.validateAPI(); err != nil {
 					return err
 				}
-				return notBuilt("the dashboard")
+				client, err := api.NewClient(cfg.APIURL, cfg.APIKey, api.WithUserAgent("aspect-tui/"+appVersion()))
+				if err != nil {
+					return err
+				}
+				return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg})
 			}
 		},
 	}
+}
+
+// dashboardRun is what the dashboard needs from a command: an API client
+// and the resolved configuration (theme, keys, read-only, refresh).
+type dashboardRun struct {
+	client *api.Client
+	cfg    config
+	label  string // shown in the header: "demo"
+}
+
+// runDashboard checks everything it can while the terminal is still plain
+// (the config's theme and keys, and one call to the API), then starts the
+// feed and runs the program until the user quits or ctx ends.
+func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
+	for _, w := range d.cfg.Warnings {
+		fmt.Fprintln(io.err, "aspect-tui: "+w)
+	}
+	opts := ui.Options{
+		Client:   d.client,
+		APIURL:   d.client.BaseURL(),
+		Label:    d.label,
+		Theme:    d.cfg.Theme,
+		Keys:     d.cfg.Keys,
+		ReadOnly: d.cfg.ReadOnly,
+		Refresh:  d.cfg.Refresh,
+		NoColor:  io.getenv("NO_COLOR") != "",
+	}
+	if err := ui.Check(opts); err != nil {
+		return fmt.Errorf("config file %s: %w", orDefault(d.cfg.File, "(none)"), err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	_, err := d.client.ActiveTasks(pctx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("cannot reach the API: %w", err)
+	}
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	f := feed.Start(ctx, d.client, feed.Options{StallWindow: d.cfg.StallWindow})
+	opts.Context, opts.Batches, opts.FeedErr = ctx, f.Batches(), f.Wait
+	m, err := ui.New(opts)
+	if err != nil {
+		return err
+	}
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if io.in != os.Stdin {
+		popts = append(popts, tea.WithInput(io.in))
+	}
+	if io.out != os.Stdout {
+		popts = append(popts, tea.WithOutput(io.out))
+	}
+	_, runErr := tea.NewProgram(m, popts...).Run()
+	stop()
+	feedErr := f.Wait()
+	switch {
+	case runErr == nil, errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil:
+		// Quit by the user, or by a signal (the context ended).
+	default:
+		return runErr
+	}
+	if feedErr != nil && api.IsUnauthorized(feedErr) {
+		return feedErr
+	}
+	return nil
 }

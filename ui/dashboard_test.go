@@ -365,6 +365,27 @@ func TestWatchingTheTopKeepsNewRowsInView(t *testing.T) {
 	if got := h.selected(); got != "t0000030" {
 		t.Fatalf("selection left its task: %q", got)
 	}
+	// Enough new tasks to push the selected one below the screen: the top
+	// stays in view and the title says where the selection went.
+	var burst []api.Task
+	for i := range 12 {
+		burst = append(burst, task(100+i, t0.Add(time.Duration(2+i)*time.Second), api.StateQueued))
+	}
+	h.apply(burst...)
+	if ids := h.gridIDs(); ids[0] != "t0000111" {
+		t.Fatalf("the newest task is not in view: %v", ids)
+	}
+	h.must("selection below, row 14")
+	if h.selected() != "" {
+		t.Fatal("a selection is drawn while the selected task is below the screen")
+	}
+	// Moving the selection brings it back into view, on its task's
+	// neighbour.
+	h.press("k")
+	if got := h.selected(); got != "t0000099" {
+		t.Fatalf("k from below the screen selected %q", got)
+	}
+	h.mustNot("selection below")
 }
 
 func TestDetailOpensUpdatesLiveAndGoesBack(t *testing.T) {

@@ -167,11 +167,14 @@ func (m *Model) row(e api.Endpoint, selected bool) string {
 		extra += " · disabled"
 	}
 	url := trimScheme(api.Clean(e.URL))
-	room := m.w - 4 - common.Width(extra) - 2
-	if room < 16 {
-		return mark + state + " " + common.Clip(url, m.w-4)
+	inner := m.w - 4
+	uw, xw := common.Width(url), common.Width(extra)
+	if uw+2+xw > inner {
+		// The URL is what tells endpoints apart: it keeps its room and the
+		// details go first.
+		return mark + state + " " + common.Clip(url, inner)
 	}
-	return mark + state + " " + common.Fit(common.Clip(url, room), room) + "  " + th.MutedStyle.Render(extra)
+	return mark + state + " " + url + common.Spaces(inner-uw-xw) + th.MutedStyle.Render(extra)
 }
 
 // trimScheme drops "https://", which every endpoint has and no one needs

@@ -139,7 +139,7 @@ func (m *Model) Apply(updated, removed []string) {
 	if len(m.extras) != extrasBefore || m.extrasChanged() {
 		m.relayout()
 	}
-	m.reselect(line, atTop)
+	m.reselect(line, atTop, true)
 }
 
 func (m *Model) countExtras(e *entry, d int) {
@@ -164,9 +164,12 @@ func (m *Model) extrasChanged() bool {
 }
 
 // reselect puts the cursor back on the selected task after rows moved (or
-// on its neighbour when it left), keeping it on the same screen line, or
-// keeping the top in view for someone watching the newest rows.
-func (m *Model) reselect(line int, atTop bool) {
+// on its neighbour when it left). Scrolled down, the selected row keeps its
+// line on screen. At the top, a live update keeps the top in view, for
+// someone watching the newest rows, even if that pushes the selected task
+// below the screen (the title then says where it is); after the user's own
+// re-sort or filter, the view goes to the selection.
+func (m *Model) reselect(line int, atTop, live bool) {
 	n := m.rows.len()
 	if m.sel != nil {
 		if r := m.rows.rank(m.sel); r >= 0 {
@@ -179,10 +182,28 @@ func (m *Model) reselect(line int, atTop bool) {
 		m.cursor = min(max(m.cursor, 0), max(n-1, 0))
 		m.sel = m.rows.at(m.cursor)
 	}
+	if atTop && live {
+		m.offset = 0
+		return
+	}
 	if !atTop {
 		m.offset = m.cursor - line
 	}
 	m.keepVisible()
+}
+
+// offscreen says where the selection is when it is not on screen.
+func (m *Model) offscreen() string {
+	if m.sel == nil {
+		return ""
+	}
+	switch vis := m.visibleRows(); {
+	case m.cursor < m.offset:
+		return "selection above, row " + common.Count(m.cursor+1)
+	case m.cursor >= m.offset+vis:
+		return "selection below, row " + common.Count(m.cursor+1)
+	}
+	return ""
 }
 
 func (m *Model) keepVisible() {
@@ -231,7 +252,7 @@ func (m *Model) rebuild() {
 		return 1
 	})
 	m.rows.build(all)
-	m.reselect(line, atTop)
+	m.reselect(line, atTop, false)
 }
 
 // setFilter applies a new filter, in place when it only narrows the last.
@@ -250,7 +271,7 @@ func (m *Model) setFilter(next filter) {
 		}
 	})
 	m.rows.build(kept)
-	m.reselect(line, atTop)
+	m.reselect(line, atTop, false)
 }
 
 // Update implements common.Pane. Mouse coordinates are relative to the
@@ -429,6 +450,9 @@ func (m *Model) Title() string {
 	}
 	if m.flt.activeOnly {
 		b.WriteString(" · active only")
+	}
+	if where := m.offscreen(); where != "" {
+		b.WriteString(" · " + where)
 	}
 	if n := m.lay.hidden; n == 1 {
 		b.WriteString(" · 1 feature column hidden: widen the window")

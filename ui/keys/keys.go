@@ -322,13 +322,13 @@ func Footer(bs ...*Binding) []*Binding {
 // Markdown is the README's key table.
 func Markdown(m *Map) string {
 	var b strings.Builder
-	b.WriteString("| keys | what it does | where |\n|---|---|---|\n")
+	b.WriteString("| keys | what it does | where | name in `[keys]` |\n|---|---|---|---|\n")
 	for _, s := range m.Scopes() {
 		for _, k := range m.InScope(s) {
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdKeys(k.Keys), k.Desc, s)
+			fmt.Fprintf(&b, "| %s | %s | %s | `%s` |\n", mdKeys(k.Keys), k.Desc, s, k.Name)
 		}
 	}
-	b.WriteString("| mouse wheel, click | scroll; select a row or focus a pane | everywhere |\n")
+	b.WriteString("| mouse wheel, click | scroll; select a row or focus a pane | everywhere | |\n")
 	return b.String()
 }
 

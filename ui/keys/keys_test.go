@@ -45,7 +45,7 @@ func TestOverrides(t *testing.T) {
 	if m.Quit.Label() != "x/ctrl+q" {
 		t.Errorf("label %q", m.Quit.Label())
 	}
-	if !strings.Contains(Markdown(m), "| `x` `ctrl+q` | quit |") {
+	if !strings.Contains(Markdown(m), "| `x` `ctrl+q` | quit | everywhere | `quit` |") {
 		t.Errorf("the table does not follow the override:\n%s", Markdown(m))
 	}
 	for _, c := range []struct {
@@ -117,7 +117,7 @@ func TestMarkdownListsEveryBinding(t *testing.T) {
 	m := Default()
 	md := Markdown(m)
 	for _, b := range m.All() {
-		if !strings.Contains(md, "| "+b.Desc+" | "+string(b.Scope)+" |") {
+		if !strings.Contains(md, "| "+b.Desc+" | "+string(b.Scope)+" | `"+b.Name+"` |") {
 			t.Errorf("table lacks %s", b.Name)
 		}
 	}

@@ -1,0 +1,11 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/aspect-hq/aspect-tui/ui/keys"
+)
+
+// TestReadmeKeysTable fails when the README's key table differs from the
+// bindings in ui/keys; go test -run TestReadmeKeysTable -update . rewrites it.
+func TestReadmeKeysTable(t *testing.T) { checkReadmeSection(t, "keys", keys.Markdown(keys.Default())) }
