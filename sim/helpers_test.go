@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -240,3 +241,5 @@ func (st *stream) next(t testing.TB, n int, within time.Duration) []sseEvent {
 	}
 	return out
 }
+
+func sprintf(f string, a ...any) string { return fmt.Sprintf(f, a...) }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
@@ -38,6 +39,8 @@ type Server struct {
 	reqMu   sync.Mutex
 	reqs    sync.WaitGroup // handlers running now, SSE streams included
 	closing bool
+
+	streams atomic.Uint64 // SSE connections served, to alternate DropSSEEvery's cuts
 
 	startOnce, closeOnce sync.Once
 	startErr             error

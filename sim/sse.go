@@ -38,9 +38,10 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	dropAfter := -1
+	dropAfter, abrupt := -1, false
 	if n := s.o.DropSSEEvery; n > 0 {
 		dropAfter = n/2 + rand.IntN(n+1)
+		abrupt = s.streams.Add(1)%2 == 0
 	}
 	sent := 0
 	ping := time.NewTicker(scaled(pingEvery, s.o.TimeScale, 10*time.Millisecond))
@@ -58,7 +59,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			rc.SetWriteDeadline(time.Now().Add(writeTimeout))
 			for _, ev := range evs {
 				if sent == dropAfter {
-					s.cut(w, rc, ev)
+					s.cut(w, rc, ev, abrupt)
 					return
 				}
 				if _, err := w.Write(ev.frame); err != nil {
@@ -85,11 +86,12 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// cut ends a stream for DropSSEEvery: half the time cleanly, half the time
-// in the middle of an event, as a proxy or a dropped network does, so that
-// a client must discard the partial event and resume from the last whole one.
-func (s *Server) cut(w http.ResponseWriter, rc *http.ResponseController, next event) {
-	if rand.IntN(2) == 0 {
+// cut ends a stream for DropSSEEvery: every other stream cleanly, the
+// others in the middle of an event, as a proxy or a dropped network does, so
+// that a client must discard the partial event and resume from the last
+// whole one.
+func (s *Server) cut(w http.ResponseWriter, rc *http.ResponseController, next event, abrupt bool) {
+	if !abrupt {
 		rc.Flush()
 		return
 	}
