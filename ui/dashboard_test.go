@@ -406,8 +406,8 @@ func TestDetailOpensUpdatesLiveAndGoesBack(t *testing.T) {
 	h.apply(next)
 	h.must("✓ completed", "processing → completed", "queued → processing", "JSON as received in event evt_000002",
 		// proxy spent from first sight (30s before t0, so at least that) to
-		// t0+4s processing.
-		"processing ≥34s → completed")
+		// t0+4s processing, and preview 34s queued before it started.
+		"processing ≥34s →", "queued ≥34s →")
 	h.press("esc")
 	h.must("Tasks 1 ·")
 	h.mustNot("Timeline")
@@ -695,4 +695,21 @@ func TestNoColorDrawsWithoutColours(t *testing.T) {
 	if !strings.Contains(content, "\x1b[7m") {
 		t.Fatal("the selected row is not reversed without colour")
 	}
+}
+
+func TestFilteringWithTheSelectionOffScreenStartsAtTheTop(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.apply(fleet(10)...)
+	var burst []api.Task
+	for i := range 15 {
+		burst = append(burst, task(100+i, t0.Add(time.Duration(2+i)*time.Second), api.StateQueued))
+	}
+	h.apply(burst...)
+	h.must("selection below")
+	h.press("/")
+	h.typeText("t00001")
+	if got, ids := h.selected(), h.gridIDs(); got == "" || got != ids[0] {
+		t.Fatalf("filtering with the selection below the screen: selected %q, rows %v", got, ids)
+	}
+	h.mustNot("selection below")
 }

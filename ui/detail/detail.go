@@ -216,30 +216,22 @@ func (m *Model) since(name string, s api.State, timeline []feed.Transition, t ap
 	return common.Duration(d) + " ago"
 }
 
-// path is the states the feature went through and how long each took.
+// path is the states the feature went through before its current one,
+// and how long each took.
 func (m *Model) path(name string, timeline []feed.Transition, t api.Task) string {
-	th := m.ctx.Theme
 	segs := segments(name, timeline, t)
-	if len(segs) < 2 {
-		return ""
-	}
-	var b strings.Builder
-	for i, sg := range segs {
-		if i > 0 {
-			b.WriteString(th.MutedStyle.Render(" → "))
-		}
-		word := theme.Word(sg.state, false)
-		if i == len(segs)-1 {
-			b.WriteString(th.StateLipgloss(sg.state).Render(word))
-			break
-		}
+	var parts []string
+	for i := 0; i+1 < len(segs); i++ {
 		prefix := ""
-		if sg.lower {
+		if segs[i].lower {
 			prefix = "≥"
 		}
-		b.WriteString(th.MutedStyle.Render(word + " " + prefix + common.Duration(segs[i+1].at.Sub(sg.at))))
+		parts = append(parts, theme.Word(segs[i].state, false)+" "+prefix+common.Duration(segs[i+1].at.Sub(segs[i].at)))
 	}
-	return b.String()
+	if len(parts) == 0 {
+		return ""
+	}
+	return m.ctx.Theme.MutedStyle.Render(strings.Join(parts, " → ") + " →")
 }
 
 func stamp(t, now time.Time) string {

@@ -84,9 +84,14 @@ func (m *Model) Len() int { return m.rows.len() }
 
 // SetSize implements common.Pane.
 func (m *Model) SetSize(w, h int) {
+	visible := m.h == 0 || m.offscreen() == ""
 	m.w, m.h = w, h
 	m.relayout()
-	m.keepVisible()
+	if visible {
+		m.keepVisible()
+	} else {
+		m.offset = min(m.offset, max(0, m.rows.len()-m.visibleRows()))
+	}
 }
 
 func (m *Model) visibleRows() int {
@@ -167,8 +172,9 @@ func (m *Model) extrasChanged() bool {
 // on its neighbour when it left). Scrolled down, the selected row keeps its
 // line on screen. At the top, a live update keeps the top in view, for
 // someone watching the newest rows, even if that pushes the selected task
-// below the screen (the title then says where it is); after the user's own
-// re-sort or filter, the view goes to the selection.
+// below the screen (the title then says where it is). After the user's own
+// re-sort or filter, the view goes to the selection if it was on screen,
+// else to the first row, which becomes the selection.
 func (m *Model) reselect(line int, atTop, live bool) {
 	n := m.rows.len()
 	if m.sel != nil {
@@ -206,6 +212,16 @@ func (m *Model) offscreen() string {
 	return ""
 }
 
+// setEditing opens or closes the filter line, which takes a row: a
+// selection on screen stays on screen, one off it stays off.
+func (m *Model) setEditing(on bool) {
+	visible := m.offscreen() == ""
+	m.editing = on
+	if visible {
+		m.keepVisible()
+	}
+}
+
 func (m *Model) keepVisible() {
 	n, vis := m.rows.len(), m.visibleRows()
 	if vis <= 0 {
@@ -237,6 +253,9 @@ func (m *Model) moveTo(r int) {
 // sort or a filter that is not a narrowing of the last one, never per frame.
 func (m *Model) rebuild() {
 	line, atTop := m.cursor-m.offset, m.offset == 0
+	if m.offscreen() != "" {
+		m.sel, m.cursor, m.offset, line, atTop = nil, 0, 0, 0, true
+	}
 	less := lessFor(m.sort, m.reverse)
 	m.rows = newList(less)
 	all := make([]*entry, 0, len(m.entries))
@@ -264,6 +283,9 @@ func (m *Model) setFilter(next filter) {
 		return
 	}
 	line, atTop := m.cursor-m.offset, m.offset == 0
+	if m.offscreen() != "" {
+		m.sel, m.cursor, m.offset, line, atTop = nil, 0, 0, 0, true
+	}
 	kept := make([]*entry, 0, m.rows.len())
 	m.rows.each(func(e *entry) {
 		if next.match(e) {
@@ -346,8 +368,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return func() tea.Msg { return OpenMsg{ID: id} }
 		}
 	case k.Filter.Matches(msg):
-		m.editing = true
-		m.keepVisible()
+		m.setEditing(true)
 	case k.Sort.Matches(msg):
 		m.sort = (m.sort + 1) % sortCount
 		m.reverse = false
@@ -375,11 +396,10 @@ func (m *Model) editKey(msg tea.KeyPressMsg) {
 	k := m.ctx.Keys
 	switch {
 	case k.FilterKeep.Matches(msg):
-		m.editing = false
-		m.keepVisible()
+		m.setEditing(false)
 		return
 	case k.FilterClear.Matches(msg):
-		m.editing = false
+		m.setEditing(false)
 		next := m.flt
 		next.setText("")
 		m.setFilter(next)
