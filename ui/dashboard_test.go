@@ -586,6 +586,9 @@ func TestStatusLine(t *testing.T) {
 	h.must("Event log 1", "skipped", "not JSON", "raw: {not json")
 	h.press("esc")
 
+	h.send(batchMsg{b: feed.Batch{Conn: &feed.ConnState{Phase: feed.PhaseLive, Since: h.now, Reconnects: 2, LastDrop: "the stream went silent for 45s"}}})
+	h.must("● live since 12:00:07 (0s), 2 reconnects (last: the stream went silent for 45s)")
+
 	h.send(feedDoneMsg{err: nil})
 	h.must("✗ stopped")
 }

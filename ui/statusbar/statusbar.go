@@ -156,6 +156,12 @@ func (m *Model) ConnText(long bool) string {
 				s += " " + common.Age(now.Sub(c.Since))
 			}
 		}
+		switch {
+		case c.Reconnects > 0 && long && c.LastDrop != "":
+			s += ", " + plural(c.Reconnects, "reconnect") + " (last: " + api.Clip(c.LastDrop, 60) + ")"
+		case c.Reconnects > 0:
+			s += ", " + plural(c.Reconnects, "reconnect")
+		}
 		return th.OKP.S(s)
 	case feed.PhaseReconnecting:
 		s := "◌ reconnecting"
@@ -180,7 +186,17 @@ func (m *Model) ConnText(long bool) string {
 		}
 		return th.ErrorP.S(s)
 	}
+	if c.Attempt > 1 {
+		return th.WarnP.S("◌ connecting, attempt " + strconv.Itoa(c.Attempt) + "…")
+	}
 	return th.MutedP.S("◌ connecting…")
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return "1 " + s
+	}
+	return strconv.Itoa(n) + " " + s + "s"
 }
 
 // View is the status line, width cells wide. Pieces that do not fit are
