@@ -3,6 +3,8 @@ package feed
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -155,15 +157,17 @@ func (f *Feed) deliver(ctx context.Context, supDone <-chan struct{}) {
 }
 
 // Refetch GETs each task (at most 8 at once), for Changes.Missing after a
-// resync: tasks that finished while events were missed. A task the API no
-// longer has (404) is left out of the result; other failures are joined
-// into the error, and whatever was fetched is returned with it.
+// resync: tasks that finished while events were missed. It returns what it
+// fetched, and an error joining what failed; a task the API no longer has
+// (404, as after a simulator restart) is not a failure of the call but is
+// listed in a *GoneError within it, so the caller can Forget it.
 func Refetch(ctx context.Context, c *api.Client, ids []string) ([]api.Task, error) {
 	const parallel = 8
 	var (
 		mu    sync.Mutex
 		tasks = make([]api.Task, 0, len(ids))
 		errs  []error
+		gone  []string
 		wg    sync.WaitGroup
 		sem   = make(chan struct{}, parallel)
 	)
@@ -188,6 +192,7 @@ func Refetch(ctx context.Context, c *api.Client, ids []string) ([]api.Task, erro
 			case err == nil:
 				tasks = append(tasks, t)
 			case api.StatusOf(err) == 404:
+				gone = append(gone, id)
 			case ctx.Err() != nil:
 				// Cancelled: reported once, below.
 			default:
@@ -202,5 +207,17 @@ func Refetch(ctx context.Context, c *api.Client, ids []string) ([]api.Task, erro
 	if err := ctx.Err(); err != nil && len(errs) == 0 {
 		errs = append(errs, err)
 	}
+	if len(gone) > 0 {
+		slices.Sort(gone)
+		errs = append(errs, &GoneError{IDs: gone})
+	}
 	return tasks, errors.Join(errs...)
+}
+
+// GoneError lists tasks the API answered 404 for: they no longer exist, and
+// the store should Forget them rather than show them as pending forever.
+type GoneError struct{ IDs []string }
+
+func (e *GoneError) Error() string {
+	return fmt.Sprintf("%d task(s) no longer exist on the server (first: %s)", len(e.IDs), api.Clip(e.IDs[0], 60))
 }

@@ -714,8 +714,9 @@ func TestRefetch(t *testing.T) {
 		ids = append(ids, fmt.Sprint("t", i))
 	}
 	tasks, err := Refetch(context.Background(), c, ids)
-	if err != nil || len(tasks) != 40 {
-		t.Fatalf("%d tasks, %v", len(tasks), err)
+	var gone *GoneError
+	if !errors.As(err, &gone) || !slices.Equal(gone.IDs, []string{"gone"}) || len(tasks) != 40 {
+		t.Fatalf("%d tasks, %v: want 40 and the 404 reported gone", len(tasks), err)
 	}
 	if p := peak.Load(); p > 8 {
 		t.Errorf("%d requests at once", p)

@@ -412,6 +412,18 @@ func (s *Store) ApplyBatch(b *Batch) Changes {
 	return Changes{Updated: ch.updated, Removed: ch.removed, Missing: missing, Outcomes: outcomes}
 }
 
+// Forget removes a task the API no longer has (see GoneError). It reports
+// whether the store held it.
+func (s *Store) Forget(id string) bool {
+	r, ok := s.tasks[id]
+	if !ok {
+		return false
+	}
+	s.uncount(r)
+	delete(s.tasks, id)
+	return true
+}
+
 // Len is the number of tasks held.
 func (s *Store) Len() int { return len(s.tasks) }
 
