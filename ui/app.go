@@ -121,7 +121,7 @@ func New(o Options) (*Model, error) {
 		o.Refresh = 5 * time.Second
 	}
 	if o.Store == nil {
-		o.Store = feed.NewStore(feed.StoreOptions{})
+		o.Store = feed.NewStore(feed.StoreOptions{Now: o.Clock})
 	}
 	dark := true
 	if o.Dark != nil {

@@ -11,7 +11,9 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/grid"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
 )
 
 func TestNavigation(t *testing.T) {
@@ -715,4 +717,27 @@ func TestFilteringWithTheSelectionOffScreenStartsAtTheTop(t *testing.T) {
 		t.Fatalf("filtering with the selection below the screen: selected %q, rows %v", got, ids)
 	}
 	h.mustNot("selection below")
+}
+
+func TestAJustChangedCellIsMarkedForAMoment(t *testing.T) {
+	h := newHarness(t, 160, 45)
+	tk := task(1, t0.Add(-time.Second), api.StateProcessing, api.StateQueued)
+	h.apply(tk, task(2, t0, api.StateQueued)) // task 2 is selected: task 1's row is drawn plain
+	changed := h.m.ctx.Theme.States[api.StateCompleted][theme.Flash].S("✓ completed ")
+	h.now = t0.Add(time.Second)
+	tk.Updated = api.Time{Time: h.now}
+	tk.Features["proxy"] = api.Feature{State: api.StateCompleted}
+	h.apply(tk)
+	if !strings.Contains(h.m.View().Content, changed) {
+		t.Fatal("the proxy cell that just completed is not marked")
+	}
+	// The preview cell did not change and is not marked.
+	if strings.Contains(h.m.View().Content, h.m.ctx.Theme.States[api.StateQueued][theme.Flash].S("◌ queued")) {
+		t.Fatal("an unchanged cell is marked")
+	}
+	h.now = t0.Add(time.Second + grid.FlashFor)
+	h.send(tickMsg{})
+	if strings.Contains(h.m.View().Content, changed) {
+		t.Fatal("the mark does not go away")
+	}
 }
