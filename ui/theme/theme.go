@@ -141,10 +141,13 @@ func (p Paint) S(s string) string {
 	return p.open + s + p.close
 }
 
-// PaintOf reduces a style (colours and attributes only) to a Paint.
+// PaintOf reduces a style (colours and attributes only) to a Paint. It
+// renders one printable placeholder (lipgloss drops control characters and
+// styles underlines per character) and keeps what surrounds it; SGR
+// sequences hold only digits, ';', ':', '[' and 'm', never the placeholder.
 func PaintOf(st lipgloss.Style) Paint {
-	r := st.Render("\x01")
-	i := strings.IndexByte(r, '\x01')
+	r := st.Render("X")
+	i := strings.IndexByte(r, 'X')
 	if i < 0 {
 		return Paint{}
 	}

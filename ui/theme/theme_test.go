@@ -70,3 +70,22 @@ func TestEveryStateHasAGlyphAndAWord(t *testing.T) {
 		t.Error("processing does not animate")
 	}
 }
+
+func TestEveryVariantIsDistinct(t *testing.T) {
+	for _, noColor := range []bool{false, true} {
+		th, err := New(nil, true, noColor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for s, p := range th.States {
+			seen := map[string]Variant{}
+			for v := Normal; v <= Selected|Flash; v++ {
+				got := p[v].S("x")
+				if prev, dup := seen[got]; dup {
+					t.Errorf("noColor=%v %s: variants %d and %d look the same: %q", noColor, s, prev, v, got)
+				}
+				seen[got] = v
+			}
+		}
+	}
+}
