@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	sse "github.com/tmaxmax/go-sse"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/sim"
+)
+
+// tailOutput is written by the command and read by the test meanwhile.
+type tailOutput struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *tailOutput) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *tailOutput) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// runningCLI is a command running in the background, as under a shell.
+type runningCLI struct {
+	out, err tailOutput
+	cancel   context.CancelFunc
+	done     chan int
+}
+
+func startCLI(t *testing.T, env map[string]string, args ...string) *runningCLI {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &runningCLI{cancel: cancel, done: make(chan int, 1)}
+	getenv := func(k string) string { return env[k] }
+	go func() {
+		r.done <- run(ctx, args, &stdio{in: strings.NewReader(""), out: &r.out, err: &r.err, getenv: getenv})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-r.done:
+		case <-time.After(5 * time.Second):
+			t.Error("the command did not stop")
+		}
+	})
+	return r
+}
+
+// interrupt is Ctrl+C: the context main gets from signal.NotifyContext.
+func (r *runningCLI) interrupt(t *testing.T) int {
+	t.Helper()
+	r.cancel()
+	select {
+	case code := <-r.done:
+		r.done <- code
+		return code
+	case <-time.After(5 * time.Second):
+		t.Fatal("the command did not stop after Ctrl+C")
+	}
+	return -1
+}
+
+func (r *runningCLI) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		select {
+		case code := <-r.done:
+			r.done <- code
+			t.Fatalf("exited %d while waiting for %s; stderr:\n%s", code, what, r.err.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; stderr:\n%s", what, r.err.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func outLines(s string) []string {
+	s = strings.TrimSuffix(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+func startTailSim(t *testing.T, o sim.Options) *sim.Server {
+	t.Helper()
+	o.Addr = "127.0.0.1:0"
+	s, err := sim.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Pause()
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestTailJSONPrintsEachEventOnceInOrder(t *testing.T) {
+	s := startTailSim(t, sim.Options{Seed: 3, TimeScale: 600, DropSSEEvery: 40})
+	record := filepath.Join(t.TempDir(), "session.sse")
+	env := map[string]string{envAPIURL: s.URL(), envAPIKey: s.APIKey(), "XDG_CONFIG_HOME": t.TempDir()}
+	cli := startCLI(t, env, "tail", "--json", "--record", record)
+	cli.waitFor(t, "the connection", func() bool { return strings.Contains(cli.err.String(), "streaming events") })
+
+	s.CreateTasks(60)
+	s.Advance(time.Hour)
+	total := int(s.Counts().Events)
+	cli.waitFor(t, "every event", func() bool { return len(outLines(cli.out.String())) >= total })
+	if code := cli.interrupt(t); code != 0 {
+		t.Fatalf("Ctrl+C: exit %d, want 0; stderr:\n%s", code, cli.err.String())
+	}
+
+	out := outLines(cli.out.String())
+	if len(out) != total {
+		t.Fatalf("%d lines for %d events", len(out), total)
+	}
+	seen := map[string]bool{}
+	for i, line := range out {
+		var e api.Envelope
+		if !json.Valid([]byte(line)) || json.Unmarshal([]byte(line), &e) != nil {
+			t.Fatalf("line %d is not a JSON envelope: %q", i+1, line)
+		}
+		if seen[e.EventID] {
+			t.Fatalf("event %s printed twice", e.EventID)
+		}
+		seen[e.EventID] = true
+		if i == total-1 && e.EventID != s.LastEventID() {
+			t.Errorf("last line is %s, the last event %s: out of order", e.EventID, s.LastEventID())
+		}
+	}
+	if !strings.Contains(cli.err.String(), "live again") {
+		t.Errorf("the simulator cut the stream, yet stderr says nothing of it:\n%s", cli.err.String())
+	}
+
+	// The recording replays: every printed line is in it, as received.
+	f, err := os.Open(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if info, _ := f.Stat(); info.Mode().Perm() != 0o600 {
+		t.Errorf("recording is mode %v; it holds account data", info.Mode().Perm())
+	}
+	recorded := map[string]bool{}
+	for ev, err := range sse.Read(f, &sse.ReadConfig{MaxEventSize: 2 << 20}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		recorded[ev.Data] = true
+	}
+	for _, line := range out {
+		if !recorded[line] {
+			t.Fatalf("printed but not recorded: %s", line)
+		}
+	}
+}
+
+func TestTailRefusedKeyIsAPlainError(t *testing.T) {
+	s := startTailSim(t, sim.Options{Seed: 1, APIKey: "sk_sim_right"})
+	code, out, errOut := runCLI(t, map[string]string{envAPIURL: s.URL(), envAPIKey: "sk_sim_wrong", "XDG_CONFIG_HOME": t.TempDir()}, "tail", "--json")
+	if code == 0 || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	if !strings.Contains(errOut, "401") || !strings.Contains(errOut, "ASPECT_API_KEY") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("want the API's 401 in one line naming ASPECT_API_KEY, got:\n%s", errOut)
+	}
+	if strings.Contains(errOut, "sk_sim_wrong") {
+		t.Error("the key was printed")
+	}
+}
+
+// A hand-made server for what the simulator never sends.
+func TestTailPlainLinesAndSkips(t *testing.T) {
+	env := func(id, typ string, states string) string {
+		return fmt.Sprintf(`{"timestamp":"2025-06-01T12:00:00Z","user_id":"u","event_id":%q,"event_type":%q,"data":{"task":{"id":"task_1","features":{%s},"created":"2025-06-01T11:00:00Z","updated":"2025-06-01T12:00:0%sZ"}}}`, id, typ, states, id[len(id)-1:])
+	}
+	stream := "id: e1\nevent: task.progress\ndata: " + env("e1", "task.progress", `"proxy":{"state":"processing"},"preview":{"state":"queued"}`) + "\n\n" +
+		"id: e2\nevent: asset.created\ndata: {\"event_id\":\"e2\",\"event_type\":\"asset.created\",\"data\":{}}\n\n" +
+		"id: e3\nevent: task.progress\ndata: not json\n\n" +
+		"id: e1\nevent: task.progress\ndata: " + env("e1", "task.progress", `"proxy":{"state":"processing"}`) + "\n\n" +
+		"id: e4\nevent: task.completed\ndata: " + env("e4", "task.completed", `"proxy":{"state":"completed"},"preview":{"state":"\u001b[31mred"}`) + "\n\n"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/tasks/active":
+			w.Write([]byte("[]"))
+		case "/events":
+			w.Header().Set("Content-Type", "text/event-stream")
+			if r.Header.Get("Last-Event-ID") == "" {
+				w.Write([]byte(stream))
+				w.(http.Flusher).Flush()
+			}
+			<-r.Context().Done()
+		}
+	}))
+	defer srv.Close()
+	cli := startCLI(t, map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}, "tail")
+	cli.waitFor(t, "three lines", func() bool { return len(outLines(cli.out.String())) >= 3 })
+	cli.waitFor(t, "the skip", func() bool { return strings.Contains(cli.err.String(), "skipped event e3") })
+	if code := cli.interrupt(t); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	out := outLines(cli.out.String())
+	if len(out) != 3 {
+		t.Fatalf("want 3 lines (e1, e2, e4; the repeat of e1 dropped):\n%s", cli.out.String())
+	}
+	for i, want := range []string{"task.progress    task_1  proxy:processing  preview:queued", "asset.created    e2  (an event type", "task.completed   task_1  proxy:completed  preview:red"} {
+		if !strings.Contains(out[i], want) {
+			t.Errorf("line %d: %q, want it to hold %q", i+1, out[i], want)
+		}
+	}
+	if strings.Contains(cli.out.String(), "\x1b") {
+		t.Error("an escape sequence from the network reached the terminal")
+	}
+	if !strings.Contains(cli.err.String(), "skipped event e3 (task.progress, 8 bytes): not JSON") {
+		t.Errorf("stderr:\n%s", cli.err.String())
+	}
+}
+
+func TestNDJSONLine(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a":"plain"}`:             `{"a":"plain"}`,
+		"{\"a\":\n\"b\"}":           `{"a": "b"}`,
+		`{"a":"é ✓"}`:               `{"a":"é ✓"}`,
+		"{\"a\":\"x\u009b31my\"}":   `{"a":"x\u009b31my"}`,
+		"{\"a\":\"\u202eevil\"}":    `{"a":"\u202eevil"}`,
+		"{\"a\":\"bad \xff byte\"}": `{"a":"bad \ufffd byte"}`,
+		"{\"a\":\"del \x7f\"}":      `{"a":"del \u007f"}`,
+	} {
+		got := string(ndjsonLine([]byte(in)))
+		if got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+		if !json.Valid([]byte(got)) {
+			t.Errorf("%q: not valid JSON", got)
+		}
+		var a, b any
+		json.Unmarshal([]byte(got), &a)
+		json.Unmarshal([]byte(strings.ToValidUTF8(in, "\ufffd")), &b)
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("%q: the value changed: %v vs %v", in, a, b)
+		}
+	}
+}
