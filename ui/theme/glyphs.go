@@ -87,9 +87,16 @@ func OverallGlyph(o api.Overall) string {
 func Legend() [][3]string {
 	out := make([][3]string, 0, len(api.States)+2)
 	for _, s := range api.States {
-		out = append(out, [3]string{Glyph(s, 0), words[s][0], words[s][1]})
+		w := words[s][0]
+		if s == api.StateProcessing {
+			w += ", animated"
+		}
+		out = append(out, [3]string{Glyph(s, 0), w, words[s][1]})
 	}
 	out = append(out, [3]string{UnknownGlyph, "a state this version does not know, named as sent", ""})
 	out = append(out, [3]string{AbsentGlyph, "a feature the task did not ask for", ""})
+	out = append(out, [3]string{OverallGlyph(api.OverallActive), "task active: a feature is queued or processing", ""})
+	out = append(out, [3]string{OverallGlyph(api.OverallFailed), "task failed: done, and a feature failed", ""})
+	out = append(out, [3]string{OverallGlyph(api.OverallDone), "task done: no feature queued, processing or failed", ""})
 	return out
 }
