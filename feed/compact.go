@@ -1,9 +1,9 @@
 package feed
 
 import (
-	"encoding/hex"
 	"hash/maphash"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
@@ -94,6 +94,7 @@ func (s *symbols) get(v string) sym {
 		slot.s, slot.n = s.strs[n], n
 		return n
 	}
+	v = strings.Clone(v) // v may share an event's raw data
 	n := sym(len(s.strs))
 	s.strs = append(s.strs, v)
 	s.idx[v] = n
@@ -159,16 +160,8 @@ func newSeenIDs(n int) seenIDs {
 
 func seenKey(id string) [16]byte {
 	var k [16]byte
-	if len(id) == 36 && id[8] == '-' && id[13] == '-' && id[18] == '-' && id[23] == '-' {
-		var buf [32]byte
-		copy(buf[0:8], id[0:8])
-		copy(buf[8:12], id[9:13])
-		copy(buf[12:16], id[14:18])
-		copy(buf[16:20], id[19:23])
-		copy(buf[20:32], id[24:36])
-		if _, err := hex.Decode(k[:], buf[:]); err == nil && !hasUpper(id) {
-			return k
-		}
+	if len(id) == 36 && id[8] == '-' && id[13] == '-' && id[18] == '-' && id[23] == '-' && uuidBytes(id, &k) {
+		return k
 	}
 	a, b := maphash.String(seenSeedA, id), maphash.String(seenSeedB, id)
 	for i := range 8 {
@@ -180,24 +173,42 @@ func seenKey(id string) [16]byte {
 	return k
 }
 
-// hasUpper reports upper-case hex: "ABC..." and "abc..." are different
-// strings, so only the canonical lower-case form maps to raw bytes.
-func hasUpper(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 'A' && s[i] <= 'F' {
-			return true
+// uuidBytes reads a canonical (lower-case) UUID's 32 hex digits. "ABC..."
+// and "abc..." are different strings, so only one spelling maps to bytes;
+// the other is hashed like any other id.
+func uuidBytes(id string, k *[16]byte) bool {
+	j := 0
+	for i := 0; i < 36; i += 2 {
+		if id[i] == '-' {
+			i--
+			continue
 		}
+		hi, lo := lowerHex[id[i]], lowerHex[id[i+1]]
+		if hi > 15 || lo > 15 {
+			return false
+		}
+		k[j] = hi<<4 | lo
+		j++
 	}
-	return false
+	return j == 16
 }
 
-func (s *seenIDs) has(id string) bool {
-	_, ok := s.set[seenKey(id)]
+var lowerHex = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i, c := range "0123456789abcdef" {
+		t[c] = byte(i)
+	}
+	return t
+}()
+
+func (s *seenIDs) has(k [16]byte) bool {
+	_, ok := s.set[k]
 	return ok
 }
 
-func (s *seenIDs) add(id string) {
-	k := seenKey(id)
+func (s *seenIDs) add(k [16]byte) {
 	if _, ok := s.set[k]; ok {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 	"unicode/utf8"
 	"unsafe"
 
@@ -19,12 +20,13 @@ import (
 // (escapes, duplicate keys, unexpected types, keys that differ only in case)
 // falls back to encoding/json, which defines the result. FuzzDecodeEnvelope
 // proves the two agree wherever the fast path answers.
-func DecodeEnvelope(b []byte, e *api.Envelope) error { return decodeEnvelope(b, e, nil) }
+func DecodeEnvelope(b []byte, e *api.Envelope) error { return decodeEnvelope(b, e, false) }
 
-// decodeEnvelope is DecodeEnvelope sharing strings that repeat from one
-// event to the next (the user id) through recent, when given.
-func decodeEnvelope(b []byte, e *api.Envelope, recent *recentStrings) error {
-	if decodeFast(b, e, recent) {
+// decodeEnvelope is DecodeEnvelope; with alias, the strings of the fast
+// path share b's memory instead of copying it (b must then never change:
+// the feed's Event.Raw, which is read-only, is such a buffer).
+func decodeEnvelope(b []byte, e *api.Envelope, alias bool) error {
+	if decodeFast(b, e, alias) {
 		return nil
 	}
 	*e = api.Envelope{}
@@ -68,32 +70,13 @@ func jsonKind(t reflect.Type) string {
 // fastDecoder reads the envelope's known shape. Every method returns false
 // to hand the input to encoding/json.
 type fastDecoder struct {
-	b      []byte
-	i      int
-	recent *recentStrings
+	b     []byte
+	i     int
+	alias bool
 }
 
-// recentStrings keeps the last few strings decoded, so that a value every
-// event repeats (the user id, twice per envelope) is allocated once.
-type recentStrings struct {
-	s    [4]string
-	next int
-}
-
-func (r *recentStrings) get(b []byte) string {
-	for _, s := range r.s {
-		if string(b) == s {
-			return s
-		}
-	}
-	s := string(b)
-	r.s[r.next] = s
-	r.next = (r.next + 1) % len(r.s)
-	return s
-}
-
-func decodeFast(b []byte, e *api.Envelope, recent *recentStrings) bool {
-	d := fastDecoder{b: b, recent: recent}
+func decodeFast(b []byte, e *api.Envelope, alias bool) bool {
+	d := fastDecoder{b: b, alias: alias}
 	*e = api.Envelope{}
 	if !d.envelope(e) {
 		return false
@@ -183,31 +166,28 @@ func special8(x uint64) bool {
 	return (zero(quote) | zero(slash) | ctl | x&hi) != 0
 }
 
-// str reads a string or null into *dst, sharing the common values.
+// str reads a string or null into *dst.
 func (d *fastDecoder) str(dst *string) bool {
 	if d.null() {
 		return true
 	}
 	s, ok := d.rawString()
 	if ok {
-		*dst = common(s)
+		*dst = d.string(s)
 	}
 	return ok
 }
 
-// shared reads a string or null into *dst through the recent strings.
-func (d *fastDecoder) shared(dst *string) bool {
-	if d.recent == nil {
-		return d.str(dst)
+// string makes a Go string of b: a shared constant for the values every
+// event repeats, else a view of the input (alias) or a copy.
+func (d *fastDecoder) string(b []byte) string {
+	if c, ok := common(b); ok {
+		return c
 	}
-	if d.null() {
-		return true
+	if d.alias && len(b) > 0 {
+		return unsafe.String(&b[0], len(b))
 	}
-	s, ok := d.rawString()
-	if ok {
-		*dst = d.recent.get(s)
-	}
-	return ok
+	return string(b)
 }
 
 func (d *fastDecoder) time(dst *api.Time) bool {
@@ -223,6 +203,10 @@ func (d *fastDecoder) time(dst *api.Time) bool {
 		*dst = api.Time{}
 		return true
 	}
+	if t, ok := utcTime(s); ok {
+		*dst = api.Time{Time: t}
+		return true
+	}
 	// ParseTime keeps nothing of its argument on success, so it may read
 	// the input in place instead of a copy.
 	t, err := api.ParseTime(unsafe.String(unsafe.SliceData(s), len(s)))
@@ -233,10 +217,66 @@ func (d *fastDecoder) time(dst *api.Time) bool {
 	return true
 }
 
+// utcTime reads the one spelling servers send most, "2006-01-02T15:04:05Z"
+// with 0 to 9 fractional digits, as api.ParseTime would; anything else, an
+// out-of-range field included, is left to ParseTime.
+func utcTime(s []byte) (time.Time, bool) {
+	if len(s) < 20 || s[len(s)-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(b []byte) (int, bool) {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	year, ok1 := num(s[0:4])
+	month, ok2 := num(s[5:7])
+	day, ok3 := num(s[8:10])
+	hour, ok4 := num(s[11:13])
+	minute, ok5 := num(s[14:16])
+	sec, ok6 := num(s[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
+		day > daysIn(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	switch frac := s[19 : len(s)-1]; {
+	case len(frac) == 0:
+	case len(frac) >= 2 && len(frac) <= 10 && frac[0] == '.':
+		n, ok := num(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		for range 10 - len(frac) {
+			n *= 10
+		}
+		nsec = n
+	default:
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
+}
+
+func daysIn(m time.Month, year int) int {
+	if m == time.February {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 31 - int((m-1)%7%2)
+}
+
 // object calls field for each key of an object (or accepts null, when
-// nullOK). A key that appears twice, or that matches a known key only when
-// case is ignored (encoding/json would take it), hands over to the fallback.
-func (d *fastDecoder) object(nullOK bool, known []string, field func(key []byte) bool) bool {
+// nullOK), with the key's index in known (-1 for others). A known key that
+// appears twice, or another that matches a known one when case is ignored
+// (encoding/json would take it), hands over to the fallback.
+func (d *fastDecoder) object(nullOK bool, known []string, field func(k int, key []byte) bool) bool {
 	if nullOK && d.null() {
 		return true
 	}
@@ -252,8 +292,9 @@ func (d *fastDecoder) object(nullOK bool, known []string, field func(key []byte)
 		if !ok || !d.consume(':') {
 			return false
 		}
+		k := -1
 		if known != nil {
-			k := keyIndex(known, key)
+			k = keyIndex(known, key)
 			switch {
 			case k >= 0 && seen&(1<<k) != 0:
 				return false
@@ -263,7 +304,7 @@ func (d *fastDecoder) object(nullOK bool, known []string, field func(key []byte)
 				return false
 			}
 		}
-		if !field(key) {
+		if !field(k, key) {
 			return false
 		}
 		if d.consume(',') {
@@ -275,7 +316,7 @@ func (d *fastDecoder) object(nullOK bool, known []string, field func(key []byte)
 
 func keyIndex(known []string, key []byte) int {
 	for i, k := range known {
-		if string(key) == k {
+		if len(k) == len(key) && string(key) == k {
 			return i
 		}
 	}
@@ -291,6 +332,7 @@ func foldsToAny(known []string, key []byte) bool {
 	return false
 }
 
+// The known keys of each object, in the order the decoders below switch on.
 var (
 	envelopeKeys = []string{"timestamp", "user_id", "userId", "event_id", "eventId", "event_type", "eventType", "data"}
 	dataKeys     = []string{"task"}
@@ -301,25 +343,25 @@ var (
 
 func (d *fastDecoder) envelope(e *api.Envelope) bool {
 	var userCamel, idCamel, typeCamel string
-	ok := d.object(false, envelopeKeys, func(key []byte) bool {
-		switch string(key) {
-		case "timestamp":
+	ok := d.object(false, envelopeKeys, func(k int, _ []byte) bool {
+		switch k {
+		case 0:
 			return d.time(&e.Timestamp)
-		case "user_id":
-			return d.shared(&e.UserID)
-		case "userId":
-			return d.shared(&userCamel)
-		case "event_id":
+		case 1:
+			return d.str(&e.UserID)
+		case 2:
+			return d.str(&userCamel)
+		case 3:
 			return d.str(&e.EventID)
-		case "eventId":
+		case 4:
 			return d.str(&idCamel)
-		case "event_type":
+		case 5:
 			return d.str(&e.EventType)
-		case "eventType":
+		case 6:
 			return d.str(&typeCamel)
-		case "data":
-			return d.object(true, dataKeys, func(key []byte) bool {
-				if string(key) != "task" {
+		case 7:
+			return d.object(true, dataKeys, func(k int, _ []byte) bool {
+				if k != 0 {
 					return d.skip(0)
 				}
 				if d.null() {
@@ -347,33 +389,23 @@ func (d *fastDecoder) envelope(e *api.Envelope) bool {
 
 func (d *fastDecoder) task(t *api.Task) bool {
 	var assetCamel, userCamel string
-	var created, updated, createdAt, updatedAt, createdCc, updatedCc api.Time
-	ok := d.object(false, taskKeys, func(key []byte) bool {
-		switch string(key) {
-		case "id":
+	var times [6]api.Time // created, updated, created_at, updated_at, createdAt, updatedAt
+	ok := d.object(false, taskKeys, func(k int, _ []byte) bool {
+		switch k {
+		case 0:
 			return d.str(&t.ID)
-		case "asset_id":
+		case 1:
 			return d.str(&t.AssetID)
-		case "assetId":
+		case 2:
 			return d.str(&assetCamel)
-		case "user_id":
-			return d.shared(&t.UserID)
-		case "userId":
-			return d.shared(&userCamel)
-		case "features":
+		case 3:
 			return d.features(t)
-		case "created":
-			return d.time(&created)
-		case "updated":
-			return d.time(&updated)
-		case "created_at":
-			return d.time(&createdAt)
-		case "updated_at":
-			return d.time(&updatedAt)
-		case "createdAt":
-			return d.time(&createdCc)
-		case "updatedAt":
-			return d.time(&updatedCc)
+		case 4:
+			return d.str(&t.UserID)
+		case 5:
+			return d.str(&userCamel)
+		case 6, 7, 8, 9, 10, 11:
+			return d.time(&times[k-6])
 		}
 		return d.skip(0)
 	})
@@ -382,8 +414,8 @@ func (d *fastDecoder) task(t *api.Task) bool {
 	}
 	t.AssetID = firstNonEmpty(t.AssetID, assetCamel)
 	t.UserID = firstNonEmpty(t.UserID, userCamel)
-	t.Created = firstSetTime(created, createdAt, createdCc)
-	t.Updated = firstSetTime(updated, updatedAt, updatedCc)
+	t.Created = firstSetTime(times[0], times[2], times[4])
+	t.Updated = firstSetTime(times[1], times[3], times[5])
 	return true
 }
 
@@ -395,25 +427,25 @@ func (d *fastDecoder) features(t *api.Task) bool {
 	if t.Features == nil {
 		t.Features = make(map[string]api.Feature, 4)
 	}
-	return d.object(false, nil, func(key []byte) bool {
+	return d.object(false, nil, func(_ int, key []byte) bool {
 		var f api.Feature
 		var variant, variantCamel string
 		if d.null() {
-			t.Features[common(key)] = f
+			t.Features[d.string(key)] = f
 			return true
 		}
-		ok := d.object(false, featureKeys, func(k []byte) bool {
-			switch string(k) {
-			case "state":
+		ok := d.object(false, featureKeys, func(k int, _ []byte) bool {
+			switch k {
+			case 0:
 				var s string
 				if !d.str(&s) {
 					return false
 				}
 				f.State = api.State(s)
 				return true
-			case "storage_variant":
+			case 1:
 				return d.str(&variant)
-			case "storageVariant":
+			case 2:
 				return d.str(&variantCamel)
 			}
 			return d.skip(0)
@@ -422,7 +454,7 @@ func (d *fastDecoder) features(t *api.Task) bool {
 			return false
 		}
 		f.StorageVariant = firstNonEmpty(variant, variantCamel)
-		t.Features[common(key)] = f
+		t.Features[d.string(key)] = f
 		return true
 	})
 }
@@ -571,39 +603,52 @@ func (d *fastDecoder) number() bool {
 }
 
 // common returns the shared copy of a string the feed sees on every event
-// (feature names, states, event types), allocating only for others.
-func common(b []byte) string {
-	switch string(b) {
-	case "proxy":
-		return "proxy"
-	case "preview":
-		return "preview"
-	case "visual":
-		return "visual"
-	case "transcription":
-		return "transcription"
-	case "embedding":
-		return "embedding"
-	case "queued":
-		return "queued"
-	case "processing":
-		return "processing"
-	case "completed":
-		return "completed"
-	case "failed":
-		return "failed"
-	case "cancelled":
-		return "cancelled"
-	case "na":
-		return "na"
-	case api.EventTaskProgress:
-		return api.EventTaskProgress
-	case api.EventTaskCompleted:
-		return api.EventTaskCompleted
-	case api.EventTaskFailed:
-		return api.EventTaskFailed
+// (feature names, states, event types), so that they cost no allocation
+// and retain no input.
+func common(b []byte) (string, bool) {
+	var c string
+	switch len(b) {
+	case 2:
+		c = "na"
+	case 5:
+		c = "proxy"
+	case 6:
+		switch b[0] {
+		case 'q':
+			c = "queued"
+		case 'f':
+			c = "failed"
+		case 'v':
+			c = "visual"
+		}
+	case 7:
+		c = "preview"
+	case 9:
+		switch {
+		case b[0] == 'e':
+			c = "embedding"
+		case b[1] == 'o':
+			c = "completed"
+		default:
+			c = "cancelled"
+		}
+	case 10:
+		c = "processing"
+	case len(api.EventTaskFailed):
+		c = api.EventTaskFailed
+	case len(api.EventTaskProgress):
+		if b[0] == 't' && b[1] == 'r' {
+			c = "transcription"
+		} else {
+			c = api.EventTaskProgress
+		}
+	case len(api.EventTaskCompleted):
+		c = api.EventTaskCompleted
 	}
-	return string(b)
+	if c != "" && string(b) == c {
+		return c, true
+	}
+	return "", false
 }
 
 func firstNonEmpty(a, b string) string {

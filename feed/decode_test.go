@@ -43,7 +43,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var fast api.Envelope
-		if !decodeFast(b, &fast, nil) {
+		if !decodeFast(b, &fast, false) {
 			return
 		}
 		var ref api.Envelope
@@ -53,13 +53,10 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		if !reflect.DeepEqual(fast, ref) {
 			t.Fatalf("fast and encoding/json differ on %q:\nfast %+v\nref  %+v", b, fast, ref)
 		}
-		// Twice through the same recent strings, as the feed decodes.
-		recent := &recentStrings{}
-		for range 2 {
-			var again api.Envelope
-			if !decodeFast(b, &again, recent) || !reflect.DeepEqual(again, ref) {
-				t.Fatalf("with recent strings, %q decodes as %+v", b, again)
-			}
+		// As the feed decodes: strings sharing the input's memory.
+		var shared api.Envelope
+		if !decodeFast(b, &shared, true) || !reflect.DeepEqual(shared, ref) {
+			t.Fatalf("with shared strings, %q decodes as %+v", b, shared)
 		}
 	})
 }
@@ -82,7 +79,7 @@ func TestSpecial8(t *testing.T) {
 
 func TestDecodeFastPathTakesTheCommonShape(t *testing.T) {
 	var e api.Envelope
-	if !decodeFast([]byte(decodeSeeds[0]), &e, nil) || !decodeFast([]byte(decodeSeeds[1]), &e, &recentStrings{}) {
+	if !decodeFast([]byte(decodeSeeds[0]), &e, false) || !decodeFast([]byte(decodeSeeds[1]), &e, true) {
 		t.Fatal("the envelope every event carries should not need the fallback")
 	}
 	if e.UserID != "u" || e.EventID != "e" || e.Data.Task.AssetID != "a" || e.Data.Task.Features["proxy"].StorageVariant != "hq" ||
@@ -90,7 +87,7 @@ func TestDecodeFastPathTakesTheCommonShape(t *testing.T) {
 		t.Errorf("camelCase spellings not read: %+v %+v", e, e.Data.Task)
 	}
 	for _, s := range []string{`{"event_id":"e","EVENT_ID":"f"}`, `{"event_id":"e","event_id":"f"}`, `{"event_id":"e\u0041"}`} {
-		if decodeFast([]byte(s), &e, nil) {
+		if decodeFast([]byte(s), &e, false) {
 			t.Errorf("%s: should fall back to encoding/json", s)
 		}
 	}
@@ -123,5 +120,26 @@ func TestDecodeSharesCommonStrings(t *testing.T) {
 	// variants; feature names, states and the event type are shared.
 	if allocs > 13 {
 		t.Errorf("%.0f allocations per envelope", allocs)
+	}
+}
+
+func TestUTCTimeAgreesWithParseTime(t *testing.T) {
+	for _, s := range []string{
+		"2025-06-01T12:00:00Z", "2025-06-01T12:00:00.5Z", "2025-06-01T12:00:00.123456789Z",
+		"2025-06-01T12:00:00.1234567891Z", "2025-06-01T12:00:00.Z", "2024-02-29T00:00:00Z",
+		"2025-02-29T00:00:00Z", "2025-04-31T00:00:00Z", "2025-12-31T23:59:59Z", "2025-06-01T24:00:00Z",
+		"2025-06-01T12:60:00Z", "2025-06-01T12:00:60Z", "2025-00-01T12:00:00Z", "2025-13-01T12:00:00Z",
+		"2025-06-00T12:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "2025-06-01t12:00:00Z",
+		"2025-06-01T12:00:00z", "2025-06-01 12:00:00Z", "+025-06-01T12:00:00Z", "2025-06-01T12:00:00+00:00",
+		"1900-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "2025-06-01T12:00:00.12a4Z",
+	} {
+		fast, ok := utcTime([]byte(s))
+		ref, err := api.ParseTime(s)
+		switch {
+		case ok && err != nil:
+			t.Errorf("%s: fast path accepted what ParseTime refuses (%v)", s, err)
+		case ok && !reflect.DeepEqual(fast, ref.Time):
+			t.Errorf("%s: fast %v, ParseTime %v", s, fast, ref.Time)
+		}
 	}
 }

@@ -177,7 +177,11 @@ func (p *parser) field(line []byte) {
 		p.data = append(p.data, value...)
 		p.hasData = true
 	case "event":
-		p.typ = common(value)
+		if c, ok := common(value); ok {
+			p.typ = c
+		} else {
+			p.typ = string(value)
+		}
 	case "id":
 		if bytes.IndexByte(value, 0) < 0 {
 			p.idBuf = string(value)

@@ -19,7 +19,6 @@ type streamReader struct {
 	events   int           // events delivered by the current read
 	onEvent  func(Event)
 	onSkip   func(Skip)
-	recent   recentStrings
 }
 
 // read parses body until it ends. It returns nil when the server closed the
@@ -50,7 +49,7 @@ func (r *streamReader) event(ev rawEvent) {
 		return
 	}
 	e := Event{ID: ev.ID, Type: ev.Type, Raw: ev.Data, Received: now}
-	if err := decodeEnvelope(ev.Data, &e.Env, &r.recent); err != nil {
+	if err := decodeEnvelope(ev.Data, &e.Env, true); err != nil {
 		r.onSkip(Skip{ID: api.Clip(ev.ID, 80), Type: api.Clip(ev.Type, 40), Size: len(ev.Data), Received: now,
 			Reason: err.Error(), Raw: ev.Data})
 		return

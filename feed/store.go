@@ -2,6 +2,7 @@ package feed
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
@@ -121,6 +122,8 @@ type Store struct {
 	syms     symbols
 	zones    map[int32]*time.Location
 	scratch  []feat
+
+	symQueued, symProcessing, symFailed sym
 	doneFIFO []string // ids in the order they finished, for eviction (may hold stale entries)
 	counts   Counts
 }
@@ -139,7 +142,7 @@ func NewStore(o StoreOptions) *Store {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Store{
+	s := &Store{
 		opts:   o,
 		tasks:  make(map[string]*rec),
 		seen:   newSeenIDs(o.SeenIDs),
@@ -147,6 +150,10 @@ func NewStore(o StoreOptions) *Store {
 		zones:  map[int32]*time.Location{},
 		counts: Counts{Unknown: map[string]int{}},
 	}
+	s.symQueued = s.syms.get(string(api.StateQueued))
+	s.symProcessing = s.syms.get(string(api.StateProcessing))
+	s.symFailed = s.syms.get(string(api.StateFailed))
+	return s
 }
 
 // Apply applies one event.
@@ -157,19 +164,23 @@ func (s *Store) apply(ev *Event, ch *changeSet) Outcome {
 	if id == "" {
 		id = ev.ID
 	}
-	if id != "" && s.seen.has(id) {
-		s.counts.Duplicates++
-		return Duplicate
+	var key [16]byte
+	if id != "" {
+		key = seenKey(id)
+		if s.seen.has(key) {
+			s.counts.Duplicates++
+			return Duplicate
+		}
 	}
 	if !knownEventType(ev.Env.EventType, ev.Type) {
 		if id != "" {
-			s.seen.add(id)
+			s.seen.add(key)
 		}
 		t := ev.Env.EventType
 		if t == "" {
 			t = ev.Type
 		}
-		s.counts.Unknown[api.Clip(t, 40)]++
+		s.counts.Unknown[strings.Clone(api.Clip(t, 40))]++
 		return UnknownType
 	}
 	if ev.Env.Data.Task == nil || ev.Env.Data.Task.ID == "" {
@@ -177,7 +188,7 @@ func (s *Store) apply(ev *Event, ch *changeSet) Outcome {
 		return NoTask
 	}
 	if id != "" {
-		s.seen.add(id)
+		s.seen.add(key)
 	}
 	if !s.put(ev.Env.Data.Task, ch) {
 		s.counts.Stale++
@@ -211,14 +222,17 @@ func (s *Store) put(t *api.Task, ch *changeSet) bool {
 		return false
 	}
 	now := s.opts.Now().UnixNano()
+	// The store keeps copies of the strings it retains: a decoded event's
+	// strings share the memory of its raw data, which must not be held
+	// for the life of a task.
 	if !ok {
-		r = &rec{id: t.ID, firstSeen: now}
+		r = &rec{id: strings.Clone(t.ID), firstSeen: now}
 		s.tasks[r.id] = r
 	} else {
 		s.uncount(r)
 	}
 	if r.asset != t.AssetID {
-		r.asset = t.AssetID
+		r.asset = strings.Clone(t.AssetID)
 	}
 	r.user = s.syms.get(t.UserID)
 	r.created, r.updated = s.stamp(t.Created.Time), updated
@@ -248,11 +262,11 @@ func (s *Store) put(t *api.Task, ch *changeSet) bool {
 	}
 
 	wasDone := ok && r.done
-	r.overall = overallOf(t.Overall())
+	r.overall = s.overallOfFeats(r.feats)
 	r.done = r.overall != overallActive
 	s.count(r)
 	if ch != nil {
-		ch.touch(t.ID)
+		ch.touch(r.id)
 	}
 	if r.done && !wasDone {
 		s.doneFIFO = append(s.doneFIFO, r.id)
@@ -264,27 +278,68 @@ func (s *Store) put(t *api.Task, ch *changeSet) bool {
 // feats builds a task's features in display order (today's features in
 // their usual order, then others by name) in the store's scratch room.
 func (s *Store) feats(t *api.Task) []feat {
+	var usual [4]api.Feature
+	var has [4]bool
+	var extra []string
+	for name, f := range t.Features {
+		i := usualFeature(name)
+		if i < 0 {
+			extra = append(extra, name)
+			continue
+		}
+		usual[i], has[i] = f, true
+	}
 	out := s.scratch[:0]
-	defer func() { s.scratch = out[:0] }()
-	for _, name := range api.FeatureNames {
-		if f, ok := t.Features[name]; ok {
-			out = append(out, feat{name: s.syms.get(name), state: s.syms.get(string(f.State)), variant: s.syms.get(f.StorageVariant)})
+	for i := range usual {
+		if has[i] {
+			out = append(out, s.feat(api.FeatureNames[i], &usual[i]))
 		}
 	}
-	if len(out) < len(t.Features) {
-		extra := make([]string, 0, len(t.Features)-len(out))
-		for name := range t.Features {
-			if !slices.Contains(api.FeatureNames, name) {
-				extra = append(extra, name)
-			}
-		}
+	if len(extra) > 0 {
 		slices.Sort(extra)
 		for _, name := range extra {
 			f := t.Features[name]
-			out = append(out, feat{name: s.syms.get(name), state: s.syms.get(string(f.State)), variant: s.syms.get(f.StorageVariant)})
+			out = append(out, s.feat(name, &f))
 		}
 	}
+	s.scratch = out[:0]
 	return out
+}
+
+func (s *Store) feat(name string, f *api.Feature) feat {
+	return feat{name: s.syms.get(name), state: s.syms.get(string(f.State)), variant: s.syms.get(f.StorageVariant)}
+}
+
+// usualFeature is name's place in api.FeatureNames, or -1.
+func usualFeature(name string) int {
+	switch name {
+	case "proxy":
+		return 0
+	case "preview":
+		return 1
+	case "visual":
+		return 2
+	case "transcription":
+		return 3
+	}
+	return -1
+}
+
+// overallOfFeats is api.Task.Overall over interned features.
+func (s *Store) overallOfFeats(feats []feat) overall {
+	failed := false
+	for _, f := range feats {
+		switch f.state {
+		case s.symQueued, s.symProcessing:
+			return overallActive
+		case s.symFailed:
+			failed = true
+		}
+	}
+	if failed {
+		return overallFailed
+	}
+	return overallDone
 }
 
 func findState(feats []feat, name sym) (sym, bool) {

@@ -200,30 +200,35 @@ func TestStoreSeenIDsAreBounded(t *testing.T) {
 }
 
 // TestStoreMemoryPerTask measures the heap the store keeps for 100,000
-// tasks, each seen through a realistic lifecycle of events, seen ids
-// included. The budget is 1,024 bytes per task.
+// tasks, each seen through a realistic lifecycle of events decoded as the
+// feed decodes them (strings sharing each event's data, which the store
+// must not retain), seen ids included. The budget is 1,024 bytes per task.
 func TestStoreMemoryPerTask(t *testing.T) {
 	if testing.Short() {
 		t.Skip("allocates a few hundred MB")
 	}
 	const n = 100_000
-	lifecycle := [][]api.State{
-		{api.StateQueued, api.StateQueued, api.StateQueued, api.StateQueued},
-		{api.StateProcessing, api.StateProcessing, api.StateQueued, api.StateQueued},
-		{api.StateCompleted, api.StateCompleted, api.StateProcessing, api.StateProcessing},
-		{api.StateCompleted, api.StateCompleted, api.StateCompleted, api.StateCompleted},
+	lifecycle := []string{
+		`"proxy":{"state":"queued"},"preview":{"state":"queued"},"visual":{"state":"queued"},"transcription":{"state":"queued"}`,
+		`"proxy":{"state":"processing"},"preview":{"state":"processing"},"visual":{"state":"queued"},"transcription":{"state":"queued"}`,
+		`"proxy":{"state":"completed"},"preview":{"state":"completed"},"visual":{"state":"processing"},"transcription":{"state":"processing"}`,
+		`"proxy":{"state":"completed"},"preview":{"state":"completed"},"visual":{"state":"completed"},"transcription":{"state":"na"}`,
 	}
 	before := heapInUse()
 	s := NewStore(StoreOptions{})
 	seq := 0
-	for step, states := range lifecycle {
+	for step, feats := range lifecycle {
 		for i := range n {
-			id := fmt.Sprintf("%08x-1111-4222-8333-%012x", i, i)
-			tk := taskAt(id, step, states...)
-			tk.UserID = fmt.Sprint("user_", 7) // as decoded: a fresh string per event
-			e := ev(uuid(seq), api.EventTaskProgress, tk)
+			raw := fmt.Appendf(nil, `{"timestamp":"2025-06-01T12:00:0%dZ","user_id":"user_2f1c8e7a-4b7d-4d7e-9a51-3c0b6f2d9e11","event_id":"%s","event_type":"task.progress","data":{"task":{"id":"%08x-1111-4222-8333-%012x","asset_id":"asset_%08x-aaaa-4bbb-8ccc-%012x","features":{%s},"user_id":"user_2f1c8e7a-4b7d-4d7e-9a51-3c0b6f2d9e11","created":"2025-06-01T12:00:00Z","updated":"2025-06-01T12:00:0%dZ"}}}`,
+				step, uuid(seq), i, i, i, i, feats, step)
 			seq++
-			s.Apply(e)
+			e := Event{Raw: raw}
+			if err := decodeEnvelope(raw, &e.Env, true); err != nil {
+				t.Fatal(err)
+			}
+			if o := s.Apply(e); o != Applied {
+				t.Fatalf("%v", o)
+			}
 		}
 	}
 	after := heapInUse()
