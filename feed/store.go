@@ -116,16 +116,16 @@ type step struct {
 // never loses, repeats or steps back. It is not safe for concurrent use: one
 // goroutine owns it.
 type Store struct {
-	opts     StoreOptions
-	tasks    map[string]*rec
-	seen     seenIDs
-	syms     symbols
-	zones    map[int32]*time.Location
-	scratch  []feat
+	opts    StoreOptions
+	tasks   map[string]*rec
+	seen    seenIDs
+	syms    symbols
+	zones   map[int32]*time.Location
+	scratch []feat
 
 	symQueued, symProcessing, symFailed sym
-	doneFIFO []string // ids in the order they finished, for eviction (may hold stale entries)
-	counts   Counts
+	doneFIFO                            []string // ids in the order they finished, for eviction (may hold stale entries)
+	counts                              Counts
 }
 
 // NewStore returns an empty store.
