@@ -727,3 +727,62 @@ func TestRefetch(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+func TestFeedStopsWhenTheAPIHasNoEventStream(t *testing.T) {
+	noLeaks(t)
+	fa := newFakeAPI(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"detail":"Not Found"}`, http.StatusNotFound)
+	})
+	fa.active = []api.Task{taskAt("t1", 1, api.StateProcessing)}
+	f := Start(context.Background(), fa.client, fastOpts())
+	c := newConsumer()
+	for b := range f.Batches() {
+		c.take(b)
+	}
+	if err := f.Wait(); !api.IsNotOffered(err) {
+		t.Fatalf("Wait: %v, want the 404 on an assumed route", err)
+	}
+	if _, ok := c.store.Task("t1"); !ok {
+		t.Error("the snapshot should still show where things stand")
+	}
+	last := c.conns[len(c.conns)-1]
+	if last.Phase != PhaseStopped || !strings.Contains(last.Reason, "does not offer /events") {
+		t.Errorf("last state %+v", last)
+	}
+	if n := fa.conns.Load(); n != 1 {
+		t.Errorf("%d requests to /events", n)
+	}
+}
+
+func TestFeedBackoffGrowsThenResetsAfterAHealthyConnection(t *testing.T) {
+	noLeaks(t)
+	fa := newFakeAPI(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		switch n {
+		case 0, 1:
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		case 2:
+			streamHeaders(w)
+			send(w, taskEvent(1, "t1", api.StateQueued)) // healthy: it delivered
+		default:
+			streamHeaders(w)
+			hold(r)
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	f := Start(ctx, fa.client, Options{MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second, FrameInterval: time.Millisecond})
+	c := newConsumer()
+	c.run(t, f, 10*time.Second, func() bool { return fa.conns.Load() == 4 && len(c.events) == 1 })
+	stop(t, cancel, f)
+	var attempts []int
+	for _, s := range c.conns {
+		if s.Phase == PhaseReconnecting {
+			attempts = append(attempts, s.Attempt)
+			if wait := s.NextTry.Sub(s.Since); wait < 50*time.Millisecond<<(s.Attempt-1) {
+				t.Errorf("attempt %d waits %v", s.Attempt, wait)
+			}
+		}
+	}
+	if !slices.Equal(attempts, []int{1, 2, 1}) {
+		t.Errorf("attempts %v, want 1, 2, then 1 again after the healthy connection", attempts)
+	}
+}
