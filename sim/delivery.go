@@ -40,6 +40,9 @@ func (h *hooks) run(ctx context.Context) {
 
 func (h *hooks) dispatchLocked(now time.Time) time.Duration {
 	next := time.Hour
+	if h.closed {
+		return next
+	}
 	for _, ep := range h.epOrder {
 		if ep.disabled {
 			continue
@@ -126,8 +129,8 @@ func (h *hooks) deliver(ep *endpoint, s *session, j *job, a *attempt, try int) {
 	case o.code == 0:
 		status = "no answer"
 	}
-	h.o.Logf("%s %s → %s %s %s attempt %d %s", a.a.Timestamp.Local().Format("15:04:05.000"), j.m.id,
-		api.Clip(a.a.URL, 120), status, o.took.Round(time.Millisecond), try, when)
+	h.o.Logf("%s %s → %s %s %.1fms attempt %d %s", a.a.Timestamp.Local().Format("15:04:05.000"), j.m.id,
+		api.Clip(a.a.URL, 120), status, float64(o.took.Microseconds())/1000, try, when)
 }
 
 // send makes one signed POST, as Svix does: svix-id is the message id on

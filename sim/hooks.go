@@ -174,7 +174,8 @@ type hooks struct {
 	timeout time.Duration
 	wake    chan struct{}
 	wg      sync.WaitGroup // attempts in flight
-	idle    *sync.Cond     // on mu: broadcast when an attempt finishes
+	closed  bool
+	idle    *sync.Cond // on mu: broadcast when an attempt finishes
 
 	echoMu   sync.Mutex
 	echoRand *rand.Rand
@@ -219,6 +220,9 @@ func (h *hooks) poke() {
 }
 
 func (h *hooks) close() {
+	h.mu.Lock()
+	h.closed = true // no attempt starts after this, so Wait sees every Add
+	h.mu.Unlock()
 	h.wg.Wait()
 	h.client.CloseIdleConnections()
 }

@@ -122,8 +122,13 @@ func (s *Server) Close() error {
 		s.closing = true
 		s.reqMu.Unlock()
 		s.cancel()
+		// Attempts in flight end with the context; closing the delivery
+		// client's idle connections first matters when it delivers to the
+		// simulator itself (--echo): Shutdown waits on connections that
+		// never sent a request.
+		s.hooks.close()
 		if s.srv != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			if s.srv.Shutdown(ctx) != nil {
 				// A client that stopped reading keeps its handler in a write;
 				// closing the connections ends it.
@@ -133,7 +138,6 @@ func (s *Server) Close() error {
 		}
 		s.reqs.Wait()
 		s.wg.Wait()
-		s.hooks.close()
 	})
 	return nil
 }
