@@ -97,6 +97,40 @@ func TestFailedFirstTryIsRetriedWithTheSameSvixID(t *testing.T) {
 	}
 }
 
+// TestRetrySignsWithAFreshTimestamp waits for a real retry more than a
+// second later (Svix's 5 s at TimeScale 2): its svix-timestamp must be new,
+// or receivers enforcing the 5-minute window would reject late retries.
+func TestRetrySignsWithAFreshTimestamp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits 2.5 s for a retry")
+	}
+	s := startPaused(t, Options{TimeScale: 2})
+	c := newClient(t, s)
+	rcv := newReceiver(t, func(n int, d delivery) (int, string) {
+		if n == 1 {
+			return 500, ""
+		}
+		return 204, ""
+	})
+	ep := createEndpoint(t, c, api.EndpointIn{URL: rcv.url()})
+	s.CreateTasks(1)
+	got := rcv.waitCount(t, 2, 10*time.Second)
+	ts := func(d delivery) int64 {
+		n, err := strconv.ParseInt(d.header.Get("svix-timestamp"), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got[0].id() != got[1].id() || ts(got[1]) <= ts(got[0]) || ts(got[1]) < got[1].at.Unix()-1 {
+		t.Errorf("retry %s at %d after %s at %d; want the same id, a later timestamp", got[1].id(), ts(got[1]), got[0].id(), ts(got[0]))
+	}
+	if d := got[1].at.Sub(got[0].at); d < 2400*time.Millisecond {
+		t.Errorf("retry after %s; Svix's 5 s at TimeScale 2 is 2.5 s", d)
+	}
+	verify(t, ep.Secret, got[1])
+}
+
 func TestResendDeliversOnceAndIsNotRetried(t *testing.T) {
 	// 1e5: Svix's whole schedule (32.5 h) takes about 1.2 s.
 	s := startPaused(t, Options{TimeScale: 1e5})

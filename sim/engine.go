@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -190,7 +191,7 @@ func (e *engine) process(until float64, limit int) bool {
 type errSaturated struct{ max int }
 
 func (e errSaturated) Error() string {
-	return "the simulator holds its maximum of tasks, all still pending; wait for some to finish or raise --max-tasks"
+	return fmt.Sprintf("the simulator holds %d tasks (--max-tasks), all still pending; wait for some to finish or raise --max-tasks", e.max)
 }
 
 // create makes a task at virtual time at and publishes its first event.
@@ -237,9 +238,6 @@ func (e *engine) scheduleNext(t *task) {
 }
 
 func (e *engine) applyStep(t *task, at float64) {
-	if e.tasks[t.id] != t {
-		return // evicted meanwhile (it cannot be: only finished tasks are evicted)
-	}
 	st := t.plan[t.next]
 	t.next++
 	for _, c := range st.changes {

@@ -7,8 +7,9 @@ import (
 	"strings"
 )
 
-// Defaults for Options fields left zero. They keep a simulator left running
-// for days within a few hundred megabytes.
+// Defaults for Options fields left zero. With every cap full (measured during
+// a 13,000 events/s storm delivering to one endpoint) the heap holds about
+// 200 MB and stays there however long the simulator runs.
 const (
 	DefaultAddr         = "127.0.0.1:8080"
 	DefaultAPIKey       = "sk_sim_local"
@@ -29,11 +30,14 @@ type Options struct {
 	Seed   int64  // the same seed gives the same tasks in the same order
 
 	// Rate is new tasks per (real) second; 0 creates tasks only on
-	// POST /tasks and CreateTasks.
+	// POST /tasks and CreateTasks. A task makes about 8 events over its
+	// life, so Rate 2,500 with a TimeScale of 1,000 or more (tasks finish
+	// fast, so they do not pile up) gives about 20,000 events a second.
 	Rate float64
 	// TimeScale speeds up virtual time: feature durations, Svix's retry
-	// schedule, the 15 s delivery timeout and the SSE ping interval are all
-	// divided by it. 1 is real time; 600 makes 5 minutes take half a second.
+	// schedule, the 15 s delivery timeout (never below 200 ms), the SSE
+	// ping interval and the retry: advice are all divided by it. 1 is real
+	// time; 600 makes 5 minutes take half a second.
 	TimeScale float64
 
 	FailRate   float64 // share of features that fail; 0 = DefaultFailRate, <0 = none

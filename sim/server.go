@@ -87,7 +87,6 @@ func (s *Server) start() error {
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return s.ctx },
-		ErrorLog:          nil,
 	}
 	s.eng.start(s.o.Backlog)
 	if s.o.Echo {

@@ -40,7 +40,8 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 
 	dropAfter, abrupt := -1, false
 	if n := s.o.DropSSEEvery; n > 0 {
-		dropAfter = n/2 + rand.IntN(n+1)
+		// At least one event per connection, or a client could never advance.
+		dropAfter = max(1, n/2+rand.IntN(n+1))
 		abrupt = s.streams.Add(1)%2 == 0
 	}
 	sent := 0
