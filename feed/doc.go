@@ -1,5 +1,6 @@
 // Package feed turns live sources into typed events: the SSE supervisor
-// (connect, resume, back off, detect a silent stream), the task store that
+// (connect, resume, back off, detect a silent stream), a bounded
+// event-stream parser and a fast envelope decoder, the task store that
 // applies envelopes (dedupe by event_id, never step back to an older
 // `updated`), the coalescer that batches bursts into at most one batch per
 // frame, and the local webhook receiver.
