@@ -17,6 +17,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/attempt"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/deliveries"
 	"github.com/aspect-hq/aspect-tui/ui/detail"
@@ -25,7 +26,9 @@ import (
 	"github.com/aspect-hq/aspect-tui/ui/grid"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/statusbar"
+	"github.com/aspect-hq/aspect-tui/ui/taskhooks"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
+	"github.com/aspect-hq/aspect-tui/ui/webhooks"
 )
 
 // The smallest window the dashboard draws in; below it, it says so.
@@ -38,9 +41,12 @@ const (
 type Options struct {
 	// Context bounds the dashboard's API calls; it defaults to Background.
 	Context context.Context
-	// Client lists endpoints and deliveries and fetches tasks a resync
-	// missed; nil in tests (nothing is fetched).
+	// Client lists endpoints and deliveries, acts on them, and fetches
+	// tasks a resync missed; nil in tests (nothing is fetched).
 	Client *api.Client
+	// Hooks, when set, is what the webhook panes call instead of Client
+	// (tests put a fake or a recorder here).
+	Hooks webhooks.Client
 	// Batches is the live feed (feed.Feed.Batches); nil in tests, which
 	// send batches as messages.
 	Batches <-chan feed.Batch
@@ -55,7 +61,7 @@ type Options struct {
 	Theme    map[string]string // the config file's [theme]
 	Keys     map[string]string // the config file's [keys]
 	ReadOnly bool
-	Refresh  time.Duration // how often endpoints and deliveries refresh
+	Refresh  time.Duration // how often endpoints and deliveries refresh (default 5 s)
 	NoColor  bool
 	Dark     *bool // the background, when known; otherwise asked of the terminal
 	Clock    func() time.Time
@@ -73,10 +79,18 @@ type Model struct {
 	log        *eventlog.Model
 	endpoints  *endpoints.Model
 	deliveries *deliveries.Model
+	attempt    *attempt.Model
+	hooks      *taskhooks.Model
+	resend     *webhooks.Resender
 	status     *statusbar.Model
 
-	main  common.PaneID // what the main area shows: Tasks, Detail or Log
+	main  common.PaneID // what the main area shows: Tasks, Detail, Log, Attempt or Hooks
 	focus common.PaneID // Tasks (the main area), Endpoints or Deliveries
+	// zoom gives the focused side pane the whole body.
+	zoom bool
+	// from is where each view in the main area was opened from, so esc
+	// goes back there.
+	from []place
 
 	showHelp bool
 	help     common.Cursor
@@ -152,15 +166,15 @@ func New(o Options) (*Model, error) {
 	m.detail = detail.New(ctx, o.Store, m.raw.get)
 	// A nil *api.Client must become a nil interface, not an interface
 	// holding nil, for the panes to know there is no API.
-	var lister interface {
-		endpoints.Lister
-		deliveries.Lister
+	hooks := o.Hooks
+	if hooks == nil && o.Client != nil {
+		hooks = o.Client
 	}
-	if o.Client != nil {
-		lister = o.Client
-	}
-	m.endpoints = endpoints.New(ctx, o.Context, lister, o.Refresh)
-	m.deliveries = deliveries.New(ctx, o.Context, lister, o.Refresh)
+	m.resend = webhooks.NewResender(ctx, o.Context, hooks)
+	m.endpoints = endpoints.New(ctx, o.Context, hooks, o.Refresh)
+	m.deliveries = deliveries.New(ctx, o.Context, hooks, o.Refresh, m.resend)
+	m.attempt = attempt.New(ctx, o.Context, hooks, o.Refresh, m.resend)
+	m.hooks = taskhooks.New(ctx, o.Context, hooks, o.Refresh, m.resend)
 	m.grid.SetEmptyText(m.emptyText())
 	m.setFocus(common.Tasks)
 	return m, nil

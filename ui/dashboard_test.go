@@ -653,16 +653,16 @@ func TestKeyOverridesAndReadOnly(t *testing.T) {
 	if _, err := New(Options{Theme: map[string]string{"failed": "reddish"}, Dark: &dark}); err == nil || !strings.Contains(err.Error(), "not a colour") {
 		t.Fatalf("bad colour: %v", err)
 	}
-	m, err := New(Options{Keys: map[string]string{"down": "n, down"}, Clock: func() time.Time { return t0 }, Dark: &dark})
+	m, err := New(Options{Keys: map[string]string{"down": "J, down"}, Clock: func() time.Time { return t0 }, Dark: &dark})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, m: m, now: t0}
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.apply(fleet(5)...)
-	h.press("n")
+	h.press("J")
 	if got := h.selected(); got != "t0000004" {
-		t.Fatalf("n bound to down: selection %q", got)
+		t.Fatalf("J bound to down: selection %q", got)
 	}
 	h.press("j")
 	if got := h.selected(); got != "t0000004" {

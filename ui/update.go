@@ -13,6 +13,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/ui/eventlog"
 	"github.com/aspect-hq/aspect-tui/ui/grid"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
+	"github.com/aspect-hq/aspect-tui/ui/webhooks"
 )
 
 // Messages the root model makes for itself.
@@ -50,15 +51,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.routePane(msg)
 	case grid.OpenMsg:
 		m.open(common.Detail, msg.ID)
-	case detail.BackMsg, eventlog.BackMsg:
-		m.main = common.Tasks
-		m.setFocus(common.Tasks)
-		m.layout()
+	case detail.BackMsg, eventlog.BackMsg, common.BackMsg:
+		m.goBack()
+	case common.NoteMsg, common.NotOfferedMsg, common.RefreshMsg,
+		webhooks.OpenAttemptMsg, webhooks.GoToTaskMsg, webhooks.WatchMsg:
+		return m, m.webhookMsg(msg)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.MouseMsg:
 		return m, m.mouse(msg)
 	case tea.PasteMsg:
+		if p := m.overlayPane(); p != nil {
+			_, cmd := p.Update(msg)
+			return m, cmd
+		}
 		if m.main == common.Tasks && m.focus == common.Tasks {
 			_, cmd := m.grid.Update(msg)
 			return m, cmd
@@ -206,8 +212,11 @@ func (m *Model) tick() tea.Cmd {
 	if m.animating() {
 		m.ctx.Frame = (m.ctx.Frame + 1) % (theme.Frames * 1000)
 	}
-	if m.main == common.Detail {
+	switch m.main {
+	case common.Detail:
 		m.detail.Refresh()
+	case common.Attempt:
+		m.attempt.Refresh()
 	}
 	return m.nextTick()
 }
@@ -233,6 +242,10 @@ func (m *Model) pane(id common.PaneID) common.Pane {
 		return m.endpoints
 	case common.Deliveries:
 		return m.deliveries
+	case common.Attempt:
+		return m.attempt
+	case common.Hooks:
+		return m.hooks
 	}
 	return nil
 }
@@ -272,8 +285,16 @@ func (m *Model) cycleFocus(d int) {
 	}
 }
 
+// place is what the screen showed: the main area's view and the focus.
+type place struct{ main, focus common.PaneID }
+
+// open shows a view in the main area, remembering where it was opened
+// from for esc.
 func (m *Model) open(which common.PaneID, id string) {
-	m.main = which
+	if which != m.main || m.focus != common.Tasks {
+		m.from = append(m.from, place{m.main, m.focus})
+	}
+	m.main, m.zoom = which, false
 	m.setFocus(common.Tasks)
 	m.layout()
 	if which == common.Detail {
@@ -281,10 +302,51 @@ func (m *Model) open(which common.PaneID, id string) {
 	}
 }
 
+// goBack returns to where the view in the main area was opened from.
+func (m *Model) goBack() {
+	left := m.main
+	back := place{common.Tasks, common.Tasks}
+	if n := len(m.from); n > 0 {
+		back, m.from = m.from[n-1], m.from[:n-1]
+	}
+	m.main = back.main
+	m.layout()
+	if _, shown := m.rects[back.focus]; shown {
+		m.setFocus(back.focus)
+	} else {
+		m.setFocus(common.Tasks)
+	}
+	m.closeIfGone(left)
+}
+
+// closeIfGone stops a view that left the screen from following the API,
+// unless esc can still lead back to it.
+func (m *Model) closeIfGone(id common.PaneID) {
+	if id == m.main {
+		return
+	}
+	for _, p := range m.from {
+		if p.main == id {
+			return
+		}
+	}
+	switch id {
+	case common.Attempt:
+		m.attempt.Close()
+	case common.Hooks:
+		m.hooks.Close()
+	}
+}
+
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.ctx.Keys
 	if msg.String() == "ctrl+c" {
 		return m.quit()
+	}
+	if p := m.overlayPane(); p != nil {
+		// A dialog takes every key until it closes.
+		_, cmd := p.Update(msg)
+		return cmd
 	}
 	if m.main == common.Tasks && m.focus == common.Tasks && m.grid.Editing() {
 		_, cmd := m.grid.Update(msg)
@@ -308,17 +370,30 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.showHelp, m.help = true, common.Cursor{}
 		return nil
 	case k.NextPane.Matches(msg):
+		m.unzoom()
 		m.cycleFocus(1)
 		return nil
 	case k.PrevPane.Matches(msg):
+		m.unzoom()
 		m.cycleFocus(-1)
 		return nil
 	case k.Log.Matches(msg):
 		m.open(common.Log, "")
 		return nil
+	case k.Zoom.Matches(msg):
+		m.toggleZoom()
+		return nil
+	case k.Back.Matches(msg) && m.zoom:
+		m.unzoom()
+		return nil
 	case k.Back.Matches(msg) && m.focus != common.Tasks:
 		m.setFocus(common.Tasks)
 		return nil
+	case k.Webhooks.Matches(msg) && m.main == common.Tasks && m.focus == common.Tasks:
+		return m.openHooks()
+	}
+	if b := k.Refused(msg, m.scopes()...); b != nil {
+		return common.Note(common.Warn, capitalize(b.Desc)+" is off: "+b.Disabled)
 	}
 	_, cmd := m.focused().Update(msg)
 	return cmd
@@ -333,6 +408,9 @@ func (m *Model) quit() tea.Cmd {
 // wheel scrolls the pane under the pointer. Coordinates are made relative
 // to the pane's content.
 func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
+	if m.overlayPane() != nil {
+		return nil
+	}
 	if m.showHelp {
 		if w, ok := msg.(tea.MouseWheelMsg); ok {
 			m.help.Mouse(w, 0, m.helpLines(), m.helpH)

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
@@ -40,6 +41,8 @@ func (m *Model) layout() {
 	}
 	bodyY, bodyH := 1, h-3 // header above; hints and status below
 	switch {
+	case m.zoom && (m.focus == common.Endpoints || m.focus == common.Deliveries):
+		m.rects[m.focus] = rect{0, bodyY, w, bodyH}
 	case w >= wideFrom:
 		// The grid gets what its columns want; the side panes the rest,
 		// between 44 and 72 columns.
@@ -61,9 +64,10 @@ func (m *Model) layout() {
 		m.rects[common.Endpoints] = rect{0, bodyY + bodyH - sh, half, sh}
 		m.rects[common.Deliveries] = rect{half, bodyY + bodyH - sh, w - half, sh}
 	}
-	main := m.rects[common.Tasks]
-	for _, p := range []common.Pane{m.grid, m.detail, m.log} {
-		p.SetSize(main.w-2, main.h-2)
+	if main, ok := m.rects[common.Tasks]; ok {
+		for _, p := range []common.Pane{m.grid, m.detail, m.log, m.attempt, m.hooks} {
+			p.SetSize(main.w-2, main.h-2)
+		}
 	}
 	for _, id := range []common.PaneID{common.Endpoints, common.Deliveries} {
 		if r, ok := m.rects[id]; ok {
@@ -142,6 +146,10 @@ func (m *Model) screen() string {
 			title = "Help · lines " + strconv.Itoa(m.help.Offset+1) + "–" + strconv.Itoa(min(n, m.help.Offset+m.helpH)) + " of " + strconv.Itoa(n) + ", j/k scroll · esc or ? closes"
 		}
 		lines = append(lines, common.Box(th, title, body, m.w, m.h-3, true)...)
+	} else if m.zoom {
+		r := m.rects[m.focus]
+		p := m.pane(m.focus)
+		lines = append(lines, common.Box(th, p.Title()+" · "+m.ctx.Keys.Zoom.Label()+" or "+m.ctx.Keys.Back.Label()+" unzooms", paneLines(p, r), r.w, r.h, true)...)
 	} else {
 		mainR := m.rects[common.Tasks]
 		mp := m.pane(m.main)
@@ -168,8 +176,37 @@ func (m *Model) screen() string {
 			lines = append(lines, side...)
 		}
 	}
+	if p := m.overlayPane(); p != nil && !m.showHelp {
+		overlay(th, lines, p.(common.Overlayer).Overlay(), m.w)
+	}
 	lines = append(lines, m.hints(), m.status.View(m.w))
 	return strings.Join(lines, "\n")
+}
+
+// overlay draws a dialog's box over the body, centred, replacing the
+// cells beneath it.
+func overlay(th *theme.Theme, lines []string, o *common.Overlay, w int) {
+	body := len(lines) - 1 // below the header
+	bw := min(o.Width+4, w)
+	inner := bw - 4
+	content := make([]string, 0, len(o.Lines)+1)
+	for _, l := range o.Lines {
+		content = append(content, " "+common.Fit(l, inner)+" ")
+	}
+	content = append(content, common.Spaces(inner+2))
+	bh := min(len(content)+2, body)
+	box := common.Box(th, o.Title, content, bw, bh, true)
+	x := (w - bw) / 2
+	y := 1 + max(0, (body-bh)/3)
+	for i, l := range box {
+		if y+i >= len(lines) {
+			break
+		}
+		under := lines[y+i]
+		left := ansi.Truncate(under, x, "")
+		right := ansi.TruncateLeft(under, x+bw, "")
+		lines[y+i] = left + "\x1b[m" + l + "\x1b[m" + right
+	}
 }
 
 // paneLines is a pane's view cut into the lines of its box. Panes draw
@@ -230,7 +267,9 @@ func (m *Model) hints() string {
 		bs = keys.KeyBindings(k.Back, k.Down, k.Up, k.Quit)
 	} else {
 		bs = m.focused().ShortHelp()
-		if !(m.main == common.Tasks && m.focus == common.Tasks && m.grid.Editing()) {
+		if p := m.overlayPane(); p != nil {
+			bs = p.ShortHelp()
+		} else if !(m.main == common.Tasks && m.focus == common.Tasks && m.grid.Editing()) {
 			global := []*keys.Binding{k.Help, k.Quit}
 			if _, sides := m.rects[common.Endpoints]; sides {
 				global = append([]*keys.Binding{k.NextPane}, global...)

@@ -47,6 +47,8 @@ const (
 	Deliveries
 	Detail
 	Log
+	Attempt // one delivery attempt, whole
+	Hooks   // the webhook messages about one task
 )
 
 func (id PaneID) String() string {
@@ -61,6 +63,10 @@ func (id PaneID) String() string {
 		return "detail"
 	case Log:
 		return "log"
+	case Attempt:
+		return "attempt"
+	case Hooks:
+		return "task webhooks"
 	}
 	return "pane"
 }

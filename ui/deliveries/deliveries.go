@@ -1,13 +1,14 @@
-// Package deliveries is the failed deliveries pane: the latest failed
-// delivery attempts across the webhook endpoints, refreshed on an interval,
-// read-only. Resending and recovering come with the webhook issue; this
-// pane is their place.
+// Package deliveries is the deliveries pane, the webhook log: delivery
+// attempts across every endpoint, newest first, failed ones by default and
+// all of them on a key. It refreshes on its own (backing off while the API
+// fails), at once after an action, and marks the rows that are new. From a
+// row, `r` resends the message to its endpoint once, `enter` opens the
+// attempt whole and `T` goes to the task the message is about.
 package deliveries
 
 import (
 	"context"
 	"errors"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -19,35 +20,63 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
+	"github.com/aspect-hq/aspect-tui/ui/webhooks"
 )
 
-// PerEndpoint is how many failed attempts are read per endpoint.
-const PerEndpoint = 50
+// PerEndpoint is how many attempts are read per endpoint, newest first.
+const PerEndpoint = 200
 
-// Lister is the part of api.Client the pane uses.
-type Lister interface {
-	ListEndpoints(ctx context.Context) ([]api.Endpoint, error)
-	ListAttempts(ctx context.Context, q api.AttemptQuery) ([]api.Attempt, error)
-}
+// Limits on what the pane keeps.
+const (
+	maxWatched  = 20   // message and endpoint pairs shown whatever the filter
+	maxMessages = 5000 // messages cached by id
+	// NewFor is how long a row that just appeared stays marked.
+	NewFor = 10 * time.Second
+	// fastEvery is the refresh while a resend waits for its attempt.
+	fastEvery = 500 * time.Millisecond
+	// lookAgain is how long a message not found waits before it is
+	// looked for again.
+	lookAgain = time.Minute
+)
 
-// ListedMsg is a finished fetch.
+// ListedMsg is a finished fetch: the endpoints, their attempts, and the
+// attempts of the pairs being watched.
 type ListedMsg struct {
+	Endpoints []api.Endpoint
 	Attempts  []api.Attempt
-	Endpoints int
+	Watched   []api.Attempt
+	All       bool // whether Attempts holds every status or failed ones only
 	Err       error
 }
 
-// RefreshMsg asks for the next fetch.
-type RefreshMsg struct{}
+// MessagesMsg is a finished lookup of the messages attempts belong to.
+type MessagesMsg struct {
+	Messages map[string]api.Message
+	Asked    []string
+	Err      error
+}
 
 // Model is the deliveries pane.
 type Model struct {
-	ctx     *common.Context
-	base    context.Context
-	client  Lister
-	every   time.Duration
-	items   []api.Attempt
+	ctx    *common.Context
+	base   context.Context
+	client webhooks.Client
+	resend *webhooks.Resender
+	poll   common.Poller
+
+	all     bool
 	eps     int
+	items   []api.Attempt // shown, newest first
+	nums    map[string]int
+	first   map[string]time.Time // when each attempt id was first seen
+	watched []webhooks.Pair
+
+	msgs      map[string]api.Message
+	msgOrder  []string
+	notFound  map[string]time.Time
+	lookingUp bool
+
 	err     error
 	loaded  bool
 	offered bool
@@ -57,45 +86,92 @@ type Model struct {
 }
 
 // New returns the pane; client may be nil (no API: the pane says so).
-func New(ctx *common.Context, base context.Context, client Lister, every time.Duration) *Model {
-	return &Model{ctx: ctx, base: base, client: client, every: every, offered: true}
+func New(ctx *common.Context, base context.Context, client webhooks.Client, every time.Duration, rs *webhooks.Resender) *Model {
+	m := &Model{ctx: ctx, base: base, client: client, resend: rs, offered: true,
+		nums: map[string]int{}, first: map[string]time.Time{}, msgs: map[string]api.Message{}, notFound: map[string]time.Time{}}
+	m.poll = common.Poller{Every: every, Fast: rs.Active, FastEvery: fastEvery}
+	return m
 }
 
 // Init starts the first fetch.
-func (m *Model) Init() tea.Cmd { return m.fetch() }
+func (m *Model) Init() tea.Cmd { return m.poll.Now(m.fetch()) }
+
+// RefreshNow fetches at once (after an action).
+func (m *Model) RefreshNow() tea.Cmd {
+	if m.client == nil || !m.offered {
+		return nil
+	}
+	return m.poll.Now(m.fetch())
+}
+
+// Watch shows every attempt of p from now on, whatever the filter.
+func (m *Model) Watch(p webhooks.Pair) tea.Cmd {
+	for _, w := range m.watched {
+		if w == p {
+			return m.RefreshNow()
+		}
+	}
+	m.watched = append(m.watched, p)
+	if len(m.watched) > maxWatched {
+		m.watched = m.watched[1:]
+	}
+	return m.RefreshNow()
+}
 
 func (m *Model) fetch() tea.Cmd {
 	if m.client == nil {
 		return nil
 	}
-	c, base := m.client, m.base
+	c, base, all := m.client, m.base, m.all
+	pairs := append(append([]webhooks.Pair{}, m.watched...), m.resend.Pairs()...)
 	return common.Tag(common.Deliveries, func() tea.Msg {
-		ctx, cancel := context.WithTimeout(base, 20*time.Second)
+		ctx, cancel := context.WithTimeout(base, webhooks.CallTimeout)
 		defer cancel()
-		return list(ctx, c)
+		return list(ctx, c, all, pairs)
 	})
 }
 
-// list reads every endpoint's latest failed attempts, newest first. One
+// list reads every endpoint's latest attempts and the watched pairs'. One
 // endpoint failing does not hide the others'.
-func list(ctx context.Context, c Lister) ListedMsg {
+func list(ctx context.Context, c webhooks.Client, all bool, pairs []webhooks.Pair) ListedMsg {
 	eps, err := c.ListEndpoints(ctx)
 	if err != nil {
-		return ListedMsg{Err: err}
+		return ListedMsg{Err: err, All: all}
 	}
-	failed := api.AttemptFailed
-	var all []api.Attempt
+	q := api.AttemptQuery{Limit: PerEndpoint, Max: PerEndpoint}
+	if !all {
+		failed := api.AttemptFailed
+		q.Status = &failed
+	}
+	out := ListedMsg{Endpoints: eps, All: all}
 	var errs []error
 	for _, ep := range eps {
-		as, err := c.ListAttempts(ctx, api.AttemptQuery{EndpointID: ep.ID, Status: &failed, Limit: PerEndpoint, Max: PerEndpoint})
+		q.EndpointID = ep.ID
+		as, err := c.ListAttempts(ctx, q)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		all = append(all, as...)
+		out.Attempts = append(out.Attempts, as...)
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Timestamp.After(all[j].Timestamp.Time) })
-	return ListedMsg{Attempts: all, Endpoints: len(eps), Err: errors.Join(errs...)}
+	seen := map[webhooks.Pair]bool{}
+	for _, p := range pairs {
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		as, err := c.ListAttempts(ctx, api.AttemptQuery{MessageID: p.Msg, EndpointID: p.Endpoint, Limit: 50, Max: 50})
+		if err != nil {
+			// A deleted endpoint or an evicted message: nothing to watch.
+			if api.StatusOf(err) != 404 {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		out.Watched = append(out.Watched, as...)
+	}
+	out.Err = errors.Join(errs...)
+	return out
 }
 
 // SetFocused implements common.Focusable.
@@ -104,43 +180,208 @@ func (m *Model) SetFocused(f bool) { m.focused = f }
 // SetSize implements common.Pane.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.cur.Clamp(len(m.items), m.h)
+	m.cur.Clamp(len(m.items), m.rowsH())
 }
+
+// rowsH is how many rows show under the column header.
+func (m *Model) rowsH() int { return max(0, m.h-1) }
+
+// Scopes implements common.Scoped.
+func (m *Model) Scopes() []keys.Scope { return []keys.Scope{keys.Global, keys.List, keys.Deliveries} }
 
 // Update implements common.Pane.
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case ListedMsg:
-		m.err = msg.Err
-		if msg.Err != nil && (api.IsNotOffered(msg.Err) || api.IsUnauthorized(msg.Err)) {
-			m.offered = false
-			return m, nil
+		return m, m.listed(msg)
+	case MessagesMsg:
+		m.lookingUp = false
+		for id, msg := range msg.Messages {
+			m.remember(msg)
+			delete(m.notFound, id)
 		}
-		if msg.Err == nil || msg.Attempts != nil {
-			m.items, m.eps, m.loaded = msg.Attempts, msg.Endpoints, true
-			m.cur.Clamp(len(m.items), m.h)
+		for _, id := range msg.Asked {
+			if _, ok := m.msgs[id]; !ok {
+				m.notFound[id] = m.ctx.Now
+			}
 		}
-		return m, common.Tag(common.Deliveries, tea.Tick(m.every, func(time.Time) tea.Msg { return RefreshMsg{} }))
-	case RefreshMsg:
-		return m, m.fetch()
+	case common.PollMsg:
+		return m, m.poll.Tick(msg, m.fetch())
+	case webhooks.ResentMsg:
+		return m, m.resend.Sent(msg)
 	case tea.KeyPressMsg:
-		m.cur.Key(m.ctx.Keys, msg, len(m.items), m.h)
-	case tea.MouseWheelMsg, tea.MouseClickMsg:
-		y := 0
-		if c, ok := msg.(tea.MouseClickMsg); ok {
-			y = c.Y
-		}
-		m.cur.Mouse(msg, y, len(m.items), m.h)
+		return m, m.key(msg)
+	case tea.MouseWheelMsg:
+		m.cur.Mouse(msg, 0, len(m.items), m.rowsH())
+	case tea.MouseClickMsg:
+		m.cur.Mouse(msg, msg.Y-1, len(m.items), m.rowsH())
 	}
 	return m, nil
 }
 
+func (m *Model) listed(msg ListedMsg) tea.Cmd {
+	if msg.All != m.all {
+		// A fetch from before the filter changed: the next one is coming.
+		return m.poll.Done(common.Deliveries, nil, m.fetch())
+	}
+	m.err = msg.Err
+	if msg.Err != nil && msg.Endpoints == nil {
+		if api.IsNotOffered(msg.Err) || api.IsUnauthorized(msg.Err) {
+			m.offered = false
+			m.poll.Stop()
+			return nil
+		}
+		return m.poll.Done(common.Deliveries, msg.Err, m.fetch())
+	}
+	selected := ""
+	if m.cur.Pos < len(m.items) {
+		selected = m.items[m.cur.Pos].ID
+	}
+	byID := make(map[string]bool, len(msg.Attempts)+len(msg.Watched))
+	items := make([]api.Attempt, 0, len(msg.Attempts)+len(msg.Watched))
+	for _, list := range [][]api.Attempt{msg.Attempts, msg.Watched} {
+		for _, a := range list {
+			if !byID[a.ID] {
+				byID[a.ID] = true
+				items = append(items, a)
+			}
+		}
+	}
+	webhooks.NewestFirst(items)
+	now := m.ctx.Now
+	for _, a := range items {
+		if _, ok := m.first[a.ID]; !ok {
+			if m.loaded {
+				m.first[a.ID] = now
+			} else {
+				m.first[a.ID] = time.Time{} // there at the start: not new
+			}
+		}
+	}
+	for id := range m.first {
+		if !byID[id] {
+			delete(m.first, id)
+		}
+	}
+	m.items, m.eps, m.loaded = items, len(msg.Endpoints), true
+	m.nums = webhooks.Numbers(items)
+	m.cur.Pos = 0
+	for i, a := range items {
+		if a.ID == selected {
+			m.cur.Pos = i
+			break
+		}
+	}
+	m.cur.Clamp(len(m.items), m.rowsH())
+	return tea.Batch(m.resend.Seen(append(msg.Attempts, msg.Watched...)), m.lookup(), m.poll.Done(common.Deliveries, msg.Err, m.fetch()))
+}
+
+// lookup fetches the messages of the attempts shown that are not cached.
+func (m *Model) lookup() tea.Cmd {
+	if m.lookingUp || m.client == nil {
+		return nil
+	}
+	want := webhooks.Earliest(m.items, func(id string) bool {
+		if _, ok := m.msgs[id]; ok {
+			return true
+		}
+		t, missed := m.notFound[id]
+		return missed && m.ctx.Now.Sub(t) < lookAgain
+	})
+	if len(want) == 0 {
+		return nil
+	}
+	m.lookingUp = true
+	c, base := m.client, m.base
+	return common.Tag(common.Deliveries, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(base, webhooks.CallTimeout)
+		defer cancel()
+		found, err := webhooks.FindMessages(ctx, c, want)
+		asked := make([]string, 0, len(want))
+		for id := range want {
+			asked = append(asked, id)
+		}
+		return MessagesMsg{Messages: found, Asked: asked, Err: err}
+	})
+}
+
+func (m *Model) remember(msg api.Message) {
+	if _, ok := m.msgs[msg.ID]; !ok {
+		m.msgOrder = append(m.msgOrder, msg.ID)
+	}
+	m.msgs[msg.ID] = msg
+	for len(m.msgOrder) > maxMessages {
+		delete(m.msgs, m.msgOrder[0])
+		m.msgOrder = m.msgOrder[1:]
+	}
+}
+
+// Message is a cached message, for the attempt detail.
+func (m *Model) Message(id string) (api.Message, bool) {
+	msg, ok := m.msgs[id]
+	return msg, ok
+}
+
+// Selected is the selected attempt.
+func (m *Model) Selected() (api.Attempt, bool) {
+	if m.cur.Pos < len(m.items) {
+		return m.items[m.cur.Pos], true
+	}
+	return api.Attempt{}, false
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.ctx.Keys
+	if m.cur.Key(k, msg, len(m.items), m.rowsH()) {
+		return nil
+	}
+	switch {
+	case k.AllAttempts.Matches(msg):
+		m.all = !m.all
+		m.items, m.loaded, m.cur = nil, false, common.Cursor{}
+		return m.RefreshNow()
+	}
+	a, ok := m.Selected()
+	if !ok {
+		return nil
+	}
+	switch {
+	case k.OpenAttempt.Matches(msg):
+		var msgp *api.Message
+		if mm, ok := m.msgs[a.MsgID]; ok {
+			msgp = &mm
+		}
+		return func() tea.Msg { return webhooks.OpenAttemptMsg{Attempt: a, Message: msgp} }
+	case k.Resend.Matches(msg):
+		return m.resend.Start(common.Deliveries, webhooks.PairOf(a), webhooks.Label(a.URL))
+	case k.GoToTask.Matches(msg):
+		mm, ok := m.msgs[a.MsgID]
+		if !ok {
+			return common.Note(common.Warn, "the message of this attempt is not loaded (it may be older than the messages read); open it with enter to look it up")
+		}
+		id := mm.TaskID()
+		if id == "" {
+			return common.Note(common.Warn, "message "+api.Clip(mm.ID, 40)+" is not about a task (no data.task.id)")
+		}
+		return func() tea.Msg { return webhooks.GoToTaskMsg{TaskID: id} }
+	}
+	return nil
+}
+
 // Title implements common.Pane.
 func (m *Model) Title() string {
-	if !m.loaded {
-		return "Failed deliveries"
+	name := "Failed deliveries"
+	if m.all {
+		name = "Deliveries · all"
 	}
-	return "Failed deliveries " + common.Count(len(m.items))
+	t := name
+	if m.loaded {
+		t += " " + common.Count(len(m.items))
+	}
+	if m.err != nil && m.offered && !m.poll.Stopped() {
+		t += " · retry in " + common.Age(m.poll.Wait())
+	}
+	return t
 }
 
 // View implements common.Pane.
@@ -151,18 +392,25 @@ func (m *Model) View() string {
 	case m.client == nil && !m.loaded:
 		lines = wrap(th.MutedStyle.Render("No API client: deliveries are not listed."), m.w)
 	case m.err != nil && !m.offered:
-		lines = wrap(th.WarnStyle.Render("Deliveries are not listed: "+m.err.Error()), m.w)
+		lines = wrap(th.WarnStyle.Render("Deliveries are not listed: "+api.Clean(m.err.Error())), m.w)
 	case m.err != nil && !m.loaded:
-		lines = wrap(th.ErrorStyle.Render("Could not list deliveries: ")+api.Clean(m.err.Error())+th.MutedStyle.Render(" (retrying every "+m.every.String()+")"), m.w)
+		lines = wrap(th.ErrorStyle.Render("Could not list deliveries: ")+api.Clean(m.err.Error())+th.MutedStyle.Render(" (trying again in "+common.Age(m.poll.Wait())+")"), m.w)
+	case !m.loaded && m.all:
+		lines = []string{th.MutedStyle.Render(" Listing attempts…")}
 	case !m.loaded:
 		lines = []string{th.MutedStyle.Render(" Listing failed deliveries…")}
-	case m.eps == 0:
+	case m.eps == 0 && len(m.items) == 0:
 		lines = wrap(th.MutedStyle.Render("No endpoints, so no deliveries."), m.w)
+	case len(m.items) == 0 && m.all:
+		lines = wrap(th.MutedStyle.Render("No attempts yet to "+plural(m.eps, "endpoint")+"."), m.w)
 	case len(m.items) == 0:
-		lines = wrap(th.OKStyle.Render("✓ ")+th.MutedStyle.Render("No failed deliveries to "+plural(m.eps, "endpoint")+"."), m.w)
+		lines = wrap(th.OKStyle.Render("✓ ")+th.MutedStyle.Render("No failed deliveries to "+plural(m.eps, "endpoint")+". "+m.ctx.Keys.AllAttempts.Label()+" shows every attempt."), m.w)
 	default:
-		for i := m.cur.Offset; i < len(m.items) && i < m.cur.Offset+m.h; i++ {
-			lines = append(lines, m.row(m.items[i], i == m.cur.Pos && m.focused))
+		cols := m.columns()
+		lines = append(lines, m.header(cols))
+		rows := m.rowsH()
+		for i := m.cur.Offset; i < len(m.items) && i < m.cur.Offset+rows; i++ {
+			lines = append(lines, m.row(cols, m.items[i], i == m.cur.Pos && m.focused))
 		}
 		if m.err != nil && len(lines) < m.h {
 			lines = append(lines, th.WarnStyle.Render(" last refresh failed: ")+api.Clean(m.err.Error()))
@@ -178,21 +426,135 @@ func plural(n int, s string) string {
 	return strconv.Itoa(n) + " " + s + "s"
 }
 
-func (m *Model) row(a api.Attempt, selected bool) string {
+// columns is which columns fit the width: time, status and the endpoint
+// always; latency, event type, attempt number and trigger as room allows.
+type columns struct {
+	event, latency, number, trigger, msg bool
+	endpointW                            int
+}
+
+const (
+	markW    = 2
+	timeW    = 8
+	statusW  = 11
+	latencyW = 6
+	eventW   = 14
+	numberW  = 3
+	triggerW = 9
+	msgW     = 22
+)
+
+func (m *Model) columns() columns {
+	c := columns{}
+	used := markW + timeW + 1 + statusW + 1
+	add := func(on *bool, w, need int) {
+		if m.w-used-w-1 >= need {
+			*on = true
+			used += w + 1
+		}
+	}
+	add(&c.latency, latencyW, 12)
+	add(&c.event, eventW, 12)
+	add(&c.number, numberW, 20)
+	add(&c.trigger, triggerW, 20)
+	add(&c.msg, msgW, 30)
+	c.endpointW = max(0, m.w-used)
+	return c
+}
+
+func (m *Model) header(c columns) string {
+	var b strings.Builder
+	b.WriteString(common.Spaces(markW))
+	b.WriteString(common.Fit("TIME", timeW) + " " + common.Fit("STATUS", statusW) + " ")
+	if c.latency {
+		b.WriteString(common.PadLeft("TOOK", latencyW) + " ")
+	}
+	if c.event {
+		b.WriteString(common.Fit("EVENT", eventW) + " ")
+	}
+	if c.number {
+		b.WriteString(common.Fit("#", numberW) + " ")
+	}
+	if c.trigger {
+		b.WriteString(common.Fit("TRIGGER", triggerW) + " ")
+	}
+	if c.msg {
+		b.WriteString(common.Fit("MESSAGE", msgW) + " ")
+	}
+	b.WriteString(common.Fit("ENDPOINT", c.endpointW))
+	return m.ctx.Theme.Header[theme.Normal].S(common.Fit(b.String(), m.w))
+}
+
+func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 	th := m.ctx.Theme
-	mark := "  "
-	if selected {
-		mark = "▸ "
+	var b strings.Builder
+	switch {
+	case selected:
+		b.WriteString(th.AccentP.S("▸"))
+	default:
+		b.WriteString(" ")
 	}
-	code := "no answer"
-	if a.ResponseStatusCode > 0 {
-		code = strconv.Itoa(a.ResponseStatusCode)
+	fresh := false
+	if t := m.first[a.ID]; !t.IsZero() && m.ctx.Now.Sub(t) < NewFor {
+		fresh = true
 	}
-	age := common.PadLeft(common.Age(m.ctx.Now.Sub(a.Timestamp.Time)), 4)
-	head := mark + th.MutedStyle.Render(age) + " " + th.ErrorStyle.Render("✗ "+common.Fit(code, 9)) + " "
-	msg := common.Short(api.Clean(a.MsgID), 14)
-	rest := msg + "  " + th.MutedStyle.Render(strings.TrimPrefix(api.Clean(a.URL), "https://"))
-	return head + rest
+	if fresh {
+		b.WriteString(th.WarnP.S("◆"))
+	} else {
+		b.WriteString(" ")
+	}
+	stamp := common.Fit(webhooks.Stamp(a.Timestamp.Time), timeW)
+	if fresh {
+		stamp = th.Text[theme.Flash].S(stamp)
+	} else {
+		stamp = th.MutedP.S(stamp)
+	}
+	b.WriteString(stamp + " ")
+	st, paint := webhooks.Status(th, a)
+	if m.resend.Pending(webhooks.PairOf(a)) && m.newestOfPair(a) {
+		st, paint = "◌ resending", th.AccentP
+	}
+	b.WriteString(paint.S(common.Fit(st, statusW)) + " ")
+	if c.latency {
+		b.WriteString(th.MutedP.S(common.PadLeft(webhooks.Latency(a.ResponseDurationMs), latencyW)) + " ")
+	}
+	if c.event {
+		ev := "…"
+		if mm, ok := m.msgs[a.MsgID]; ok {
+			ev = api.Clean(mm.EventType)
+		} else if _, missed := m.notFound[a.MsgID]; missed {
+			ev = "?"
+		}
+		b.WriteString(common.Fit(ev, eventW) + " ")
+	}
+	if c.number {
+		b.WriteString(common.Fit("#"+strconv.Itoa(m.nums[a.ID]), numberW) + " ")
+	}
+	if c.trigger {
+		tr := webhooks.Trigger(a)
+		if a.TriggerType == api.TriggerManual {
+			b.WriteString(th.AccentP.S(common.Fit(tr, triggerW)) + " ")
+		} else {
+			b.WriteString(th.MutedP.S(common.Fit(tr, triggerW)) + " ")
+		}
+	}
+	if c.msg {
+		b.WriteString(th.MutedP.S(common.Fit(api.Clean(a.MsgID), msgW)) + " ")
+	}
+	b.WriteString(common.Fit(webhooks.Label(a.URL), c.endpointW))
+	return b.String()
+}
+
+// newestOfPair reports whether a is the newest attempt shown of its
+// message to its endpoint: the row that says "resending".
+func (m *Model) newestOfPair(a api.Attempt) bool {
+	p := webhooks.PairOf(a)
+	for _, b := range m.items {
+		if webhooks.PairOf(b) == p {
+			return b.ID == a.ID
+		}
+	}
+	return false
 }
 
 func wrap(s string, w int) []string {
@@ -207,9 +569,13 @@ func wrap(s string, w int) []string {
 }
 
 // ShortHelp implements help.KeyMap.
-func (m *Model) ShortHelp() []key.Binding { return nil }
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.ctx.Keys
+	return keys.KeyBindings(keys.Footer(k.OpenAttempt, k.Resend, k.AllAttempts, k.GoToTask, k.Zoom)...)
+}
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{keys.KeyBindings(m.ctx.Keys.InScope(keys.List)...)}
+	k := m.ctx.Keys
+	return [][]key.Binding{keys.KeyBindings(k.InScope(keys.List)...), keys.KeyBindings(k.InScope(keys.Deliveries)...)}
 }

@@ -4,40 +4,76 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
+	"github.com/aspect-hq/aspect-tui/ui/webhooks"
 )
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
+// fake answers the routes the pane lists; calling any other panics
+// through the nil embedded interface, which is the point.
 type fake struct {
+	webhooks.Client
+	mu      sync.Mutex
 	eps     []api.Endpoint
 	byEp    map[string][]api.Attempt
+	byMsg   map[string][]api.Attempt
+	msgs    []api.Message
 	failEp  string
 	queries []api.AttemptQuery
 	listErr error
+	resends int
 }
 
 func (f *fake) ListEndpoints(context.Context) ([]api.Endpoint, error) { return f.eps, f.listErr }
 
 func (f *fake) ListAttempts(_ context.Context, q api.AttemptQuery) ([]api.Attempt, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.queries = append(f.queries, q)
+	if q.MessageID != "" {
+		return f.byMsg[q.MessageID], nil
+	}
 	if q.EndpointID == f.failEp {
 		return nil, errors.New("boom")
 	}
-	return f.byEp[q.EndpointID], nil
+	var out []api.Attempt
+	for _, a := range f.byEp[q.EndpointID] {
+		if q.Status == nil || a.Status == *q.Status {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func (f *fake) ListMessages(context.Context, api.MessageQuery) ([]api.Message, error) {
+	return f.msgs, nil
+}
+
+func (f *fake) Resend(context.Context, string, string) error {
+	f.mu.Lock()
+	f.resends++
+	f.mu.Unlock()
+	return nil
 }
 
 func at(id string, sec int, code int) api.Attempt {
-	return api.Attempt{ID: id, MsgID: "msg_" + id, Status: api.AttemptFailed, ResponseStatusCode: code, URL: "https://h.example/" + id,
-		Timestamp: api.Time{Time: t0.Add(time.Duration(sec) * time.Second)}}
+	st := api.AttemptFailed
+	if code >= 200 && code < 300 {
+		st = api.AttemptSuccess
+	}
+	return api.Attempt{ID: id, MsgID: "msg_" + id, EndpointID: "ep_a", Status: st, ResponseStatusCode: code, URL: "https://h.example/" + id,
+		ResponseDurationMs: 120, Timestamp: api.Time{Time: t0.Add(time.Duration(sec) * time.Second)}}
 }
 
 func TestListMergesEndpointsNewestFirst(t *testing.T) {
@@ -46,7 +82,8 @@ func TestListMergesEndpointsNewestFirst(t *testing.T) {
 		byEp: map[string][]api.Attempt{"ep_a": {at("a1", 5, 500), at("a2", 1, 0)}, "ep_b": {at("b1", 3, 404)}},
 	}
 	f.failEp = "ep_c"
-	got := list(context.Background(), f)
+	got := list(context.Background(), f, false, nil)
+	webhooks.NewestFirst(got.Attempts)
 	var ids []string
 	for _, a := range got.Attempts {
 		ids = append(ids, a.ID)
@@ -64,64 +101,229 @@ func TestListMergesEndpointsNewestFirst(t *testing.T) {
 	}
 }
 
-func newPane(f Lister) *Model {
-	ctx := &common.Context{Theme: theme.Default(), Keys: keys.Default(), Clock: func() time.Time { return t0 }, Now: t0.Add(time.Minute)}
-	m := New(ctx, context.Background(), f, time.Second)
-	m.SetSize(70, 5)
-	return m
+type harness struct {
+	t   *testing.T
+	m   *Model
+	ctx *common.Context
+	now time.Time
 }
 
-func TestPaneShowsAttemptsAndRefreshes(t *testing.T) {
-	f := &fake{eps: []api.Endpoint{{ID: "ep_a"}}, byEp: map[string][]api.Attempt{"ep_a": {at("a1", 5, 500), at("a2", 1, 0)}}}
-	m := newPane(f)
-	cmd := m.Init()
+func newPane(t *testing.T, f webhooks.Client, w, h int) *harness {
+	hs := &harness{t: t, now: t0.Add(time.Minute)}
+	hs.ctx = &common.Context{Theme: theme.Default(), Keys: keys.Default(), Clock: func() time.Time { return hs.now }, Now: hs.now}
+	rs := webhooks.NewResender(hs.ctx, context.Background(), f)
+	hs.m = New(hs.ctx, context.Background(), f, time.Second, rs)
+	hs.m.SetSize(w, h)
+	hs.m.SetFocused(true)
+	return hs
+}
+
+// run runs a Cmd and feeds back what comes of it that belongs to the pane,
+// skipping ticks (their time never comes in these tests).
+func (h *harness) run(cmd tea.Cmd) []tea.Msg {
+	var others []tea.Msg
 	if cmd == nil {
-		t.Fatal("no first fetch")
+		return nil
 	}
-	msg := cmd().(common.PaneMsg)
-	if msg.Pane != common.Deliveries {
-		t.Fatalf("result tagged for %v", msg.Pane)
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(100 * time.Millisecond):
+		return nil // a tick
 	}
-	_, next := m.Update(msg.Msg)
-	view := ansi.Strip(m.View())
-	for _, want := range []string{"✗ 500", "✗ no answer", "msg_a1", "h.example/a1"} {
-		if !strings.Contains(view, want) {
-			t.Errorf("view lacks %q:\n%s", want, view)
+	switch msg := msg.(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			others = append(others, h.run(c)...)
+		}
+	case common.PaneMsg:
+		h.ctx.Now = h.now
+		_, next := h.m.Update(msg.Msg)
+		others = append(others, h.run(next)...)
+	case nil:
+	default:
+		others = append(others, msg)
+	}
+	return others
+}
+
+func (h *harness) press(k string) []tea.Msg {
+	h.ctx.Now = h.now
+	_, cmd := h.m.Update(tea.KeyPressMsg{Code: []rune(k)[0], Text: k})
+	return h.run(cmd)
+}
+
+func (h *harness) view() string { return ansi.Strip(h.m.View()) }
+
+func TestPaneShowsAttemptsWithTheirMessages(t *testing.T) {
+	a1, a0 := at("a1", 5, 500), at("a0", 1, 0)
+	a0.MsgID = a1.MsgID // a retry of the same message: attempt 2
+	f := &fake{eps: []api.Endpoint{{ID: "ep_a"}}, byEp: map[string][]api.Attempt{"ep_a": {a1, a0}},
+		msgs: []api.Message{{ID: a1.MsgID, EventType: "task.completed", Payload: []byte(`{"data":{"task":{"id":"task-1"}}}`)}}}
+	h := newPane(t, f, 100, 6)
+	h.run(h.m.Init())
+	v := h.view()
+	for _, want := range []string{"TIME", "STATUS", "EVENT", "TRIGGER", "ENDPOINT", "12:00:05 ✗ 500", "✗ no answer", "task.completed", "#2", "#1", "scheduled", "h.example/a1", "120ms"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
 		}
 	}
-	if next == nil {
-		t.Fatal("no refresh scheduled")
+	if h.m.Title() != "Failed deliveries 2" {
+		t.Errorf("title %q", h.m.Title())
 	}
-	if m.Title() != "Failed deliveries 2" {
-		t.Errorf("title %q", m.Title())
+	// T asks the root to go to the task the message is about.
+	out := h.press("T")
+	if len(out) != 1 || out[0] != (webhooks.GoToTaskMsg{TaskID: "task-1"}) {
+		t.Fatalf("T gave %#v", out)
+	}
+	// enter opens the attempt with its message.
+	_, cmd := h.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	open, ok := cmd().(webhooks.OpenAttemptMsg)
+	if !ok || open.Attempt.ID != "a1" || open.Message == nil || open.Message.EventType != "task.completed" {
+		t.Fatalf("enter gave %#v", open)
+	}
+}
+
+func TestNewRowsAreMarkedForAWhile(t *testing.T) {
+	f := &fake{eps: []api.Endpoint{{ID: "ep_a"}}, byEp: map[string][]api.Attempt{"ep_a": {at("a1", 5, 500)}}}
+	h := newPane(t, f, 70, 5)
+	h.run(h.m.Init())
+	if strings.Contains(h.view(), "◆") {
+		t.Fatalf("a row there from the start is marked new:\n%s", h.view())
+	}
+	f.byEp["ep_a"] = []api.Attempt{at("a2", 50, 503), at("a1", 5, 500)}
+	h.run(h.m.RefreshNow())
+	if v := h.view(); !strings.Contains(v, "◆12:00:50") || strings.Contains(v, "◆12:00:05") {
+		t.Fatalf("the new row is not the one marked:\n%s", v)
+	}
+	h.now = h.now.Add(NewFor + time.Second)
+	h.ctx.Now = h.now
+	if strings.Contains(h.view(), "◆") {
+		t.Fatalf("the mark does not go:\n%s", h.view())
+	}
+}
+
+func TestAllShowsEveryAttempt(t *testing.T) {
+	f := &fake{eps: []api.Endpoint{{ID: "ep_a"}}, byEp: map[string][]api.Attempt{"ep_a": {at("a2", 9, 204), at("a1", 5, 500)}}}
+	h := newPane(t, f, 70, 5)
+	h.run(h.m.Init())
+	if v := h.view(); strings.Contains(v, "✓ 204") || !strings.Contains(v, "✗ 500") {
+		t.Fatalf("failed only by default:\n%s", v)
+	}
+	h.press("a")
+	if v := h.view(); !strings.Contains(v, "✓ 204") || !strings.Contains(v, "✗ 500") || !strings.HasPrefix(h.m.Title(), "Deliveries · all 2") {
+		t.Fatalf("a shows every attempt (%s):\n%s", h.m.Title(), v)
+	}
+}
+
+func TestResendSendsOncePerRowInFlight(t *testing.T) {
+	a1 := at("a1", 5, 500)
+	f := &fake{eps: []api.Endpoint{{ID: "ep_a"}}, byEp: map[string][]api.Attempt{"ep_a": {a1}}, byMsg: map[string][]api.Attempt{a1.MsgID: {a1}}}
+	h := newPane(t, f, 70, 5)
+	h.run(h.m.Init())
+	// Two presses before any answer: the second finds the first in flight.
+	_, first := h.m.Update(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	if v := h.view(); !strings.Contains(v, "◌ resending") {
+		t.Fatalf("the row does not say it is resending:\n%s", v)
+	}
+	_, second := h.m.Update(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	notes := h.run(second)
+	if len(notes) != 1 || !strings.Contains(notes[0].(common.NoteMsg).Text, "already resending") {
+		t.Fatalf("second press: %#v", notes)
+	}
+	h.run(first)
+	if f.resends != 1 {
+		t.Fatalf("%d resends sent, want 1", f.resends)
+	}
+	// The manual attempt shows: the row has its result and the resend is
+	// over, so r sends again.
+	manual := at("a9", 70, 204)
+	manual.MsgID, manual.TriggerType = a1.MsgID, api.TriggerManual
+	f.byMsg[a1.MsgID] = []api.Attempt{manual, a1}
+	notes = h.run(h.m.RefreshNow())
+	v := h.view()
+	if !strings.Contains(v, "✓ 204") || strings.Contains(v, "resending") {
+		t.Fatalf("the new attempt does not show with its result:\n%s", v)
+	}
+	found := false
+	for _, n := range notes {
+		if nm, ok := n.(common.NoteMsg); ok && strings.Contains(nm.Text, "resent") && strings.Contains(nm.Text, "✓ 204") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no note of the result: %#v", notes)
 	}
 }
 
 func TestPaneStopsWhenTheRouteIsNotOffered(t *testing.T) {
-	m := newPane(&fake{})
+	h := newPane(t, &fake{}, 70, 5)
 	notOffered := &api.Error{Route: api.RouteByName(api.RouteEndpointList), Status: 404}
-	_, next := m.Update(ListedMsg{Err: notOffered})
+	_, next := h.m.Update(ListedMsg{Err: notOffered})
 	if next != nil {
 		t.Error("a route the API does not offer is asked again")
 	}
-	if v := ansi.Strip(m.View()); !strings.Contains(v, "not listed") {
+	if v := h.view(); !strings.Contains(v, "not listed") {
 		t.Errorf("view: %s", v)
 	}
 }
 
+func TestFailuresBackOff(t *testing.T) {
+	h := newPane(t, &fake{}, 70, 5)
+	var waits []time.Duration
+	for i := 0; i < 4; i++ {
+		h.m.poll.Now(func() tea.Msg { return nil })
+		h.m.Update(ListedMsg{Err: errors.New("connection refused")})
+		waits = append(waits, h.m.poll.Wait())
+	}
+	if !(waits[3] > waits[0]*3) {
+		t.Fatalf("waits after failures do not grow: %v", waits)
+	}
+	if !strings.Contains(h.m.Title(), "retry in") {
+		t.Errorf("title does not say when it tries again: %q", h.m.Title())
+	}
+	h.m.poll.Now(func() tea.Msg { return nil })
+	h.m.Update(ListedMsg{Endpoints: []api.Endpoint{{ID: "ep_a"}}})
+	if h.m.poll.Wait() != time.Second {
+		t.Fatalf("a success does not bring back the interval: %v", h.m.poll.Wait())
+	}
+	// A 429 is waited out as asked.
+	h.m.poll.Now(func() tea.Msg { return nil })
+	h.m.Update(ListedMsg{Err: &api.Error{Route: api.RouteByName(api.RouteEndpointList), Status: 429, RetryAfter: 90 * time.Second}})
+	if h.m.poll.Wait() < 90*time.Second {
+		t.Fatalf("a 429's Retry-After is not honoured: %v", h.m.poll.Wait())
+	}
+}
+
 func TestPaneEmptyStates(t *testing.T) {
-	m := newPane(&fake{})
-	m.Update(ListedMsg{Endpoints: 0})
-	if v := ansi.Strip(m.View()); !strings.Contains(v, "No endpoints, so no deliveries.") {
+	h := newPane(t, &fake{}, 70, 5)
+	h.m.Update(ListedMsg{})
+	if v := h.view(); !strings.Contains(v, "No endpoints, so no deliveries.") {
 		t.Errorf("no endpoints: %s", v)
 	}
-	m.Update(ListedMsg{Endpoints: 2})
-	if v := ansi.Strip(m.View()); !strings.Contains(v, "No failed deliveries to 2 endpoints.") {
+	h.m.Update(ListedMsg{Endpoints: make([]api.Endpoint, 2)})
+	if v := h.view(); !strings.Contains(v, "No failed deliveries to 2 endpoints.") {
 		t.Errorf("nothing failed: %s", v)
 	}
-	nm := New(&common.Context{Theme: theme.Default(), Keys: keys.Default()}, context.Background(), nil, time.Second)
+	ctx := &common.Context{Theme: theme.Default(), Keys: keys.Default()}
+	nm := New(ctx, context.Background(), nil, time.Second, webhooks.NewResender(ctx, context.Background(), nil))
 	nm.SetSize(50, 3)
 	if nm.Init() != nil || !strings.Contains(ansi.Strip(nm.View()), "No API client") {
 		t.Error("without a client the pane fetches or pretends")
+	}
+}
+
+func TestUntrustedTextIsCleaned(t *testing.T) {
+	a := at("a1", 5, 500)
+	a.URL = "https://evil.example/\x1b]52;c;aGk=\x07x"
+	f := &fake{eps: []api.Endpoint{{ID: "ep_a"}}, byEp: map[string][]api.Attempt{"ep_a": {a}},
+		msgs: []api.Message{{ID: a.MsgID, EventType: "task.\x1b[2Jcompleted"}}}
+	h := newPane(t, f, 100, 5)
+	h.run(h.m.Init())
+	raw := h.m.View()
+	if strings.Contains(raw, "\x1b]52") || strings.Contains(raw, "\x1b[2J") {
+		t.Fatalf("text from the API reaches the screen unclean: %q", raw)
 	}
 }

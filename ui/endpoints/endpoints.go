@@ -1,10 +1,14 @@
-// Package endpoints is the webhook endpoints pane: the endpoints the API
-// lists, refreshed on an interval, read-only. Creating, editing and testing
-// endpoints come with the webhook issue; this pane is their place.
+// Package endpoints is the webhook endpoints pane: each endpoint's URL,
+// description, event types, rate limit and state, with its success rate
+// and counts from the stats route, refreshed on an interval. From it the
+// user creates an endpoint (its secret shown once, then only masked),
+// edits, disables or enables, deletes (after a question naming it), sends
+// a test event and recovers every message that failed since a time.
 package endpoints
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -16,60 +20,97 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
+	"github.com/aspect-hq/aspect-tui/ui/webhooks"
 )
 
-// Lister is the part of api.Client the pane uses.
-type Lister interface {
-	ListEndpoints(ctx context.Context) ([]api.Endpoint, error)
-}
+// StatsWindow is the window the success rate and counts cover.
+const StatsWindow = 24 * time.Hour
 
-// ListedMsg is a finished fetch.
+// ListedMsg is a finished fetch: the endpoints and, when the stats route
+// is offered, each one's stats.
 type ListedMsg struct {
 	Endpoints []api.Endpoint
+	Stats     map[string]api.Stats
+	StatsErr  error
 	Err       error
 }
 
-// RefreshMsg asks for the next fetch.
-type RefreshMsg struct{}
-
 // Model is the endpoints pane.
 type Model struct {
-	ctx     *common.Context
-	base    context.Context
-	client  Lister
-	every   time.Duration
-	items   []api.Endpoint
+	ctx    *common.Context
+	base   context.Context
+	client webhooks.Client
+	poll   common.Poller
+
+	items        []api.Endpoint
+	stats        map[string]api.Stats
+	statsErr     error
+	statsOffered bool
+	// masked holds the masked secret of each endpoint created here: the
+	// only form in which a secret outlives its one showing.
+	masked   map[string]string
+	toggling map[string]bool
+
+	dialog dialog
+	seq    int // numbers dialogs, so a late answer finds the right one
+
 	err     error
 	loaded  bool
 	offered bool // false once the API says it has no such route
-	at      time.Time
 	cur     common.Cursor
 	w, h    int
 	focused bool
 }
 
 // New returns the pane; client may be nil (no API: the pane says so).
-func New(ctx *common.Context, base context.Context, client Lister, every time.Duration) *Model {
-	return &Model{ctx: ctx, base: base, client: client, every: every, offered: true}
+func New(ctx *common.Context, base context.Context, client webhooks.Client, every time.Duration) *Model {
+	return &Model{ctx: ctx, base: base, client: client, offered: true, statsOffered: true,
+		poll: common.Poller{Every: every}, stats: map[string]api.Stats{}, masked: map[string]string{}, toggling: map[string]bool{}}
 }
 
 // Init starts the first fetch.
-func (m *Model) Init() tea.Cmd { return m.fetch() }
+func (m *Model) Init() tea.Cmd { return m.poll.Now(m.fetch()) }
+
+// RefreshNow fetches at once (after an action).
+func (m *Model) RefreshNow() tea.Cmd {
+	if m.client == nil || !m.offered {
+		return nil
+	}
+	return m.poll.Now(m.fetch())
+}
 
 func (m *Model) fetch() tea.Cmd {
 	if m.client == nil {
 		return nil
 	}
-	c, base := m.client, m.base
+	c, base, withStats, since := m.client, m.base, m.statsOffered, m.ctx.Clock().Add(-StatsWindow)
 	return common.Tag(common.Endpoints, func() tea.Msg {
-		ctx, cancel := context.WithTimeout(base, 15*time.Second)
+		ctx, cancel := context.WithTimeout(base, webhooks.CallTimeout)
 		defer cancel()
 		eps, err := c.ListEndpoints(ctx)
-		return ListedMsg{Endpoints: eps, Err: err}
+		out := ListedMsg{Endpoints: eps, Err: err}
+		if err != nil || !withStats {
+			return out
+		}
+		out.Stats = make(map[string]api.Stats, len(eps))
+		var errs []error
+		for _, ep := range eps {
+			st, err := c.EndpointStats(ctx, ep.ID, since)
+			if err != nil {
+				if api.IsNotOffered(err) {
+					return ListedMsg{Endpoints: eps, StatsErr: err}
+				}
+				errs = append(errs, err)
+				continue
+			}
+			out.Stats[ep.ID] = st
+		}
+		out.StatsErr = errors.Join(errs...)
+		return out
 	})
 }
 
-// Endpoints is what the pane shows, for the deliveries pane's labels.
+// Endpoints is what the pane shows.
 func (m *Model) Endpoints() []api.Endpoint { return m.items }
 
 // SetFocused implements common.Focusable.
@@ -78,37 +119,217 @@ func (m *Model) SetFocused(f bool) { m.focused = f }
 // SetSize implements common.Pane.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.cur.Clamp(len(m.items), m.h)
+	m.cur.Clamp(len(m.items), m.rowsH())
+}
+
+// rowsH is how many endpoints show: two lines each.
+func (m *Model) rowsH() int { return max(1, m.h/2) }
+
+// Scopes implements common.Scoped.
+func (m *Model) Scopes() []keys.Scope {
+	if m.dialog != nil {
+		return []keys.Scope{keys.Dialog}
+	}
+	return []keys.Scope{keys.Global, keys.List, keys.Endpoints}
 }
 
 // Update implements common.Pane.
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case ListedMsg:
-		m.at = m.ctx.Now
-		if msg.Err != nil {
-			m.err = msg.Err
-			if api.IsNotOffered(msg.Err) || api.IsUnauthorized(msg.Err) {
-				m.offered = false
-				return m, nil
-			}
-		} else {
-			m.items, m.err, m.loaded = msg.Endpoints, nil, true
-			m.cur.Clamp(len(m.items), m.h)
+		return m, m.listed(msg)
+	case common.PollMsg:
+		return m, m.poll.Tick(msg, m.fetch())
+	case toggledMsg:
+		return m, m.toggled(msg)
+	case createdMsg:
+		// Whatever became of the form, a created endpoint's secret is
+		// shown: the API never gives it again.
+		if d, ok := m.dialog.(*editDialog); ok && d.ep == nil && d.mine(msg.seq) && msg.err != nil {
+			d.fail(msg.err)
+			return m, nil
 		}
-		return m, common.Tag(common.Endpoints, tea.Tick(m.every, func(time.Time) tea.Msg { return RefreshMsg{} }))
-	case RefreshMsg:
-		return m, m.fetch()
+		if msg.err != nil {
+			return m, common.Note(common.Error, "could not create the endpoint: "+api.Clean(msg.err.Error()))
+		}
+		return m, m.created(msg)
 	case tea.KeyPressMsg:
-		m.cur.Key(m.ctx.Keys, msg, len(m.items), m.h)
-	case tea.MouseWheelMsg, tea.MouseClickMsg:
-		y := 0
-		if c, ok := msg.(tea.MouseClickMsg); ok {
-			y = c.Y
+		if m.dialog != nil {
+			return m, m.dialog.key(m, msg)
 		}
-		m.cur.Mouse(msg, y, len(m.items), m.h)
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		if m.dialog != nil {
+			m.dialog.paste(msg.Content)
+		}
+	case tea.MouseWheelMsg:
+		if m.dialog == nil {
+			m.cur.Mouse(msg, 0, len(m.items), m.rowsH())
+		}
+	case tea.MouseClickMsg:
+		if m.dialog == nil {
+			m.cur.Mouse(msg, msg.Y/2, len(m.items), m.rowsH())
+		}
+	default:
+		if m.dialog != nil {
+			return m, m.dialog.result(m, msg)
+		}
+		return m, lateResult(msg)
 	}
 	return m, nil
+}
+
+func (m *Model) listed(msg ListedMsg) tea.Cmd {
+	m.err = msg.Err
+	if msg.Err != nil {
+		if api.IsNotOffered(msg.Err) || api.IsUnauthorized(msg.Err) {
+			m.offered = false
+			m.poll.Stop()
+			return nil
+		}
+		return m.poll.Done(common.Endpoints, msg.Err, m.fetch())
+	}
+	selected := ""
+	if m.cur.Pos < len(m.items) {
+		selected = m.items[m.cur.Pos].ID
+	}
+	m.items, m.loaded = msg.Endpoints, true
+	m.cur.Pos = 0
+	for i, ep := range m.items {
+		if ep.ID == selected {
+			m.cur.Pos = i
+		}
+	}
+	m.cur.Clamp(len(m.items), m.rowsH())
+	var cmds []tea.Cmd
+	m.statsErr = msg.StatsErr
+	switch {
+	case msg.StatsErr != nil && api.IsNotOffered(msg.StatsErr):
+		m.statsOffered = false
+		m.stats = map[string]api.Stats{}
+		rt := api.RouteByName(api.RouteStats)
+		cmds = append(cmds, common.NotOffered("endpoint stats", rt.Method+" "+rt.Path))
+	case msg.Stats != nil:
+		m.stats = msg.Stats
+	}
+	cmds = append(cmds, m.poll.Done(common.Endpoints, nil, m.fetch()))
+	return tea.Batch(cmds...)
+}
+
+// Selected is the selected endpoint.
+func (m *Model) Selected() (api.Endpoint, bool) {
+	if m.cur.Pos < len(m.items) {
+		return m.items[m.cur.Pos], true
+	}
+	return api.Endpoint{}, false
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.ctx.Keys
+	if m.cur.Key(k, msg, len(m.items), m.rowsH()) {
+		return nil
+	}
+	if k.NewEndpoint.Matches(msg) {
+		if m.client == nil {
+			return common.Note(common.Warn, "no API client: nothing can be created")
+		}
+		m.open(newEditDialog(nil))
+		return nil
+	}
+	ep, ok := m.Selected()
+	if !ok {
+		if k.EditEndpoint.Matches(msg) || k.ToggleEndpoint.Matches(msg) || k.DeleteEndpoint.Matches(msg) || k.TestEndpoint.Matches(msg) || k.Recover.Matches(msg) {
+			return common.Note(common.Info, "no endpoint selected; "+k.NewEndpoint.Label()+" creates one")
+		}
+		return nil
+	}
+	switch {
+	case k.EditEndpoint.Matches(msg):
+		m.open(newEditDialog(&ep))
+	case k.ToggleEndpoint.Matches(msg):
+		return m.toggle(ep)
+	case k.DeleteEndpoint.Matches(msg):
+		m.open(&deleteDialog{ep: ep})
+	case k.TestEndpoint.Matches(msg):
+		if ep.Disabled {
+			return common.Note(common.Warn, "the endpoint is disabled: "+k.ToggleEndpoint.Label()+" enables it before a test event can reach it")
+		}
+		m.open(newTestDialog(ep))
+	case k.Recover.Matches(msg):
+		if ep.Disabled {
+			return common.Note(common.Warn, "the endpoint is disabled: "+k.ToggleEndpoint.Label()+" enables it before failed messages can be sent again")
+		}
+		m.open(newRecoverDialog(ep))
+	}
+	return nil
+}
+
+func (m *Model) open(d dialog) {
+	m.seq++
+	d.setSeq(m.seq)
+	m.dialog = d
+}
+
+// close drops the dialog, and with it anything it held (a secret).
+func (m *Model) close() { m.dialog = nil }
+
+// Overlay implements common.Overlayer.
+func (m *Model) Overlay() *common.Overlay {
+	if m.dialog == nil {
+		return nil
+	}
+	return m.dialog.overlay(m)
+}
+
+// toggledMsg is the answer to disabling or enabling an endpoint.
+type toggledMsg struct {
+	ep       api.Endpoint
+	disabled bool
+	err      error
+}
+
+func (m *Model) toggle(ep api.Endpoint) tea.Cmd {
+	if m.toggling[ep.ID] {
+		return nil
+	}
+	m.toggling[ep.ID] = true
+	c, base := m.client, m.base
+	disabled := !ep.Disabled
+	in := inOf(ep)
+	in.Disabled = &disabled
+	return common.Tag(common.Endpoints, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(base, webhooks.CallTimeout)
+		defer cancel()
+		_, err := c.UpdateEndpoint(ctx, ep.ID, in)
+		return toggledMsg{ep: ep, disabled: disabled, err: err}
+	})
+}
+
+func (m *Model) toggled(msg toggledMsg) tea.Cmd {
+	delete(m.toggling, msg.ep.ID)
+	name := webhooks.Label(msg.ep.URL)
+	if msg.err != nil {
+		return common.Note(common.Error, "could not change "+name+": "+api.Clean(msg.err.Error()))
+	}
+	for i := range m.items {
+		if m.items[i].ID == msg.ep.ID {
+			m.items[i].Disabled = msg.disabled
+		}
+	}
+	note := "enabled " + name + ": deliveries resume"
+	if msg.disabled {
+		note = "disabled " + name + ": nothing is delivered to it until it is enabled (" + m.ctx.Keys.ToggleEndpoint.Label() + ")"
+	}
+	return tea.Batch(common.Note(common.Info, note), common.Refresh)
+}
+
+// inOf is an endpoint as the body of an update: every field, as the API
+// holds it (PUT replaces the endpoint).
+func inOf(ep api.Endpoint) api.EndpointIn {
+	in := api.EndpointIn{URL: ep.URL, Description: ep.Description, EventTypes: ep.EventTypes, RateLimit: ep.RateLimit, Version: max(ep.Version, 1)}
+	d := ep.Disabled
+	in.Disabled = &d
+	return in
 }
 
 // Title implements common.Pane.
@@ -116,7 +337,14 @@ func (m *Model) Title() string {
 	if !m.loaded {
 		return "Endpoints"
 	}
-	return "Endpoints " + common.Count(len(m.items))
+	t := "Endpoints " + common.Count(len(m.items))
+	if m.statsOffered && len(m.items) > 0 {
+		t += " · stats 24h"
+	}
+	if m.err != nil && !m.poll.Stopped() {
+		t += " · retry in " + common.Age(m.poll.Wait())
+	}
+	return t
 }
 
 // View implements common.Pane.
@@ -127,16 +355,20 @@ func (m *Model) View() string {
 	case m.client == nil && !m.loaded:
 		lines = wrap(th.MutedStyle.Render("No API client: endpoints are not listed."), m.w)
 	case m.err != nil && !m.offered:
-		lines = wrap(th.WarnStyle.Render("Endpoints are not listed: "+m.err.Error()), m.w)
+		lines = wrap(th.WarnStyle.Render("Endpoints are not listed: "+api.Clean(m.err.Error())), m.w)
 	case m.err != nil && !m.loaded:
-		lines = wrap(th.ErrorStyle.Render("Could not list endpoints: ")+api.Clean(m.err.Error())+th.MutedStyle.Render(" (retrying every "+m.every.String()+")"), m.w)
+		lines = wrap(th.ErrorStyle.Render("Could not list endpoints: ")+api.Clean(m.err.Error())+th.MutedStyle.Render(" (trying again in "+common.Age(m.poll.Wait())+")"), m.w)
 	case !m.loaded:
 		lines = []string{th.MutedStyle.Render(" Listing endpoints…")}
 	case len(m.items) == 0:
-		lines = wrap(th.MutedStyle.Render("No webhook endpoints yet. An endpoint is created with POST /webhooks/endpoints (see the README)."), m.w)
+		hint := "No webhook endpoints yet."
+		if !m.ctx.ReadOnly {
+			hint += " " + m.ctx.Keys.NewEndpoint.Label() + " creates one (focus this pane with " + m.ctx.Keys.NextPane.Label() + ")."
+		}
+		lines = wrap(th.MutedStyle.Render(hint), m.w)
 	default:
-		for i := m.cur.Offset; i < len(m.items) && i < m.cur.Offset+m.h; i++ {
-			lines = append(lines, m.row(m.items[i], i == m.cur.Pos && m.focused))
+		for i := m.cur.Offset; i < len(m.items) && i < m.cur.Offset+m.rowsH(); i++ {
+			lines = append(lines, m.rows(m.items[i], i == m.cur.Pos && m.focused)...)
 		}
 		if m.err != nil && len(lines) < m.h {
 			lines = append(lines, th.WarnStyle.Render(" last refresh failed: ")+api.Clean(m.err.Error()))
@@ -145,41 +377,82 @@ func (m *Model) View() string {
 	return strings.Join(common.Lines(strings.Join(lines, "\n"), m.w, m.h), "\n")
 }
 
-func (m *Model) row(e api.Endpoint, selected bool) string {
+// rows is an endpoint's two lines: its state, URL and stats; then its
+// description, event types, rate limit and masked secret.
+func (m *Model) rows(e api.Endpoint, selected bool) []string {
 	th := m.ctx.Theme
-	mark := "  "
+	mark := " "
 	if selected {
-		mark = "▸ "
+		mark = th.AccentStyle.Render("▸")
 	}
 	state := th.OKStyle.Render("●")
-	if e.Disabled {
+	switch {
+	case m.toggling[e.ID]:
+		state = th.AccentStyle.Render("◌")
+	case e.Disabled:
 		state = th.MutedStyle.Render("○")
+	}
+	url := webhooks.Label(e.URL)
+	stats := m.statsText(e)
+	inner := m.w - 4
+	sw := common.Width(stats)
+	var first string
+	if sw > 0 && common.Width(url)+2+sw <= inner {
+		first = mark + " " + state + " " + url + common.Spaces(inner-common.Width(url)-sw) + stats
+	} else {
+		// The URL tells endpoints apart: it keeps its room, the stats go.
+		first = mark + " " + state + " " + common.Clip(url, inner)
+	}
+	muted := th.MutedStyle.Render
+	var parts []string
+	if d := api.Clean(e.Description); d != "" {
+		parts = append(parts, muted(d))
 	}
 	types := "all events"
 	if len(e.EventTypes) > 0 {
-		types = api.Clip(strings.Join(e.EventTypes, ","), max(12, m.w/3))
+		types = api.Clean(strings.Join(e.EventTypes, ","))
 	}
-	extra := types
+	parts = append(parts, muted(types))
 	if e.RateLimit > 0 {
-		extra += " · " + strconv.Itoa(e.RateLimit) + "/s"
+		parts = append(parts, muted(strconv.Itoa(e.RateLimit)+"/s"))
 	}
 	if e.Disabled {
-		extra += " · disabled"
+		parts = append(parts, th.WarnStyle.Render("disabled"))
 	}
-	url := trimScheme(api.Clean(e.URL))
-	inner := m.w - 4
-	uw, xw := common.Width(url), common.Width(extra)
-	if uw+2+xw > inner {
-		// The URL is what tells endpoints apart: it keeps its room and the
-		// details go first.
-		return mark + state + " " + common.Clip(url, inner)
+	if s := m.masked[e.ID]; s != "" {
+		parts = append(parts, muted("secret "+s))
 	}
-	return mark + state + " " + url + common.Spaces(inner-uw-xw) + th.MutedStyle.Render(extra)
+	second := "    " + common.Clip(strings.Join(parts, muted(" · ")), max(1, m.w-4))
+	return []string{first, second}
 }
 
-// trimScheme drops "https://", which every endpoint has and no one needs
-// to read; "http://" stays, as a warning of sorts.
-func trimScheme(u string) string { return strings.TrimPrefix(u, "https://") }
+// statsText is "98.2% ✓1,204 ✗22 ◌3", or "" when there are none.
+func (m *Model) statsText(e api.Endpoint) string {
+	th := m.ctx.Theme
+	st, ok := m.stats[e.ID]
+	if !ok || !m.statsOffered {
+		return ""
+	}
+	rate, any := st.SuccessRate()
+	var b strings.Builder
+	if any {
+		pct := strconv.FormatFloat(rate*100, 'f', 1, 64) + "%"
+		if rate >= 0.99 {
+			b.WriteString(th.OKStyle.Render(pct))
+		} else if rate >= 0.9 {
+			b.WriteString(th.WarnStyle.Render(pct))
+		} else {
+			b.WriteString(th.ErrorStyle.Render(pct))
+		}
+		b.WriteString(" ")
+	}
+	b.WriteString(th.OKStyle.Render("✓" + common.Count(st.Success)))
+	b.WriteString(" " + th.ErrorStyle.Render("✗"+common.Count(st.Fail)))
+	if n := st.Pending + st.Sending; n > 0 {
+		b.WriteString(" " + th.MutedStyle.Render("◌"+common.Count(n)))
+	}
+	return b.String()
+}
 
 func wrap(s string, w int) []string {
 	if w < 4 {
@@ -193,9 +466,16 @@ func wrap(s string, w int) []string {
 }
 
 // ShortHelp implements help.KeyMap.
-func (m *Model) ShortHelp() []key.Binding { return nil }
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.ctx.Keys
+	if m.dialog != nil {
+		return keys.KeyBindings(keys.Footer(m.dialog.hints(k)...)...)
+	}
+	return keys.KeyBindings(keys.Footer(k.NewEndpoint, k.EditEndpoint, k.ToggleEndpoint, k.DeleteEndpoint, k.TestEndpoint, k.Recover, k.Zoom)...)
+}
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{keys.KeyBindings(m.ctx.Keys.InScope(keys.List)...)}
+	k := m.ctx.Keys
+	return [][]key.Binding{keys.KeyBindings(k.InScope(keys.List)...), keys.KeyBindings(k.InScope(keys.Endpoints)...)}
 }

@@ -513,3 +513,25 @@ func (m *Model) sortedExtras() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Select puts the selection on a task, clearing a filter that hides it
+// (the user asked for that task), and reports false when the grid does
+// not hold it.
+func (m *Model) Select(id string) bool {
+	e := m.entries[id]
+	if e == nil {
+		return false
+	}
+	if m.editing {
+		m.setEditing(false)
+	}
+	if !m.flt.match(e) {
+		m.setFilter(filter{})
+	}
+	r := m.rows.rank(e)
+	if r < 0 {
+		return false
+	}
+	m.moveTo(r)
+	return true
+}

@@ -70,32 +70,62 @@ func TestOverrides(t *testing.T) {
 }
 
 func TestReadOnlyDropsDangerousBindings(t *testing.T) {
-	resend := func() *Binding {
-		return &Binding{Name: "resend", Keys: []string{"r"}, Desc: "resend the delivery", Scope: Tasks, Footer: true, Dangerous: true}
-	}
 	rw := Default()
-	if err := rw.Add(resend(), false); err != nil {
+	if !rw.Resend.Matches(press("r")) {
+		t.Fatal("resend does not work when not read-only")
+	}
+	ro, err := New(nil, true)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if b := rw.byName("resend"); b == nil || !b.Matches(press("r")) {
-		t.Fatal("a dangerous binding works when not read-only")
+	dangerous := []*Binding{ro.NewEndpoint, ro.EditEndpoint, ro.ToggleEndpoint, ro.DeleteEndpoint, ro.TestEndpoint, ro.Recover, ro.Resend}
+	for _, b := range dangerous {
+		if !b.Dangerous {
+			t.Errorf("%s changes data but is not marked dangerous", b.Name)
+		}
+		if ro.byName(b.Name) != nil {
+			t.Errorf("read-only mode lists %s", b.Name)
+		}
+		if len(b.Off) == 0 || b.Matches(press(b.Off[0])) || b.Disabled == "" {
+			t.Errorf("read-only mode leaves %s live", b.Name)
+		}
+		if len(Footer(b)) != 0 || strings.Contains(Markdown(ro), "`"+b.Name+"`") {
+			t.Errorf("%s shows in the footer or the table", b.Name)
+		}
 	}
-	ro := Default()
-	b := resend()
-	if err := ro.Add(b, true); err != nil {
-		t.Fatal(err)
+	for _, b := range ro.All() {
+		if b.Dangerous {
+			t.Errorf("read-only mode keeps dangerous %s", b.Name)
+		}
 	}
-	if ro.byName("resend") != nil {
-		t.Error("read-only mode lists a dangerous binding")
+	// A refused key says why; the same letter in another pane's scope is
+	// not this binding's business.
+	if b := ro.Refused(press("r"), Global, List, Deliveries); b != ro.Resend || !strings.Contains(b.Disabled, "read-only") {
+		t.Errorf("r in the deliveries pane: refused by %v", b)
 	}
-	if b.Matches(press("r")) || b.Disabled == "" {
-		t.Error("read-only mode leaves a dangerous binding live")
+	if b := ro.Refused(press("D"), Global, List, Endpoints); b != ro.DeleteEndpoint {
+		t.Errorf("D in the endpoints pane: refused by %v", b)
 	}
-	if len(Footer(b)) != 0 || strings.Contains(Markdown(ro), "resend") {
-		t.Error("a dropped binding shows in the footer or the table")
+	if b := ro.Refused(press("r"), Global, List, Tasks); b != nil {
+		t.Errorf("r in the grid is refused by %s", b.Name)
+	}
+	if b := ro.Refused(press("a"), Global, List, Deliveries); b != nil {
+		t.Errorf("a live key is refused by %s", b.Name)
 	}
 	if err := ro.Add(&Binding{Name: "quit", Keys: []string{"z"}, Desc: "x", Scope: Global}, false); err == nil {
 		t.Error("a second binding named quit was accepted")
+	}
+}
+
+func TestRefusedExplainsADisabledBinding(t *testing.T) {
+	m := Default()
+	m.Resend.Disabled = "this API does not offer resend"
+	if b := m.Refused(press("r"), Global, List, Deliveries); b != m.Resend {
+		t.Errorf("refused by %v", b)
+	}
+	m.Resend.Disabled = ""
+	if b := m.Refused(press("r"), Global, List, Deliveries); b != nil {
+		t.Errorf("a live binding is refused: %v", b.Name)
 	}
 }
 
@@ -117,7 +147,7 @@ func TestMarkdownListsEveryBinding(t *testing.T) {
 	m := Default()
 	md := Markdown(m)
 	for _, b := range m.All() {
-		if !strings.Contains(md, "| "+b.Desc+" | "+string(b.Scope)+" | `"+b.Name+"` |") {
+		if !strings.Contains(md, "| "+TableDesc(b)+" | "+string(b.Scope)+" | `"+b.Name+"` |") {
 			t.Errorf("table lacks %s", b.Name)
 		}
 	}

@@ -33,7 +33,43 @@ type Model struct {
 
 	counts  feed.Counts
 	skipped int
+
+	note      string // what an action did, or why a key did nothing
+	noteLevel int    // 0 info, 1 warning, 2 error
+	noteUntil time.Time
+	hidden    []string // features hidden because the API does not offer them
 }
+
+// NoteFor is how long a note stays in the status line.
+const NoteFor = 8 * time.Second
+
+// SetNote shows a one-line note from now on for NoteFor. level is 0 for
+// information, 1 for a warning, 2 for an error.
+func (m *Model) SetNote(now time.Time, text string, level int) {
+	m.note, m.noteLevel, m.noteUntil = api.Clean(text), level, now.Add(NoteFor)
+}
+
+// Note is the note shown at now, or "".
+func (m *Model) Note(now time.Time) string {
+	if now.After(m.noteUntil) {
+		return ""
+	}
+	return m.note
+}
+
+// Hide records a feature hidden for the session because the API does not
+// offer its route; the status line keeps a short mark of it.
+func (m *Model) Hide(feature string) {
+	for _, f := range m.hidden {
+		if f == feature {
+			return
+		}
+	}
+	m.hidden = append(m.hidden, feature)
+}
+
+// Hidden is the features hidden so far.
+func (m *Model) Hidden() []string { return m.hidden }
 
 // New returns a status line; the connection starts as connecting.
 func New(ctx *common.Context) *Model {
@@ -222,7 +258,22 @@ func (m *Model) View(width int) string {
 		skipped = skipStyle.S("skipped "+common.Count(m.skipped)) + th.MutedP.S(" ("+m.ctx.Keys.Log.Label()+" log)")
 	}
 	conn := m.ConnText(wide || m.conn.Phase != feed.PhaseLive)
-	pieces := []string{conn, events, counts, skipped}
+	pieces := []string{conn}
+	if note := m.Note(m.ctx.Now); note != "" {
+		// A note is what the user just asked about: it comes before the
+		// counts, which drop off first when the line is short.
+		p := th.OKP
+		switch m.noteLevel {
+		case 1:
+			p = th.WarnP
+		case 2:
+			p = th.ErrorP
+		}
+		pieces = append(pieces, p.S(note))
+	} else if len(m.hidden) > 0 {
+		pieces = append(pieces, th.WarnP.S("⊘ not offered by this API: "+strings.Join(m.hidden, ", ")))
+	}
+	pieces = append(pieces, events, counts, skipped)
 	line := " " + strings.Join(pieces, sep)
 	for n := len(pieces) - 1; common.Width(line) > width && n > 1; n-- {
 		line = " " + strings.Join(pieces[:n], sep)

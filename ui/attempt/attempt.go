@@ -1,0 +1,429 @@
+// Package attempt is one delivery attempt drawn whole, in the main area:
+// what the endpoint answered (status, latency, URL, body, control
+// characters stripped and truncation said), every attempt of the same
+// message to the same endpoint as a timeline, and the payload that was
+// sent, pretty-printed. It follows the timeline while open, so a resend
+// from here shows its attempt.
+package attempt
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/detail"
+	"github.com/aspect-hq/aspect-tui/ui/keys"
+	"github.com/aspect-hq/aspect-tui/ui/webhooks"
+)
+
+// maxBodyLines bounds how many lines of a response body are drawn.
+const maxBodyLines = 400
+
+// LoadedMsg is a finished fetch of the attempt's timeline (and of its
+// message, when it was not known).
+type LoadedMsg struct {
+	seq      int
+	Timeline []api.Attempt
+	Message  *api.Message
+	Err      error
+	MsgErr   error
+}
+
+// Model is the attempt detail.
+type Model struct {
+	ctx    *common.Context
+	base   context.Context
+	client webhooks.Client
+	resend *webhooks.Resender
+	poll   common.Poller
+
+	seq      int
+	a        api.Attempt
+	msg      *api.Message
+	msgTried bool
+	msgErr   error
+	timeline []api.Attempt
+	loaded   bool
+	err      error
+
+	lines  []string
+	offset int
+	w, h   int
+}
+
+// New returns a closed detail.
+func New(ctx *common.Context, base context.Context, client webhooks.Client, every time.Duration, rs *webhooks.Resender) *Model {
+	m := &Model{ctx: ctx, base: base, client: client, resend: rs}
+	m.poll = common.Poller{Every: every, Fast: rs.Active, FastEvery: 500 * time.Millisecond}
+	return m
+}
+
+// Open shows an attempt; msg is its message when the caller holds it.
+func (m *Model) Open(a api.Attempt, msg *api.Message) tea.Cmd {
+	m.seq++
+	m.a, m.msg, m.msgTried, m.msgErr = a, msg, msg != nil, nil
+	m.timeline, m.loaded, m.err, m.offset = nil, false, nil, 0
+	m.poll = common.Poller{Every: m.poll.Every, Fast: m.poll.Fast, FastEvery: m.poll.FastEvery}
+	m.rebuild()
+	return m.poll.Now(m.fetch())
+}
+
+// Close stops following the timeline.
+func (m *Model) Close() { m.seq++; m.poll.Stop() }
+
+// Attempt is the attempt shown.
+func (m *Model) Attempt() api.Attempt { return m.a }
+
+func (m *Model) fetch() tea.Cmd {
+	if m.client == nil {
+		return nil
+	}
+	c, base, seq, a, needMsg := m.client, m.base, m.seq, m.a, !m.msgTried
+	return common.Tag(common.Attempt, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(base, webhooks.CallTimeout)
+		defer cancel()
+		tl, err := c.ListAttempts(ctx, api.AttemptQuery{MessageID: a.MsgID, EndpointID: a.EndpointID, Limit: 250, Max: 250})
+		out := LoadedMsg{seq: seq, Timeline: tl, Err: err}
+		if needMsg {
+			// The earliest attempt is made just after the message.
+			first := a.Timestamp.Time
+			for _, x := range tl {
+				if x.Timestamp.Before(first) {
+					first = x.Timestamp.Time
+				}
+			}
+			found, err := webhooks.FindMessages(ctx, c, map[string]time.Time{a.MsgID: first})
+			if msg, ok := found[a.MsgID]; ok {
+				out.Message = &msg
+			}
+			out.MsgErr = err
+		}
+		return out
+	})
+}
+
+// SetSize implements common.Pane.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.rebuild()
+}
+
+// Scopes implements common.Scoped.
+func (m *Model) Scopes() []keys.Scope { return []keys.Scope{keys.Global, keys.List, keys.Deliveries} }
+
+// Title implements common.Pane.
+func (m *Model) Title() string {
+	return "Attempt " + api.Clip(m.a.ID, 32) + " · " + m.ctx.Keys.Back.Label() + " back"
+}
+
+// Update implements common.Pane.
+func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case LoadedMsg:
+		if msg.seq != m.seq {
+			return m, nil
+		}
+		return m, m.loadedMsg(msg)
+	case common.PollMsg:
+		return m, m.poll.Tick(msg, m.fetch())
+	case webhooks.ResentMsg:
+		return m, tea.Batch(m.resend.Sent(msg), m.poll.Now(m.fetch()))
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.offset -= 3
+		case tea.MouseWheelDown:
+			m.offset += 3
+		}
+		m.clamp()
+	}
+	return m, nil
+}
+
+func (m *Model) loadedMsg(msg LoadedMsg) tea.Cmd {
+	m.err = msg.Err
+	if msg.Err == nil {
+		m.timeline, m.loaded = msg.Timeline, true
+		webhooks.NewestFirst(m.timeline)
+		// Oldest first reads as a timeline.
+		for i, j := 0, len(m.timeline)-1; i < j; i, j = i+1, j-1 {
+			m.timeline[i], m.timeline[j] = m.timeline[j], m.timeline[i]
+		}
+		for _, a := range m.timeline {
+			if a.ID == m.a.ID {
+				m.a = a // its status may have changed (sending → failed)
+			}
+		}
+	}
+	if !m.msgTried {
+		m.msgTried, m.msgErr = true, msg.MsgErr
+		if msg.Message != nil {
+			m.msg = msg.Message
+		}
+	}
+	m.rebuild()
+	var seen tea.Cmd
+	if msg.Err == nil {
+		seen = m.resend.Seen(msg.Timeline)
+	}
+	if msg.Err != nil && (api.StatusOf(msg.Err) == 404 || api.IsUnauthorized(msg.Err)) {
+		m.poll.Stop()
+		return seen
+	}
+	return tea.Batch(seen, m.poll.Done(common.Attempt, msg.Err, m.fetch()))
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.ctx.Keys
+	page := max(1, m.h)
+	switch {
+	case k.Back.Matches(msg):
+		return func() tea.Msg { return common.BackMsg{} }
+	case k.Resend.Matches(msg):
+		cmd := m.resend.Start(common.Attempt, webhooks.PairOf(m.a), webhooks.Label(m.a.URL))
+		m.rebuild()
+		return cmd
+	case k.GoToTask.Matches(msg):
+		if m.msg == nil {
+			return common.Note(common.Warn, "the message of this attempt was not found among the messages read, so its task is not known")
+		}
+		id := m.msg.TaskID()
+		if id == "" {
+			return common.Note(common.Warn, "message "+api.Clip(m.msg.ID, 40)+" is not about a task (no data.task.id)")
+		}
+		return func() tea.Msg { return webhooks.GoToTaskMsg{TaskID: id} }
+	case k.Up.Matches(msg):
+		m.offset--
+	case k.Down.Matches(msg):
+		m.offset++
+	case k.PageUp.Matches(msg):
+		m.offset -= page
+	case k.PageDown.Matches(msg):
+		m.offset += page
+	case k.HalfUp.Matches(msg):
+		m.offset -= page / 2
+	case k.HalfDown.Matches(msg):
+		m.offset += page / 2
+	case k.Top.Matches(msg):
+		m.offset = 0
+	case k.Bottom.Matches(msg):
+		m.offset = len(m.lines)
+	}
+	m.clamp()
+	return nil
+}
+
+func (m *Model) clamp() { m.offset = min(max(m.offset, 0), max(0, len(m.lines)-m.h)) }
+
+// Refresh redraws (the clock moved, or a resend started elsewhere).
+func (m *Model) Refresh() { m.rebuild() }
+
+func (m *Model) rebuild() {
+	if m.w <= 0 {
+		return
+	}
+	m.lines = m.build()
+	m.clamp()
+}
+
+func (m *Model) build() []string {
+	th := m.ctx.Theme
+	a := m.a
+	w := max(m.w, 20)
+	var out []string
+	add := func(s string) { out = append(out, common.Fit(s, w)) }
+	heading := func(s string) { add(""); add(" " + th.Bold.Render(s)) }
+	label := func(s string) string { return th.MutedStyle.Render(common.Fit(s, 10)) }
+
+	st, paint := webhooks.Status(th, a)
+	summary := paint.S(st) + th.MutedStyle.Render(" · "+api.Clean(a.Status.String())+" · took ") + webhooks.Latency(a.ResponseDurationMs) +
+		th.MutedStyle.Render(" · ") + m.numberText() + th.MutedStyle.Render(" · ") + webhooks.Trigger(a)
+	add(" " + label("attempt") + api.Clean(a.ID) + "   " + summary)
+	add(" " + label("time") + stamp(a.Timestamp.Time, m.ctx.Now))
+	msgLine := api.Clean(a.MsgID)
+	if m.msg != nil {
+		msgLine += th.MutedStyle.Render(" · ") + api.Clean(m.msg.EventType)
+		if m.msg.EventID != "" {
+			msgLine += th.MutedStyle.Render(" · event " + api.Clean(m.msg.EventID))
+		}
+	}
+	add(" " + label("message") + msgLine)
+	add(" " + label("endpoint") + api.Clean(a.EndpointID) + th.MutedStyle.Render(" · ") + api.Clean(a.URL))
+	if m.msg != nil {
+		if id := m.msg.TaskID(); id != "" {
+			add(" " + label("task") + api.Clean(id) + th.MutedStyle.Render("  ("+m.ctx.Keys.GoToTask.Label()+" goes to it in the grid)"))
+		}
+	}
+	if m.resend.Pending(webhooks.PairOf(a)) {
+		add(" " + th.AccentStyle.Render("◌ resending: the new attempt shows in the timeline when it is made"))
+	}
+
+	heading("Response " + th.MutedStyle.Render(m.responseNote()))
+	for _, l := range m.body(w - 3) {
+		add("   " + l)
+	}
+
+	heading("Attempts of this message to this endpoint " + th.MutedStyle.Render(m.timelineNote()))
+	if m.err != nil {
+		for _, l := range wrapText(th.ErrorStyle.Render("✗ ")+api.Clean(m.err.Error()), w-3) {
+			add("   " + l)
+		}
+	}
+	for i, x := range m.timeline {
+		xs, xp := webhooks.Status(th, x)
+		mark := "  "
+		if x.ID == a.ID {
+			mark = th.AccentStyle.Render("▸ ")
+		}
+		line := mark + common.Fit("#"+strconv.Itoa(i+1), 4) + th.MutedStyle.Render(webhooks.Stamp(x.Timestamp.Time)) + "  " +
+			xp.S(common.Fit(xs, 11)) + " " + common.PadLeft(webhooks.Latency(x.ResponseDurationMs), 6) + "  " + common.Fit(webhooks.Trigger(x), 9)
+		if x.ID == a.ID {
+			line += th.MutedStyle.Render(" ← this one")
+		}
+		add(" " + line)
+	}
+
+	heading("Request payload " + th.MutedStyle.Render(m.payloadNote()))
+	if m.msg != nil && len(m.msg.Payload) > 0 {
+		var buf bytes.Buffer
+		src := string(m.msg.Payload)
+		if json.Indent(&buf, m.msg.Payload, "", "  ") == nil {
+			src = buf.String()
+		}
+		for _, l := range detail.Highlight(th, api.CleanBlock(src)) {
+			for _, part := range wrapText(l, w-3) {
+				add("   " + part)
+			}
+		}
+	}
+	return out
+}
+
+// numberText is "attempt 3 of 4" as the timeline numbers it.
+func (m *Model) numberText() string {
+	for i, x := range m.timeline {
+		if x.ID == m.a.ID {
+			return "attempt " + strconv.Itoa(i+1) + " of " + strconv.Itoa(len(m.timeline))
+		}
+	}
+	return "attempt ?"
+}
+
+func (m *Model) responseNote() string {
+	a := m.a
+	if a.ResponseStatusCode == 0 {
+		return "no HTTP answer (refused, timed out, or cut)"
+	}
+	n := len(a.Response)
+	s := "HTTP " + strconv.Itoa(a.ResponseStatusCode) + " after " + webhooks.Latency(a.ResponseDurationMs) + " · " + common.Count(n) + " bytes"
+	if n >= api.MaxResponseBody {
+		s += ", cut at " + common.Count(api.MaxResponseBody/1024) + " KB by the API"
+	}
+	return s
+}
+
+// body is the response body: pretty-printed when it is JSON, control
+// characters stripped, wrapped, and bounded with the rest counted.
+func (m *Model) body(w int) []string {
+	th := m.ctx.Theme
+	a := m.a
+	if a.Response == "" {
+		return []string{th.MutedStyle.Render("(empty body)")}
+	}
+	var lines []string
+	var buf bytes.Buffer
+	if json.Indent(&buf, []byte(a.Response), "", "  ") == nil {
+		lines = detail.Highlight(th, api.CleanBlock(buf.String()))
+	} else {
+		lines = strings.Split(api.CleanBlock(a.Response), "\n")
+	}
+	var out []string
+	for _, l := range lines {
+		out = append(out, wrapText(l, w)...)
+		if len(out) >= maxBodyLines {
+			out = append(out[:maxBodyLines], th.MutedStyle.Render("… the rest of the body is not drawn ("+common.Count(len(a.Response))+" bytes in all)"))
+			break
+		}
+	}
+	return out
+}
+
+func (m *Model) timelineNote() string {
+	switch {
+	case !m.loaded && m.err == nil:
+		return "loading…"
+	case !m.loaded:
+		return ""
+	}
+	return "(" + strconv.Itoa(len(m.timeline)) + ", oldest first)"
+}
+
+func (m *Model) payloadNote() string {
+	switch {
+	case m.msg != nil:
+		return "(the message as sent, pretty-printed)"
+	case !m.msgTried:
+		return "loading…"
+	case m.msgErr != nil:
+		return "(could not be read: " + api.Clean(m.msgErr.Error()) + ")"
+	}
+	return "(not found among the latest " + common.Count(webhooks.MaxMessagesRead) + " messages around its first attempt)"
+}
+
+func stamp(t, now time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.Local().Format("2006-01-02 15:04:05.000") + " (" + common.Age(now.Sub(t)) + " ago)"
+}
+
+func wrapText(s string, w int) []string {
+	if w < 4 || common.Width(s) <= w {
+		return []string{s}
+	}
+	return strings.Split(ansi.Hardwrap(s, w, true), "\n")
+}
+
+// View implements common.Pane.
+func (m *Model) View() string {
+	end := min(m.offset+m.h, len(m.lines))
+	vis := m.lines[min(m.offset, end):end]
+	var b strings.Builder
+	for i := 0; i < m.h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(vis) {
+			b.WriteString(vis[i])
+		} else {
+			b.WriteString(common.Spaces(m.w))
+		}
+	}
+	return b.String()
+}
+
+// Lines is the whole content, for tests.
+func (m *Model) Lines() []string { return m.lines }
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.ctx.Keys
+	return keys.KeyBindings(append([]*keys.Binding{k.Back}, keys.Footer(k.Resend, k.GoToTask)...)...)
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.ctx.Keys
+	return [][]key.Binding{keys.KeyBindings(k.InScope(keys.List)...), keys.KeyBindings(k.Resend, k.GoToTask)}
+}

@@ -1,0 +1,147 @@
+package webhooks
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+)
+
+// ResendWait is how long a resend is followed: past it without a new
+// attempt, the row stops saying "resending" and a note says so.
+const ResendWait = time.Minute
+
+// Resender sends resends and follows each until its attempt shows. It is
+// shared by every pane that offers `r` and used from Update only. A
+// message is resent to an endpoint at most once at a time: a second press,
+// a key repeat, or the same row in another pane, while the first is in
+// flight or its attempt has not shown yet, sends nothing.
+type Resender struct {
+	ctx    *common.Context
+	base   context.Context
+	client Client
+	flight map[Pair]*resend
+}
+
+type resend struct {
+	at       time.Time
+	accepted bool
+	baseline map[string]bool // the pair's attempt ids before the resend
+}
+
+// ResentMsg is a resend's answer.
+type ResentMsg struct {
+	Pair     Pair
+	Baseline map[string]bool
+	Err      error
+}
+
+// NewResender returns a tracker; client may be nil (nothing is sent).
+func NewResender(ctx *common.Context, base context.Context, client Client) *Resender {
+	return &Resender{ctx: ctx, base: base, client: client, flight: map[Pair]*resend{}}
+}
+
+// Start resends p's message to its endpoint unless it is already being
+// resent; the answer comes back tagged for pane. label names the endpoint
+// in notes.
+func (r *Resender) Start(pane common.PaneID, p Pair, label string) tea.Cmd {
+	if r.client == nil || p.Msg == "" || p.Endpoint == "" {
+		return common.Note(common.Warn, "nothing to resend here")
+	}
+	if _, busy := r.flight[p]; busy {
+		return common.Note(common.Info, "already resending "+common.Short(api.Clean(p.Msg), 16)+" to "+label+"; its attempt shows when it is made")
+	}
+	r.flight[p] = &resend{at: r.ctx.Now}
+	c, base := r.client, r.base
+	return common.Tag(pane, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(base, CallTimeout)
+		defer cancel()
+		// The attempts before the resend tell its attempt from older
+		// manual ones, whatever the clocks say.
+		before, err := c.ListAttempts(ctx, api.AttemptQuery{MessageID: p.Msg, EndpointID: p.Endpoint, Limit: 250, Max: 1000})
+		if err != nil {
+			return ResentMsg{Pair: p, Err: err}
+		}
+		base := make(map[string]bool, len(before))
+		for _, a := range before {
+			base[a.ID] = true
+		}
+		return ResentMsg{Pair: p, Baseline: base, Err: c.Resend(ctx, p.Msg, p.Endpoint)}
+	})
+}
+
+// Sent records a resend's answer: accepted, it is followed until its
+// attempt shows; refused, it is forgotten and a note says why.
+func (r *Resender) Sent(msg ResentMsg) tea.Cmd {
+	f := r.flight[msg.Pair]
+	if f == nil {
+		return nil
+	}
+	if msg.Err != nil {
+		delete(r.flight, msg.Pair)
+		if api.IsNotOffered(msg.Err) {
+			r.ctx.Keys.Resend.Disabled = "this API does not offer resend (404 on an assumed route)"
+			rt := api.RouteByName(api.RouteResend)
+			return common.NotOffered("resend", rt.Method+" "+rt.Path)
+		}
+		return common.Note(common.Error, "resend failed: "+api.Clean(msg.Err.Error()))
+	}
+	f.accepted, f.baseline = true, msg.Baseline
+	return tea.Batch(common.Note(common.Info, "resend of "+common.Short(api.Clean(msg.Pair.Msg), 16)+" accepted; waiting for its attempt"), common.Refresh)
+}
+
+// Pending reports whether p is being resent (sent, or waiting for its
+// attempt).
+func (r *Resender) Pending(p Pair) bool {
+	_, ok := r.flight[p]
+	return ok
+}
+
+// Active reports whether any resend waits for its attempt, so panes poll
+// faster.
+func (r *Resender) Active() bool { return len(r.flight) > 0 }
+
+// Pairs is every pair in flight, for fetching their attempts.
+func (r *Resender) Pairs() []Pair {
+	out := make([]Pair, 0, len(r.flight))
+	for p, f := range r.flight {
+		if f.accepted {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Seen looks for the attempts resends made among as; each found with its
+// outcome ends its resend, and a note tells the result. A resend followed
+// too long is given up with a note.
+func (r *Resender) Seen(as []api.Attempt) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, a := range as {
+		p := PairOf(a)
+		f := r.flight[p]
+		if f == nil || !f.accepted || f.baseline[a.ID] || a.TriggerType != api.TriggerManual {
+			continue
+		}
+		if a.Status == api.AttemptPending || a.Status == api.AttemptSending {
+			continue
+		}
+		delete(r.flight, p)
+		st, _ := Status(r.ctx.Theme, a)
+		level := common.Info
+		if a.Status != api.AttemptSuccess {
+			level = common.Warn
+		}
+		cmds = append(cmds, common.Note(level, "resent "+common.Short(api.Clean(a.MsgID), 16)+" to "+Label(a.URL)+": "+st+" in "+Latency(a.ResponseDurationMs)))
+	}
+	for p, f := range r.flight {
+		if f.accepted && r.ctx.Now.Sub(f.at) > ResendWait {
+			delete(r.flight, p)
+			cmds = append(cmds, common.Note(common.Warn, "no attempt seen within "+ResendWait.String()+" of resending "+common.Short(api.Clean(p.Msg), 16)+"; it may still be made (rate limit, a busy endpoint)"))
+		}
+	}
+	return tea.Batch(cmds...)
+}
