@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -123,7 +124,13 @@ func TestStreamWithUnknownOrTooOldIDStartsLive(t *testing.T) {
 // rawStream opens GET /events on a plain TCP connection.
 func rawStream(t *testing.T, s *Server, lastID string) (net.Conn, *bufio.Reader) {
 	t.Helper()
-	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL(), "http://"))
+	// A small receive buffer, set before connecting so TCP advertises a
+	// small window: a client that stops reading stops the server sooner,
+	// whatever the machine's defaults.
+	d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		return c.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 16<<10) })
+	}}
+	conn, err := d.Dial("tcp", strings.TrimPrefix(s.URL(), "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
