@@ -466,7 +466,27 @@ func (r *Receiver) forwardTo(w http.ResponseWriter, in *http.Request, d *Deliver
 		writeText(w, d.Status, "cannot forward: "+fr.Err)
 		return
 	}
-	h := in.Header.Clone()
+	req.Header = forwardHeaders(in.Header)
+
+	var answer []byte
+	var contentType string
+	d.Status, answer, contentType = r.roundTrip(req, fr)
+	if fr.Status == 0 {
+		writeText(w, d.Status, fr.Err)
+		return
+	}
+	d.Hints = append(d.Hints, handlerHints(d, fr)...)
+	if contentType != "" {
+		w.Header().Set("Content-Type", contentType)
+	}
+	w.WriteHeader(d.Status)
+	_, _ = w.Write(answer)
+}
+
+// forwardHeaders are the request's headers as the handler gets them:
+// without those meant for one connection, and marked as forwarded.
+func forwardHeaders(in http.Header) http.Header {
+	h := in.Clone()
 	for _, k := range h.Values("Connection") {
 		for _, name := range strings.Split(k, ",") {
 			h.Del(strings.TrimSpace(name))
@@ -476,15 +496,21 @@ func (r *Receiver) forwardTo(w http.ResponseWriter, in *http.Request, d *Deliver
 		h.Del(k)
 	}
 	h.Set(ForwardedHeader, "1")
-	req.Header = h
+	return h
+}
 
+// roundTrip sends req to the handler and records its answer in fr. It
+// returns the status to answer the sender with (the handler's, or a 5xx
+// when there was no answer, with fr.Status 0 and fr.Err saying why), the
+// answer's first 20 KB and its content type.
+func (r *Receiver) roundTrip(req *http.Request, fr *ForwardResult) (int, []byte, string) {
 	sent := time.Now()
 	resp, err := r.client.Do(req)
 	if err != nil {
 		fr.Latency = time.Since(sent)
-		d.Status, fr.Err = forwardFailure(err, fr.URL, r.opts.ForwardTimeout, r.ctx.Err() != nil)
-		writeText(w, d.Status, fr.Err)
-		return
+		var status int
+		status, fr.Err = forwardFailure(err, fr.URL, r.opts.ForwardTimeout, r.ctx.Err() != nil)
+		return status, nil, ""
 	}
 	answer, readErr := io.ReadAll(io.LimitReader(resp.Body, maxForwardBody+1))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // lets the connection be reused
@@ -498,14 +524,7 @@ func (r *Receiver) forwardTo(w http.ResponseWriter, in *http.Request, d *Deliver
 	if readErr != nil {
 		fr.Err = "the handler's answer was cut: " + api.Clip(readErr.Error(), 120)
 	}
-	d.Hints = append(d.Hints, handlerHints(d, fr)...)
-
-	d.Status = resp.StatusCode
-	if ct := resp.Header.Get("Content-Type"); ct != "" {
-		w.Header().Set("Content-Type", ct)
-	}
-	w.WriteHeader(d.Status)
-	_, _ = w.Write(answer)
+	return resp.StatusCode, answer, resp.Header.Get("Content-Type")
 }
 
 func forwardFailure(err error, target string, timeout time.Duration, closing bool) (int, string) {

@@ -60,3 +60,7 @@ func highlight(th *theme.Theme, src string) []string {
 	}
 	return out
 }
+
+// Highlight colours pretty-printed JSON (indented, then api.CleanBlock) line
+// by line, for other panes that show JSON (the listen inbox's bodies).
+func Highlight(th *theme.Theme, src string) []string { return highlight(th, src) }

@@ -245,6 +245,10 @@ func (t *Theme) paints(base lipgloss.Style) Paints {
 	return p
 }
 
+// PaintsOf is the four variants of a cell whose normal look is st, for a
+// pane that paints its rows with a style the theme keeps no Paints for.
+func (t *Theme) PaintsOf(st lipgloss.Style) Paints { return t.paints(st) }
+
 func (t *Theme) derive() {
 	plain := lipgloss.NewStyle()
 	t.Text = t.paints(plain)

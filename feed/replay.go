@@ -1,0 +1,64 @@
+package feed
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/aspect-hq/aspect-tui/api"
+)
+
+// Replay sends a verified delivery to the forward target again, the way
+// Svix sends another attempt: the same body and message id, signed afresh
+// with the secret that verified it and the current time, so the handler's
+// ±5 minute check passes however long ago the delivery first arrived. A
+// refused delivery is not replayed: signing it would vouch for content its
+// sender could not sign. The error says why nothing was sent; a handler
+// that does not answer is a ForwardResult with Status 0 and Err.
+func (r *Receiver) Replay(ctx context.Context, d Delivery) (ForwardResult, error) {
+	if r.forward == nil {
+		return ForwardResult{}, errors.New("there is nowhere to replay to: start listen with --forward-to URL")
+	}
+	if !d.Verified || d.MatchedSecret < 0 || d.MatchedSecret >= len(r.secrets) {
+		return ForwardResult{}, errors.New("only verified deliveries are replayed: signing a refused one would vouch for content nobody signed")
+	}
+	set := headerSets[0]
+	if d.Check != nil && d.Check.Headers == headerSets[1].name {
+		set = headerSets[1]
+	}
+	id := d.Headers.Get(set.id)
+	if id == "" {
+		return ForwardResult{}, errors.New("the delivery has no " + set.id + " to sign")
+	}
+	now := time.Now()
+	sig, err := r.secrets[d.MatchedSecret].wh.Sign(id, now, d.Body)
+	if err != nil {
+		return ForwardResult{}, err
+	}
+	h := forwardHeaders(d.Headers)
+	// Both header sets, when the sender sent both, carry the new signature:
+	// a handler reading either must see the same verdict.
+	for _, s := range headerSets {
+		if h.Get(s.id) != "" {
+			h.Set(s.ts, strconv.FormatInt(now.Unix(), 10))
+			h.Set(s.sig, sig)
+		}
+	}
+
+	// Closing the receiver ends a replay in flight, as it ends forwards.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(r.ctx, cancel)
+	defer stop()
+	fr := ForwardResult{URL: api.Clean(r.forward.Redacted())}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.forward.String(), bytes.NewReader(d.Body))
+	if err != nil {
+		return ForwardResult{}, err
+	}
+	req.Header = h
+	r.roundTrip(req, &fr)
+	return fr, nil
+}

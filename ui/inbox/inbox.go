@@ -1,0 +1,258 @@
+// Package inbox is the screen of `aspect-tui listen` on a terminal: a live
+// list of every request the local receiver answered (verified or refused,
+// with the handler's answer when forwarding), and the detail of one: why it
+// was refused and what to check, the received signatures beside the ones
+// each secret computes, the headers, the body pretty-printed, and what the
+// handler said. It is the root model of its own tea.Program.
+//
+// Deliveries reach the model as one message per frame at most (source.go);
+// the list keeps a bounded number of them (list.go). inbox.go holds the
+// model and its routing, view.go the layout, detail.go the detail's lines.
+package inbox
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
+)
+
+// The smallest window the inbox draws in; below it, it says so (and the
+// receiver keeps answering).
+const (
+	MinWidth  = 80
+	MinHeight = 20
+)
+
+// Receiver is what the inbox uses of feed.Receiver.
+type Receiver interface {
+	Deliveries() <-chan feed.Delivery
+	URL() string
+	Secrets() []string // masked
+	ForwardURL() string
+	Stats() feed.ReceiverStats
+	Replay(ctx context.Context, d feed.Delivery) (feed.ForwardResult, error)
+}
+
+// Options configure the inbox.
+type Options struct {
+	Receiver Receiver
+	// Context bounds replays; it defaults to Background.
+	Context context.Context
+	Theme   map[string]string // the config file's [theme]
+	Keys    map[string]string // the config file's [keys]
+	NoColor bool
+	Dark    *bool // the background, when known; otherwise asked of the terminal
+	Clock   func() time.Time
+	// Limit is how many requests the list keeps (DefaultLimit); BodyBudget
+	// how many bytes of their bodies (DefaultBodyBudget).
+	Limit      int
+	BodyBudget int64
+}
+
+// counts are the session's tallies; clearing the list keeps them.
+type counts struct {
+	received, verified, refused, fwdOK, fwdFailed, repeats int
+}
+
+// Model is the root model.
+type Model struct {
+	opts  Options
+	rx    Receiver
+	ctx   *common.Context
+	keys  *Keys
+	list  *list
+	paint *paints
+
+	inDetail bool // keys go to the detail (narrow: the detail fills the body)
+	editing  bool // typing a filter
+	showHelp bool
+	help     common.Cursor
+	det      detailView
+
+	counts  counts
+	dropped int64 // deliveries the receiver dropped because the screen fell behind
+	closed  bool  // the receiver stopped
+
+	notice   string
+	noticeID int
+
+	w, h     int
+	dark     bool
+	quitting bool
+}
+
+// detailView is the detail's lines, built for one request at one width
+// and theme, and the scroll position.
+type detailView struct {
+	seq     int
+	th      *theme.Theme
+	w       int
+	replays int
+	lines   []string
+	offset  int
+}
+
+// Check validates the parts of Options a user writes (theme colours and
+// key overrides), so the command can refuse them before the program
+// starts.
+func Check(o Options) error {
+	if err := theme.Validate(o.Theme); err != nil {
+		return err
+	}
+	_, err := NewKeys(o.Keys)
+	return err
+}
+
+// New builds the inbox.
+func New(o Options) (*Model, error) {
+	if o.Context == nil {
+		o.Context = context.Background()
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Limit <= 0 {
+		o.Limit = DefaultLimit
+	}
+	if o.BodyBudget <= 0 {
+		o.BodyBudget = DefaultBodyBudget
+	}
+	dark := true
+	if o.Dark != nil {
+		dark = *o.Dark
+	}
+	th, err := theme.New(o.Theme, dark, o.NoColor)
+	if err != nil {
+		return nil, err
+	}
+	k, err := NewKeys(o.Keys)
+	if err != nil {
+		return nil, err
+	}
+	if o.Receiver.ForwardURL() == "" {
+		k.Replay.Disabled = "no --forward-to"
+	}
+	m := &Model{
+		opts: o,
+		rx:   o.Receiver,
+		ctx:  &common.Context{Theme: th, Keys: k.Map, Clock: o.Clock, Now: o.Clock()},
+		keys: k,
+		list: newList(o.Limit, o.BodyBudget),
+		dark: dark,
+	}
+	m.paint = paintsFor(th)
+	return m, nil
+}
+
+// Init starts reading deliveries and asks the terminal for its background.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{waitDeliveries(m.rx.Deliveries(), time.Time{})}
+	if m.opts.Dark == nil {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	return tea.Batch(cmds...)
+}
+
+// Messages the model makes for itself.
+type (
+	replayedMsg struct {
+		seq int
+		at  time.Time
+		res feed.ForwardResult
+		err error
+	}
+	noticeDoneMsg struct{ id int }
+)
+
+// Update routes messages; the work is in the methods it calls.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.ctx.Now = m.ctx.Clock()
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+	case tea.BackgroundColorMsg:
+		m.setDark(msg.IsDark())
+	case deliveriesMsg:
+		cmd = m.arrived(msg)
+	case replayedMsg:
+		cmd = m.replayed(msg)
+	case noticeDoneMsg:
+		if msg.id == m.noticeID {
+			m.notice = ""
+		}
+	case tea.KeyPressMsg:
+		cmd = m.key(msg)
+	case tea.MouseMsg:
+		m.mouse(msg)
+	case tea.PasteMsg:
+		if m.editing {
+			m.typeText(msg.Content)
+		}
+	}
+	m.syncDetail()
+	return m, cmd
+}
+
+// Quitting reports whether the user asked to quit.
+func (m *Model) Quitting() bool { return m.quitting }
+
+func (m *Model) arrived(msg deliveriesMsg) tea.Cmd {
+	for i := range msg.ds {
+		d := &msg.ds[i]
+		m.counts.received++
+		if d.Verified {
+			m.counts.verified++
+		} else {
+			m.counts.refused++
+		}
+		if f := d.Forward; f != nil {
+			if f.Status != 0 && okStatus(f.Status) {
+				m.counts.fwdOK++
+			} else {
+				m.counts.fwdFailed++
+			}
+		}
+		if d.DuplicateOf > 0 {
+			m.counts.repeats++
+		}
+	}
+	m.list.hold = m.inDetail
+	m.list.add(msg.ds)
+	m.dropped = m.rx.Stats().Dropped
+	if msg.closed {
+		m.closed = true
+		return nil
+	}
+	return waitDeliveries(m.rx.Deliveries(), time.Now())
+}
+
+func (m *Model) setDark(dark bool) {
+	if dark == m.dark {
+		return
+	}
+	th, err := theme.New(m.opts.Theme, dark, m.opts.NoColor)
+	if err != nil {
+		return // the overrides were checked in New; nothing changes
+	}
+	m.dark, m.ctx.Theme = dark, th
+	m.paint = paintsFor(th)
+}
+
+// say shows a notice in the footer for a few seconds.
+func (m *Model) say(s string) tea.Cmd {
+	m.noticeID++
+	m.notice = s
+	id := m.noticeID
+	return tea.Tick(5*time.Second, func(time.Time) tea.Msg { return noticeDoneMsg{id: id} })
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	return tea.Quit
+}

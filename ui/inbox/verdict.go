@@ -1,0 +1,105 @@
+package inbox
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+)
+
+// verdict is the list's word on a request: "✓ secret 1" or "✗" and the
+// refusal in a few words; the detail has the whole reason.
+func verdict(d *feed.Delivery) string {
+	if d.Verified {
+		return "✓ secret " + strconv.Itoa(d.MatchedSecret+1)
+	}
+	return "✗ " + shortReason(d)
+}
+
+func shortReason(d *feed.Delivery) string {
+	c := d.Check
+	switch d.Problem {
+	case feed.ProblemMissingHeader:
+		if c != nil && len(c.Missing) == 1 {
+			return "no " + c.Missing[0]
+		}
+		return "no svix headers"
+	case feed.ProblemBadTimestamp:
+		return "bad timestamp"
+	case feed.ProblemTooOld:
+		if c != nil && c.Skew > 0 {
+			return "stale by " + common.Duration(c.Skew)
+		}
+		return "timestamp too old"
+	case feed.ProblemTooNew:
+		if c != nil && c.Skew < 0 {
+			return "ahead by " + common.Duration(-c.Skew)
+		}
+		return "timestamp ahead"
+	case feed.ProblemMalformedSignature:
+		return "malformed signature"
+	case feed.ProblemUnsupportedVersion:
+		return "unsupported signature"
+	case feed.ProblemNoMatch:
+		switch {
+		case c != nil && c.BodyVariant != "":
+			return "body changed after signing"
+		case strings.Contains(d.Reason, "secret's text"):
+			return "signed with the wrong key form"
+		}
+		return "signature mismatch"
+	case feed.ProblemMethod:
+		return d.Method + " is not POST"
+	case feed.ProblemTooLarge:
+		return "body too large"
+	case feed.ProblemUnreadable:
+		return "unreadable body"
+	case feed.ProblemLoop:
+		return "forward loop"
+	case feed.ProblemNoSecret:
+		return "no secret configured"
+	}
+	return api.Clip(d.Reason, 30)
+}
+
+// handlerCell is the forward's outcome in a few cells ("→ 200 12ms"), ""
+// when the request was not forwarded, and whether it went well.
+func handlerCell(d *feed.Delivery) (string, bool) {
+	f := d.Forward
+	switch {
+	case d.Simulated:
+		return "demo failure", false
+	case f == nil:
+		return "", true
+	case f.Status == 0:
+		switch d.Status {
+		case http.StatusGatewayTimeout:
+			return "→ timed out", false
+		case http.StatusBadGateway:
+			return "→ unreachable", false
+		case http.StatusServiceUnavailable:
+			return "→ stopped", false
+		}
+		return "→ no answer", false
+	}
+	return "→ " + strconv.Itoa(f.Status) + " " + latency(f.Latency), f.Status >= 200 && f.Status < 300
+}
+
+// latency reads "0.4ms", "12ms" or "1.3s": loopback handlers answer in
+// well under a millisecond, and that is worth seeing.
+func latency(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
+	case d < time.Second:
+		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+}
+
+// okStatus is a status Svix counts as a success.
+func okStatus(s int) bool { return s >= 200 && s < 300 }
