@@ -68,7 +68,7 @@ func (e *Error) advice() string {
 		return "the API key was refused; set ASPECT_API_KEY (or api_key in the config file) to a valid sk_ key" + detail
 	case e.Status == http.StatusForbidden:
 		return "the API key is not allowed to use this route" + detail
-	case e.Status == http.StatusNotFound && !e.Route.Documented:
+	case IsNotOffered(e):
 		return "this API does not offer " + e.Route.Path + " (a route aspect-tui assumes but Aspect does not document)"
 	case e.Status == http.StatusNotFound:
 		return "not found" + detail
@@ -132,10 +132,15 @@ func IsUnauthorized(err error) bool {
 }
 
 // IsNotOffered reports a 404 on an assumed route: the API does not have the
-// route, so the feature that needs it should be hidden, not retried.
+// route, so the feature that needs it should be hidden, not retried. A 404
+// that names what was not found ("Endpoint not found") is about an id, not
+// the route; FastAPI answers an unknown route with the bare "Not Found".
 func IsNotOffered(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.Status == http.StatusNotFound && !e.Route.Documented
+	if !errors.As(err, &e) || e.Status != http.StatusNotFound || e.Route.Documented {
+		return false
+	}
+	return e.Detail == "" || strings.EqualFold(e.Detail, "Not Found")
 }
 
 // RetryAfterOf is the wait a 429 or 503 asked for, or 0.

@@ -459,3 +459,12 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestNotFoundNamingAnIDOnAnAssumedRouteIsNotARouteProblem(t *testing.T) {
+	srv := newServer(t, answer{status: 404, body: `{"detail":"Endpoint not found"}`})
+	err := newClient(t, srv.URL).Resend(ctxFor(t, 5*time.Second), "msg_1", "ep_gone")
+	e := apiError(t, err, "404 from POST", "not found: Endpoint not found")
+	if api.IsNotOffered(err) || strings.Contains(e.Error(), "does not offer") {
+		t.Errorf("a stale endpoint id reads as a missing route: %v", err)
+	}
+}

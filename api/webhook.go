@@ -63,7 +63,7 @@ type EndpointIn struct {
 	Description string   `json:"description"`
 	EventTypes  []string `json:"event_types"`
 	RateLimit   int      `json:"rate_limit,omitempty"`
-	Version     int      `json:"version"`
+	Version     int      `json:"version,omitempty"`
 	Disabled    *bool    `json:"disabled,omitempty"`
 }
 

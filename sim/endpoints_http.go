@@ -152,7 +152,7 @@ func (h *hooks) handleListEndpoints(w http.ResponseWriter, r *http.Request) {
 func (h *hooks) endpointLocked(w http.ResponseWriter, r *http.Request) *endpoint {
 	ep := h.eps[r.PathValue("endpoint_id")]
 	if ep == nil {
-		writeDetail(w, http.StatusNotFound, "Not Found")
+		writeDetail(w, http.StatusNotFound, "Endpoint not found")
 	}
 	return ep
 }

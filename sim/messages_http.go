@@ -98,14 +98,14 @@ func (h *hooks) listAttempts(w http.ResponseWriter, r *http.Request, epID string
 		m := h.msgs[msgID]
 		if m == nil || epID != "" && h.eps[epID] == nil {
 			h.mu.Unlock()
-			writeDetail(w, http.StatusNotFound, "Not Found")
+			writeDetail(w, http.StatusNotFound, "Message or endpoint not found")
 			return
 		}
 		list = m.attempts
 	default:
 		if h.eps[epID] == nil {
 			h.mu.Unlock()
-			writeDetail(w, http.StatusNotFound, "Not Found")
+			writeDetail(w, http.StatusNotFound, "Endpoint not found")
 			return
 		}
 		if idx := h.epAttempts[epID]; idx != nil {
@@ -148,7 +148,7 @@ func (h *hooks) handleResend(w http.ResponseWriter, r *http.Request) {
 	m := h.msgs[r.PathValue("message_id")]
 	if m == nil {
 		h.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, "Not Found")
+		writeDetail(w, http.StatusNotFound, "Message not found")
 		return
 	}
 	ep := h.activeEndpointLocked(w, r)

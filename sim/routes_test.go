@@ -206,7 +206,7 @@ func TestAuthAndFastAPIErrors(t *testing.T) {
 		{"GET", "/events", "sk_sim_wrong", 401, `{"detail":"Invalid API key"}`},
 		{"POST", "/webhooks/endpoints", "", 401, `{"detail":"Not authenticated"}`},
 		{"GET", "/nope", "sk_sim_test", 404, `{"detail":"Not Found"}`},
-		{"GET", "/tasks/0000", "sk_sim_test", 404, `{"detail":"Not Found"}`},
+		{"GET", "/tasks/0000", "sk_sim_test", 404, `{"detail":"Task not found"}`},
 		{"DELETE", "/tasks/active", "sk_sim_test", 405, `{"detail":"Method Not Allowed"}`},
 		{"GET", "/tasks/active", "sk_sim_test", 200, `[]`},
 	}

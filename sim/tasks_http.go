@@ -56,7 +56,7 @@ func (s *Server) handleTask(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Unlock()
 	if !ok {
-		writeDetail(w, http.StatusNotFound, "Not Found")
+		writeDetail(w, http.StatusNotFound, "Task not found")
 		return
 	}
 	writeRaw(w, http.StatusOK, b)
