@@ -7,13 +7,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 	"github.com/dustin/go-humanize"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/inbox"
 )
 
 func listenCommand() *command {
@@ -28,7 +32,7 @@ func listenCommand() *command {
 			addr := fs.String("addr", feed.DefaultReceiverAddr, "the address (`HOST:PORT`) to listen on; loopback by default, port 0 picks a free one")
 			fs.Var(&secrets, "secret", "the endpoint's signing secret (`whsec_...`); repeat it during a rotation (default $"+envWebhookSecret+")")
 			forward := fs.String("forward-to", "", "after verifying, forward each delivery (raw body, original headers) to this `URL` and answer with its status")
-			asJSON := fs.Bool("json", false, "print one JSON line per request, for jq and scripts")
+			asJSON := fs.Bool("json", false, "print one JSON line per request, for jq and scripts, instead of the inbox (a terminal) or plain lines (a pipe)")
 			fs.Var(&maxBody, "max-body", "largest body accepted, a `size` like 512KiB or 2MiB; larger gets 413")
 			return func(ctx context.Context, io *stdio) error {
 				cfg, err := loadConfig(overrides{WebhookSecrets: secrets}, io.getenv)
@@ -41,6 +45,13 @@ func listenCommand() *command {
 				if len(cfg.WebhookSecrets) == 0 {
 					return errors.New("no signing secret: pass --secret whsec_... or set " + envWebhookSecret +
 						" (the endpoint's secret, returned when the endpoint was created), or webhook_secret in " + orDefault(cfg.File, "the config file"))
+				}
+				interactive := !*asJSON && stdoutIsTerminal(io.out)
+				look := inbox.Options{Theme: cfg.Theme, Keys: cfg.Keys, NoColor: io.getenv("NO_COLOR") != ""}
+				if interactive {
+					if err := inbox.Check(look); err != nil {
+						return fmt.Errorf("config file %s: %w", orDefault(cfg.File, "(none)"), err)
+					}
 				}
 				r, err := feed.NewReceiver(feed.ReceiverOptions{
 					Addr:      *addr,
@@ -64,6 +75,9 @@ func listenCommand() *command {
 					banner = io.err
 				}
 				fmt.Fprintln(banner, listenBanner(r, int64(maxBody)))
+				if interactive {
+					return runInbox(ctx, r, io, look)
+				}
 				return printDeliveries(ctx, r, io, *asJSON)
 			}
 		},
@@ -79,6 +93,46 @@ func listenBanner(r *feed.Receiver, maxBody int64) string {
 	}
 	b.WriteString(" · Ctrl-C stops")
 	return b.String()
+}
+
+// stdoutIsTerminal decides between the inbox and plain lines; tests
+// replace it to run the inbox on a pipe.
+var stdoutIsTerminal = func(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// runInbox shows the interactive inbox until the user quits or ctx ends,
+// then stops the receiver and prints the same summary as plain output.
+// The opening lines were printed before, so they stay on the terminal
+// above the summary once the program gives the screen back.
+func runInbox(ctx context.Context, r *feed.Receiver, io *stdio, look inbox.Options) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	look.Receiver, look.Context = r, ctx
+	m, err := inbox.New(look)
+	if err != nil {
+		r.Close()
+		return err
+	}
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if io.in != os.Stdin {
+		popts = append(popts, tea.WithInput(io.in))
+	}
+	if io.out != os.Stdout {
+		popts = append(popts, tea.WithOutput(io.out))
+	}
+	_, runErr := tea.NewProgram(m, popts...).Run()
+	r.Close()
+	if runErr != nil && !(errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil) {
+		return runErr
+	}
+	s := r.Stats()
+	if s.Dropped > 0 {
+		fmt.Fprintf(io.err, "warning: %d deliveries not shown: the screen was too slow to keep up\n", s.Dropped)
+	}
+	fmt.Fprintf(io.err, "received %d: %d verified, %d refused\n", s.Received, s.Verified, s.Rejected)
+	return nil
 }
 
 // printDeliveries prints each delivery until ctx ends, then closes the
