@@ -128,20 +128,28 @@ func keyMsg(name string) tea.KeyPressMsg {
 // post sends one request to the receiver and waits for its answer.
 func (h *harness) post(path string, hdr http.Header, b string) int {
 	h.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, h.rx.URL()+path, strings.NewReader(b))
+	h.sent++
+	return postTo(h.t, h.rx.URL()+path, hdr, b)
+}
+
+// postTo sends one request and returns the status; it is safe to call from
+// several goroutines.
+func postTo(t testing.TB, url string, hdr http.Header, b string) int {
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(b))
 	if err != nil {
-		h.t.Fatal(err)
+		t.Error(err)
+		return 0
 	}
 	for k, v := range hdr {
 		req.Header[k] = v
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.t.Fatal(err)
+		t.Error(err)
+		return 0
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	h.sent++
 	return resp.StatusCode
 }
 

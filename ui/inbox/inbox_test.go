@@ -253,13 +253,7 @@ func TestCopyBody(t *testing.T) {
 		t.Fatal("y did nothing")
 	}
 	want := tea.SetClipboard(raw)()
-	found := false
-	for _, c := range cmd().(tea.BatchMsg) {
-		if c != nil && reflect.DeepEqual(c(), want) {
-			found = true
-		}
-	}
-	if !found {
+	if find(cmd, func(m tea.Msg) bool { return reflect.DeepEqual(m, want) }) == nil {
 		t.Error("y should set the clipboard to the raw body")
 	}
 	h.must("copied #1's body (10 B, as received) with OSC 52")
@@ -288,12 +282,7 @@ func TestReplayToTheHandler(t *testing.T) {
 
 	cmd := h.send(keyMsg("r"))
 	h.must("replaying #1 to " + handler.URL + "/hook…")
-	var done replayedMsg
-	for _, c := range cmd().(tea.BatchMsg) {
-		if msg, ok := runFor(c, time.Second).(replayedMsg); ok {
-			done = msg
-		}
-	}
+	done, _ := find(cmd, func(m tea.Msg) bool { _, ok := m.(replayedMsg); return ok }).(replayedMsg)
 	if done.seq != 1 || done.err != nil {
 		t.Fatalf("replay: %+v", done)
 	}
@@ -305,16 +294,35 @@ func TestReplayToTheHandler(t *testing.T) {
 	h.must("replayed #1: → 202 in ", "signed afresh: → 202 from")
 }
 
-// runFor runs a Cmd and returns its message, or nil if it takes longer
-// than d (a notice's timer).
-func runFor(c tea.Cmd, d time.Duration) tea.Msg {
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- c() }()
-	select {
-	case msg := <-ch:
-		return msg
-	case <-time.After(d):
+// find runs a Cmd (each of a batch at once) and returns the first message
+// that is the one wanted, without waiting for the others (a notice's
+// timer); nil if none comes within 10 seconds.
+func find(cmd tea.Cmd, want func(tea.Msg) bool) tea.Msg {
+	first := cmd()
+	b, ok := first.(tea.BatchMsg)
+	if !ok {
+		if want(first) {
+			return first
+		}
 		return nil
+	}
+	cmds := []tea.Cmd(b)
+	got := make(chan tea.Msg, len(cmds))
+	for _, c := range cmds {
+		if c != nil {
+			go func() { got <- c() }()
+		}
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case m := <-got:
+			if want(m) {
+				return m
+			}
+		case <-deadline:
+			return nil
+		}
 	}
 }
 

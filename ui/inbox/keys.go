@@ -31,8 +31,8 @@ func defaultKeys() *Keys {
 		PageDown: &keys.Binding{Name: "page_down", Keys: []string{"pgdown"}, Desc: "page down", Scope: keys.List},
 		HalfUp:   &keys.Binding{Name: "half_page_up", Keys: []string{"ctrl+u"}, Desc: "half a page up", Scope: keys.List},
 		HalfDown: &keys.Binding{Name: "half_page_down", Keys: []string{"ctrl+d"}, Desc: "half a page down", Scope: keys.List},
-		Top:      &keys.Binding{Name: "top", Keys: []string{"g", "home"}, Desc: "first row (the newest: follows new requests)", Scope: keys.List},
-		Bottom:   &keys.Binding{Name: "bottom", Keys: []string{"G", "end"}, Desc: "last row", Scope: keys.List},
+		Top:      &keys.Binding{Name: "top", Keys: []string{"g", "home"}, Desc: "first row (newest first, the selection then follows new requests)", Scope: keys.List},
+		Bottom:   &keys.Binding{Name: "bottom", Keys: []string{"G", "end"}, Desc: "last row (oldest first, the selection then follows new requests)", Scope: keys.List},
 
 		Open:   &keys.Binding{Name: "open", Keys: []string{"enter"}, Desc: "open the request: diagnosis, headers, body, handler's answer", Hint: "open", Scope: keys.List, Footer: true},
 		Filter: &keys.Binding{Name: "filter", Keys: []string{"/"}, Desc: "filter by path, event type or svix-id (! inverts)", Hint: "filter", Scope: keys.List, Footer: true},
