@@ -4,21 +4,30 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/sim"
 )
 
 // The demo's simulator: lively enough that something changes every moment
 // (tasks start twice a second, and time runs ten times fast, so a task
-// takes seconds, not minutes), with a backlog so the first screen is full,
-// and the simulator's own echo endpoint failing now and then so the
-// deliveries pane has something to show.
+// takes seconds, not minutes), with a backlog so the first screen is full.
+// Its one webhook endpoint is the `listen` receiver, verifying every
+// signature and answering a share of deliveries 500 on purpose, so the
+// deliveries pane has failures to open, resend and recover within seconds.
 const (
-	demoRate         = 2
-	demoTimeScale    = 10
-	demoBacklog      = 40
-	demoEchoFailRate = 0.15
+	demoRate      = 2
+	demoTimeScale = 10
+	demoBacklog   = 40
+	demoFailRate  = 0.15
+	// demoPath is where the demo receiver takes deliveries.
+	demoPath = "/webhooks/aspect"
 )
 
 func demoCommand() *command {
@@ -30,27 +39,30 @@ func demoCommand() *command {
 		setup: func(fs *flag.FlagSet) func(context.Context, *stdio) error {
 			seed := fs.Int64("seed", 1, "simulator seed: the same seed gives the same tasks")
 			rate := fs.Float64("rate", demoRate, "new tasks per second")
-			scale := fs.Float64("time-scale", demoTimeScale, "how much faster than real time tasks progress")
+			scale := fs.Float64("time-scale", demoTimeScale, "how much faster than real time tasks progress and retries come")
+			failRate := fs.Float64("fail-rate", demoFailRate, "share of deliveries the demo endpoint answers 500")
 			readOnly := fs.Bool("read-only", false, "hide every action that changes anything")
+			refresh := fs.Duration("refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s)")
 			cfgPath := fs.String("config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
 			return func(ctx context.Context, io *stdio) error {
-				// Only the look and the keys come from the config; the API is
-				// the simulator's.
-				cfg, err := loadConfig(overrides{ConfigPath: *cfgPath, ReadOnly: *readOnly}, io.getenv)
+				// Only the look, the keys and the refresh come from the
+				// config; the API is the simulator's.
+				cfg, err := loadConfig(overrides{ConfigPath: *cfgPath, ReadOnly: *readOnly, Refresh: *refresh}, io.getenv)
 				if err != nil {
 					return err
 				}
 				if *rate < 0 || *scale <= 0 {
 					return fmt.Errorf("--rate must be zero or more and --time-scale more than zero")
 				}
+				if *failRate < 0 || *failRate > 1 {
+					return fmt.Errorf("--fail-rate must be between 0 and 1")
+				}
 				s, err := sim.New(sim.Options{
-					Addr:         "127.0.0.1:0",
-					Seed:         *seed,
-					Rate:         *rate,
-					TimeScale:    *scale,
-					Backlog:      demoBacklog,
-					Echo:         true,
-					EchoFailRate: demoEchoFailRate,
+					Addr:      "127.0.0.1:0",
+					Seed:      *seed,
+					Rate:      *rate,
+					TimeScale: *scale,
+					Backlog:   demoBacklog,
 				})
 				if err != nil {
 					return err
@@ -63,8 +75,67 @@ func demoCommand() *command {
 				if err != nil {
 					return err
 				}
+				stop, err := startDemoReceiver(ctx, client, *failRate, *seed)
+				if err != nil {
+					return err
+				}
+				defer stop()
 				return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo"})
 			}
 		},
 	}
+}
+
+// startDemoReceiver makes the `listen` receiver the demo's webhook
+// endpoint. The endpoint's secret comes from creating it, and creating it
+// needs the receiver's URL: so the port is taken first, the endpoint made,
+// and the receiver, holding the secret, served on that port.
+func startDemoReceiver(ctx context.Context, client *api.Client, failRate float64, seed int64) (stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("demo receiver: %w", err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	created, err := client.CreateEndpoint(cctx, api.EndpointIn{
+		URL:         "http://" + ln.Addr().String() + demoPath,
+		Description: "the demo's receiver (aspect-tui listen), failing a share on purpose",
+		EventTypes:  []string{"task.*"},
+		Version:     1,
+	})
+	cancel()
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("demo receiver: creating its endpoint: %w", err)
+	}
+	rcv, err := feed.NewReceiver(feed.ReceiverOptions{Addr: ln.Addr().String(), Secrets: []string{created.Secret}, FailRate: failRate, Seed: seed})
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("demo receiver: %w", err)
+	}
+	srv := &http.Server{Handler: rcv.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		// Serve ends with Shutdown; should it fail before, the deliveries
+		// pane shows every attempt failing with no answer.
+		_ = srv.Serve(ln)
+	}()
+	// Nothing shows the receiver's own log in the dashboard; reading it
+	// keeps it from counting every delivery as dropped.
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		for range rcv.Deliveries() {
+		}
+	}()
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if srv.Shutdown(sctx) != nil {
+			srv.Close()
+		}
+		cancel()
+		<-served
+		rcv.Close()
+		<-drained
+	}, nil
 }

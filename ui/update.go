@@ -393,7 +393,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openHooks()
 	}
 	if b := k.Refused(msg, m.scopes()...); b != nil {
-		return common.Note(common.Warn, capitalize(b.Desc)+" is off: "+b.Disabled)
+		what := b.Hint
+		if what == "" {
+			what = b.Desc
+		}
+		return common.Note(common.Warn, b.Label()+" ("+what+") is off: "+b.Disabled)
 	}
 	_, cmd := m.focused().Update(msg)
 	return cmd

@@ -247,7 +247,7 @@ func (m *Model) build() []string {
 	label := func(s string) string { return th.MutedStyle.Render(common.Fit(s, 10)) }
 
 	st, paint := webhooks.Status(th, a)
-	summary := paint.S(st) + th.MutedStyle.Render(" · "+api.Clean(a.Status.String())+" · took ") + webhooks.Latency(a.ResponseDurationMs) +
+	summary := paint.S(st) + th.MutedStyle.Render(" · "+api.Clean(a.Status.String())+" · took ") + webhooks.Took(a) +
 		th.MutedStyle.Render(" · ") + m.numberText() + th.MutedStyle.Render(" · ") + webhooks.Trigger(a)
 	add(" " + label("attempt") + api.Clean(a.ID) + "   " + summary)
 	add(" " + label("time") + stamp(a.Timestamp.Time, m.ctx.Now))
@@ -287,7 +287,7 @@ func (m *Model) build() []string {
 			mark = th.AccentStyle.Render("▸ ")
 		}
 		line := mark + common.Fit("#"+strconv.Itoa(i+1), 4) + th.MutedStyle.Render(webhooks.Stamp(x.Timestamp.Time)) + "  " +
-			xp.S(common.Fit(xs, 11)) + " " + common.PadLeft(webhooks.Latency(x.ResponseDurationMs), 6) + "  " + common.Fit(webhooks.Trigger(x), 9)
+			xp.S(common.Fit(xs, 11)) + " " + common.PadLeft(webhooks.Took(x), 6) + "  " + common.Fit(webhooks.Trigger(x), 9)
 		if x.ID == a.ID {
 			line += th.MutedStyle.Render(" ← this one")
 		}
@@ -326,7 +326,7 @@ func (m *Model) responseNote() string {
 		return "no HTTP answer (refused, timed out, or cut)"
 	}
 	n := len(a.Response)
-	s := "HTTP " + strconv.Itoa(a.ResponseStatusCode) + " after " + webhooks.Latency(a.ResponseDurationMs) + " · " + common.Count(n) + " bytes"
+	s := "HTTP " + strconv.Itoa(a.ResponseStatusCode) + " after " + webhooks.Took(a) + " · " + common.Count(n) + " bytes"
 	if n >= api.MaxResponseBody {
 		s += ", cut at " + common.Count(api.MaxResponseBody/1024) + " KB by the API"
 	}

@@ -41,10 +41,13 @@ const (
 )
 
 // ListedMsg is a finished fetch: the endpoints, their attempts, and the
-// attempts of the pairs being watched.
+// attempts of the pairs being watched. With failed attempts only, Recent
+// is each endpoint's latest attempts of any status, which say whether a
+// failed message was delivered since.
 type ListedMsg struct {
 	Endpoints []api.Endpoint
 	Attempts  []api.Attempt
+	Recent    []api.Attempt
 	Watched   []api.Attempt
 	All       bool // whether Attempts holds every status or failed ones only
 	Err       error
@@ -70,6 +73,7 @@ type Model struct {
 	items   []api.Attempt // shown, newest first
 	nums    map[string]int
 	first   map[string]time.Time // when each attempt id was first seen
+	latest  map[webhooks.Pair]api.Attempt
 	watched []webhooks.Pair
 
 	msgs      map[string]api.Message
@@ -153,6 +157,14 @@ func list(ctx context.Context, c webhooks.Client, all bool, pairs []webhooks.Pai
 			continue
 		}
 		out.Attempts = append(out.Attempts, as...)
+		if !all {
+			recent, err := c.ListAttempts(ctx, api.AttemptQuery{EndpointID: ep.ID, Limit: PerEndpoint, Max: PerEndpoint})
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			out.Recent = append(out.Recent, recent...)
+		}
 	}
 	seen := map[webhooks.Pair]bool{}
 	for _, p := range pairs {
@@ -265,6 +277,15 @@ func (m *Model) listed(msg ListedMsg) tea.Cmd {
 	}
 	m.items, m.eps, m.loaded = items, len(msg.Endpoints), true
 	m.nums = webhooks.Numbers(items)
+	m.latest = map[webhooks.Pair]api.Attempt{}
+	for _, list := range [][]api.Attempt{items, msg.Recent} {
+		for _, a := range list {
+			p := webhooks.PairOf(a)
+			if l, ok := m.latest[p]; !ok || a.Timestamp.After(l.Timestamp.Time) {
+				m.latest[p] = a
+			}
+		}
+	}
 	m.cur.Pos = 0
 	for i, a := range items {
 		if a.ID == selected {
@@ -274,6 +295,37 @@ func (m *Model) listed(msg ListedMsg) tea.Cmd {
 	}
 	m.cur.Clamp(len(m.items), m.rowsH())
 	return tea.Batch(m.resend.Seen(append(msg.Attempts, msg.Watched...)), m.lookup(), m.poll.Done(common.Deliveries, msg.Err, m.fetch()))
+}
+
+// deliveredSince is the later attempt that delivered a's message to its
+// endpoint, if one is known: the failure no longer needs anything done.
+func (m *Model) deliveredSince(a api.Attempt) (api.Attempt, bool) {
+	if a.Status == api.AttemptSuccess {
+		return api.Attempt{}, false
+	}
+	l, ok := m.latest[webhooks.PairOf(a)]
+	if !ok || l.ID == a.ID || l.Status != api.AttemptSuccess || !l.Timestamp.After(a.Timestamp.Time) {
+		return api.Attempt{}, false
+	}
+	return l, true
+}
+
+// stillFailing counts the failed rows whose message is not known to have
+// been delivered since.
+func (m *Model) stillFailing() int {
+	seen := map[webhooks.Pair]bool{}
+	n := 0
+	for _, a := range m.items {
+		p := webhooks.PairOf(a)
+		if a.Status != api.AttemptFailed || seen[p] {
+			continue
+		}
+		seen[p] = true
+		if _, ok := m.deliveredSince(a); !ok {
+			n++
+		}
+	}
+	return n
 }
 
 // lookup fetches the messages of the attempts shown that are not cached.
@@ -377,6 +429,9 @@ func (m *Model) Title() string {
 	t := name
 	if m.loaded {
 		t += " " + common.Count(len(m.items))
+		if !m.all && len(m.items) > 0 {
+			t += " · " + plural(m.stillFailing(), "message") + " still failing"
+		}
 	}
 	if m.err != nil && m.offered && !m.poll.Stopped() {
 		t += " · retry in " + common.Age(m.poll.Wait())
@@ -429,8 +484,8 @@ func plural(n int, s string) string {
 // columns is which columns fit the width: time, status and the endpoint
 // always; latency, event type, attempt number and trigger as room allows.
 type columns struct {
-	event, latency, number, trigger, msg bool
-	endpointW                            int
+	event, latency, number, then, trigger, msg bool
+	endpointW                                  int
 }
 
 const (
@@ -440,6 +495,7 @@ const (
 	latencyW = 6
 	eventW   = 14
 	numberW  = 3
+	thenW    = 8
 	triggerW = 9
 	msgW     = 22
 )
@@ -456,6 +512,9 @@ func (m *Model) columns() columns {
 	add(&c.latency, latencyW, 12)
 	add(&c.event, eventW, 12)
 	add(&c.number, numberW, 20)
+	if !m.all {
+		add(&c.then, thenW, 20)
+	}
 	add(&c.trigger, triggerW, 20)
 	add(&c.msg, msgW, 30)
 	c.endpointW = max(0, m.w-used)
@@ -474,6 +533,9 @@ func (m *Model) header(c columns) string {
 	}
 	if c.number {
 		b.WriteString(common.Fit("#", numberW) + " ")
+	}
+	if c.then {
+		b.WriteString(common.Fit("THEN", thenW) + " ")
 	}
 	if c.trigger {
 		b.WriteString(common.Fit("TRIGGER", triggerW) + " ")
@@ -511,12 +573,17 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 	}
 	b.WriteString(stamp + " ")
 	st, paint := webhooks.Status(th, a)
+	later, delivered := m.deliveredSince(a)
+	if delivered {
+		// Delivered since: shown, but quiet.
+		paint = th.MutedP
+	}
 	if m.resend.Pending(webhooks.PairOf(a)) && m.newestOfPair(a) {
 		st, paint = "◌ resending", th.AccentP
 	}
 	b.WriteString(paint.S(common.Fit(st, statusW)) + " ")
 	if c.latency {
-		b.WriteString(th.MutedP.S(common.PadLeft(webhooks.Latency(a.ResponseDurationMs), latencyW)) + " ")
+		b.WriteString(th.MutedP.S(common.PadLeft(webhooks.Took(a), latencyW)) + " ")
 	}
 	if c.event {
 		ev := "…"
@@ -530,6 +597,13 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 	if c.number {
 		b.WriteString(common.Fit("#"+strconv.Itoa(m.nums[a.ID]), numberW) + " ")
 	}
+	if c.then {
+		then := ""
+		if delivered {
+			then = "✓ #" + strconv.Itoa(m.numberOf(later))
+		}
+		b.WriteString(th.OKP.S(common.Fit(then, thenW)) + " ")
+	}
 	if c.trigger {
 		tr := webhooks.Trigger(a)
 		if a.TriggerType == api.TriggerManual {
@@ -541,8 +615,24 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 	if c.msg {
 		b.WriteString(th.MutedP.S(common.Fit(api.Clean(a.MsgID), msgW)) + " ")
 	}
-	b.WriteString(common.Fit(webhooks.Label(a.URL), c.endpointW))
+	b.WriteString(common.Fit(webhooks.FitURL(a.URL, c.endpointW), c.endpointW))
 	return b.String()
+}
+
+// numberOf is an attempt's number among those of its pair that the pane
+// knows (shown or recent).
+func (m *Model) numberOf(a api.Attempt) int {
+	if n, ok := m.nums[a.ID]; ok {
+		return n
+	}
+	p := webhooks.PairOf(a)
+	n := 0
+	for _, x := range m.items {
+		if webhooks.PairOf(x) == p && !x.Timestamp.After(a.Timestamp.Time) {
+			n++
+		}
+	}
+	return n + 1
 }
 
 // newestOfPair reports whether a is the newest attempt shown of its

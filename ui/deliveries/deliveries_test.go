@@ -94,10 +94,14 @@ func TestListMergesEndpointsNewestFirst(t *testing.T) {
 	if got.Err == nil || !strings.Contains(got.Err.Error(), "boom") {
 		t.Fatalf("one endpoint failing should be reported: %v", got.Err)
 	}
+	failedQueries := 0
 	for _, q := range f.queries {
-		if q.Status == nil || *q.Status != api.AttemptFailed || q.Max != PerEndpoint {
-			t.Fatalf("query %+v does not ask for failed attempts only", q)
+		if q.Status != nil && *q.Status == api.AttemptFailed && q.Max == PerEndpoint {
+			failedQueries++
 		}
+	}
+	if failedQueries != 3 {
+		t.Fatalf("%d queries for failed attempts, want one per endpoint: %+v", failedQueries, f.queries)
 	}
 }
 
@@ -170,7 +174,7 @@ func TestPaneShowsAttemptsWithTheirMessages(t *testing.T) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
 	}
-	if h.m.Title() != "Failed deliveries 2" {
+	if h.m.Title() != "Failed deliveries 2 · 1 message still failing" {
 		t.Errorf("title %q", h.m.Title())
 	}
 	// T asks the root to go to the task the message is about.
@@ -202,6 +206,22 @@ func TestNewRowsAreMarkedForAWhile(t *testing.T) {
 	h.ctx.Now = h.now
 	if strings.Contains(h.view(), "◆") {
 		t.Fatalf("the mark does not go:\n%s", h.view())
+	}
+}
+
+func TestAFailureDeliveredSinceIsQuiet(t *testing.T) {
+	failed, later := at("a1", 5, 500), at("a2", 10, 204)
+	later.MsgID = failed.MsgID
+	other := at("b1", 7, 503)
+	f := &fake{eps: []api.Endpoint{{ID: "ep_a"}}, byEp: map[string][]api.Attempt{"ep_a": {later, other, failed}}}
+	h := newPane(t, f, 110, 6)
+	h.run(h.m.Init())
+	v := h.view()
+	if !strings.Contains(v, "THEN") || !strings.Contains(v, "✓ #2") {
+		t.Fatalf("the failure delivered on its retry does not say so:\n%s", v)
+	}
+	if got := h.m.Title(); got != "Failed deliveries 2 · 1 message still failing" {
+		t.Fatalf("title %q", got)
 	}
 }
 
@@ -255,6 +275,18 @@ func TestResendSendsOncePerRowInFlight(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no note of the result: %#v", notes)
+	}
+	// A key repeat right after the attempt came sends nothing; a press a
+	// moment later resends again.
+	h.m.cur.Pos = 1 // the failed row again
+	notes = h.press("r")
+	if f.resends != 1 || len(notes) != 1 || !strings.Contains(notes[0].(common.NoteMsg).Text, "just resent") {
+		t.Fatalf("a press within the cooldown: %d resends, %#v", f.resends, notes)
+	}
+	h.now = h.now.Add(webhooks.Cooldown + time.Second)
+	h.press("r")
+	if f.resends != 2 {
+		t.Fatalf("a press after the cooldown: %d resends, want 2", f.resends)
 	}
 }
 

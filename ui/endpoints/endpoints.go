@@ -392,29 +392,21 @@ func (m *Model) rows(e api.Endpoint, selected bool) []string {
 	case e.Disabled:
 		state = th.MutedStyle.Render("○")
 	}
-	url := webhooks.Label(e.URL)
-	stats := m.statsText(e)
 	inner := m.w - 4
+	stats := m.statsText(e, inner >= 100)
 	sw := common.Width(stats)
 	var first string
-	if sw > 0 && common.Width(url)+2+sw <= inner {
+	if urlW := inner - sw - 2; sw > 0 && urlW >= 16 {
+		url := webhooks.FitURL(e.URL, urlW)
 		first = mark + " " + state + " " + url + common.Spaces(inner-common.Width(url)-sw) + stats
 	} else {
 		// The URL tells endpoints apart: it keeps its room, the stats go.
-		first = mark + " " + state + " " + common.Clip(url, inner)
+		first = mark + " " + state + " " + webhooks.FitURL(e.URL, inner)
 	}
 	muted := th.MutedStyle.Render
 	var parts []string
 	if d := api.Clean(e.Description); d != "" {
 		parts = append(parts, muted(d))
-	}
-	types := "all events"
-	if len(e.EventTypes) > 0 {
-		types = api.Clean(strings.Join(e.EventTypes, ","))
-	}
-	parts = append(parts, muted(types))
-	if e.RateLimit > 0 {
-		parts = append(parts, muted(strconv.Itoa(e.RateLimit)+"/s"))
 	}
 	if e.Disabled {
 		parts = append(parts, th.WarnStyle.Render("disabled"))
@@ -422,12 +414,17 @@ func (m *Model) rows(e api.Endpoint, selected bool) []string {
 	if s := m.masked[e.ID]; s != "" {
 		parts = append(parts, muted("secret "+s))
 	}
+	parts = append(parts, muted(typesText(e.EventTypes)))
+	if e.RateLimit > 0 {
+		parts = append(parts, muted(strconv.Itoa(e.RateLimit)+"/s"))
+	}
 	second := "    " + common.Clip(strings.Join(parts, muted(" · ")), max(1, m.w-4))
 	return []string{first, second}
 }
 
-// statsText is "98.2% ✓1,204 ✗22 ◌3", or "" when there are none.
-func (m *Model) statsText(e api.Endpoint) string {
+// statsText is "98.2% ✓1,204 ✗22 ◌3" (in words when long), or "" when
+// there are none.
+func (m *Model) statsText(e api.Endpoint, long bool) string {
 	th := m.ctx.Theme
 	st, ok := m.stats[e.ID]
 	if !ok || !m.statsOffered {
@@ -445,6 +442,12 @@ func (m *Model) statsText(e api.Endpoint) string {
 			b.WriteString(th.ErrorStyle.Render(pct))
 		}
 		b.WriteString(" ")
+	}
+	if long {
+		b.WriteString(th.OKStyle.Render("✓ " + common.Count(st.Success) + " delivered"))
+		b.WriteString("  " + th.ErrorStyle.Render("✗ "+common.Count(st.Fail)+" failed"))
+		b.WriteString("  " + th.MutedStyle.Render("◌ "+common.Count(st.Pending+st.Sending)+" retrying"))
+		return b.String()
 	}
 	b.WriteString(th.OKStyle.Render("✓" + common.Count(st.Success)))
 	b.WriteString(" " + th.ErrorStyle.Render("✗"+common.Count(st.Fail)))

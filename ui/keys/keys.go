@@ -98,8 +98,12 @@ var display = map[string]string{
 
 // Label is the binding's keys as help shows them: "j/↓".
 func (b *Binding) Label() string {
-	parts := make([]string, len(b.Keys))
-	for i, k := range b.Keys {
+	ks := b.Keys
+	if len(ks) == 0 {
+		ks = b.Off // read-only mode took them; a refusal still names them
+	}
+	parts := make([]string, len(ks))
+	for i, k := range ks {
 		if d, ok := display[k]; ok {
 			k = d
 		}

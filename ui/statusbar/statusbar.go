@@ -270,8 +270,9 @@ func (m *Model) View(width int) string {
 			p = th.ErrorP
 		}
 		pieces = append(pieces, p.S(note))
-	} else if len(m.hidden) > 0 {
-		pieces = append(pieces, th.WarnP.S("⊘ not offered by this API: "+strings.Join(m.hidden, ", ")))
+	}
+	if len(m.hidden) > 0 {
+		pieces = append(pieces, th.WarnP.S("⊘ not offered: "+strings.Join(m.hidden, ", ")))
 	}
 	pieces = append(pieces, events, counts, skipped)
 	line := " " + strings.Join(pieces, sep)

@@ -392,7 +392,7 @@ func (m *Model) line(r row, selected bool) string {
 	if m.resend.Pending(webhooks.PairOf(a)) && m.newestOfPair(a) {
 		st, paint = "◌ resending", th.AccentP
 	}
-	return mark + paint.S(common.Fit(st, 11)) + " " + th.MutedStyle.Render(common.PadLeft(webhooks.Latency(a.ResponseDurationMs), 6)) + "  " +
+	return mark + paint.S(common.Fit(st, 11)) + " " + th.MutedStyle.Render(common.PadLeft(webhooks.Took(a), 6)) + "  " +
 		common.Fit("#"+strconv.Itoa(r.number), 4) + common.Fit(webhooks.Trigger(a), 10) + th.MutedStyle.Render(webhooks.Stamp(a.Timestamp.Time)) + "  " + webhooks.Label(a.URL)
 }
 

@@ -14,6 +14,11 @@ import (
 // attempt, the row stops saying "resending" and a note says so.
 const ResendWait = time.Minute
 
+// Cooldown is how long after a press the same message cannot be resent to
+// the same endpoint again, even when its attempt came at once (loopback):
+// a double press or a key repeat sends once.
+const Cooldown = 2 * time.Second
+
 // Resender sends resends and follows each until its attempt shows. It is
 // shared by every pane that offers `r` and used from Update only. A
 // message is resent to an endpoint at most once at a time: a second press,
@@ -29,6 +34,7 @@ type Resender struct {
 type resend struct {
 	at       time.Time
 	accepted bool
+	done     bool            // its attempt came; kept for the cooldown
 	baseline map[string]bool // the pair's attempt ids before the resend
 }
 
@@ -51,7 +57,11 @@ func (r *Resender) Start(pane common.PaneID, p Pair, label string) tea.Cmd {
 	if r.client == nil || p.Msg == "" || p.Endpoint == "" {
 		return common.Note(common.Warn, "nothing to resend here")
 	}
-	if _, busy := r.flight[p]; busy {
+	r.expire()
+	if f, busy := r.flight[p]; busy {
+		if f.done {
+			return common.Note(common.Info, "just resent "+common.Short(api.Clean(p.Msg), 16)+" to "+label+"; press again in a moment to send it once more")
+		}
 		return common.Note(common.Info, "already resending "+common.Short(api.Clean(p.Msg), 16)+" to "+label+"; its attempt shows when it is made")
 	}
 	r.flight[p] = &resend{at: r.ctx.Now}
@@ -93,22 +103,39 @@ func (r *Resender) Sent(msg ResentMsg) tea.Cmd {
 	return tea.Batch(common.Note(common.Info, "resend of "+common.Short(api.Clean(msg.Pair.Msg), 16)+" accepted; waiting for its attempt"), common.Refresh)
 }
 
+// expire forgets finished resends past their cooldown.
+func (r *Resender) expire() {
+	for p, f := range r.flight {
+		if f.done && r.ctx.Now.Sub(f.at) >= Cooldown {
+			delete(r.flight, p)
+		}
+	}
+}
+
 // Pending reports whether p is being resent (sent, or waiting for its
 // attempt).
 func (r *Resender) Pending(p Pair) bool {
-	_, ok := r.flight[p]
-	return ok
+	f, ok := r.flight[p]
+	return ok && !f.done
 }
 
 // Active reports whether any resend waits for its attempt, so panes poll
 // faster.
-func (r *Resender) Active() bool { return len(r.flight) > 0 }
+func (r *Resender) Active() bool {
+	for _, f := range r.flight {
+		if !f.done {
+			return true
+		}
+	}
+	return false
+}
 
-// Pairs is every pair in flight, for fetching their attempts.
+// Pairs is every pair whose resend waits for its attempt, for fetching
+// their attempts.
 func (r *Resender) Pairs() []Pair {
 	out := make([]Pair, 0, len(r.flight))
 	for p, f := range r.flight {
-		if f.accepted {
+		if f.accepted && !f.done {
 			out = append(out, p)
 		}
 	}
@@ -120,25 +147,26 @@ func (r *Resender) Pairs() []Pair {
 // too long is given up with a note.
 func (r *Resender) Seen(as []api.Attempt) tea.Cmd {
 	var cmds []tea.Cmd
+	r.expire()
 	for _, a := range as {
 		p := PairOf(a)
 		f := r.flight[p]
-		if f == nil || !f.accepted || f.baseline[a.ID] || a.TriggerType != api.TriggerManual {
+		if f == nil || !f.accepted || f.done || f.baseline[a.ID] || a.TriggerType != api.TriggerManual {
 			continue
 		}
 		if a.Status == api.AttemptPending || a.Status == api.AttemptSending {
 			continue
 		}
-		delete(r.flight, p)
+		f.done = true
 		st, _ := Status(r.ctx.Theme, a)
 		level := common.Info
 		if a.Status != api.AttemptSuccess {
 			level = common.Warn
 		}
-		cmds = append(cmds, common.Note(level, "resent "+common.Short(api.Clean(a.MsgID), 16)+" to "+Label(a.URL)+": "+st+" in "+Latency(a.ResponseDurationMs)))
+		cmds = append(cmds, common.Note(level, "resent "+common.Short(api.Clean(a.MsgID), 16)+" to "+Label(a.URL)+": "+st+" in "+Took(a)))
 	}
 	for p, f := range r.flight {
-		if f.accepted && r.ctx.Now.Sub(f.at) > ResendWait {
+		if f.accepted && !f.done && r.ctx.Now.Sub(f.at) > ResendWait {
 			delete(r.flight, p)
 			cmds = append(cmds, common.Note(common.Warn, "no attempt seen within "+ResendWait.String()+" of resending "+common.Short(api.Clean(p.Msg), 16)+"; it may still be made (rate limit, a busy endpoint)"))
 		}

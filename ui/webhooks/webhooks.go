@@ -210,3 +210,46 @@ type GoToTaskMsg struct{ TaskID string }
 // an endpoint, whatever its filter: what the user just did (a test event,
 // a resend) and how it went.
 type WatchMsg struct{ Pair Pair }
+
+// Took is how long the endpoint took to answer; an answer in under a
+// millisecond (loopback) reads "<1ms", no answer at all "–".
+func Took(a api.Attempt) string {
+	if a.ResponseDurationMs <= 0 && a.ResponseStatusCode > 0 {
+		return "<1ms"
+	}
+	return Latency(a.ResponseDurationMs)
+}
+
+// FitURL is an endpoint URL in at most w cells: without "https://", and
+// when still too long, its host, "…" and as much of the end of its path as
+// fits, since the host and the last segment tell endpoints apart.
+func FitURL(u string, w int) string {
+	s := Label(u)
+	if common.Width(s) <= w || w < 8 {
+		return common.Clip(s, w)
+	}
+	rest := s
+	scheme := ""
+	if i := strings.Index(rest, "://"); i >= 0 {
+		scheme, rest = rest[:i+3], rest[i+3:]
+	}
+	host, path := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	head := scheme + host
+	if path == "" {
+		return common.Clip(s, w)
+	}
+	if common.Width(head)+2 > w {
+		// Too narrow for the host: the end of the URL differs most.
+		r := []rune(s)
+		return "…" + string(r[max(0, len(r)-(w-1)):])
+	}
+	tail := []rune(path)
+	room := w - common.Width(head) - 1
+	if len(tail) > room {
+		tail = tail[len(tail)-room:]
+	}
+	return head + "…" + string(tail)
+}
