@@ -58,7 +58,8 @@ type setup struct {
 	limit     int
 	budget    int64
 	noColor   bool
-	realClock bool // stamp with the machine's clock instead of t0
+	realClock bool     // stamp with the machine's clock instead of t0
+	secrets   []string // instead of secret1 and secret2
 }
 
 func newHarness(t testing.TB, s setup) *harness {
@@ -68,7 +69,10 @@ func newHarness(t testing.TB, s setup) *harness {
 	if s.realClock {
 		now = time.Now
 	}
-	rx, err := feed.NewReceiver(feed.ReceiverOptions{Addr: "127.0.0.1:0", Secrets: []string{secret1, secret2}, ForwardTo: s.forward, Now: now})
+	if s.secrets == nil {
+		s.secrets = []string{secret1, secret2}
+	}
+	rx, err := feed.NewReceiver(feed.ReceiverOptions{Addr: "127.0.0.1:0", Secrets: s.secrets, ForwardTo: s.forward, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
@@ -35,6 +36,7 @@ type Receiver interface {
 	Secrets() []string // masked
 	ForwardURL() string
 	Stats() feed.ReceiverStats
+	Warnings() []string
 	Replay(ctx context.Context, d feed.Delivery) (feed.ForwardResult, error)
 }
 
@@ -73,6 +75,8 @@ type Model struct {
 	showHelp bool
 	help     common.Cursor
 	det      detailView
+
+	warnings []string // the receiver's, sanitized
 
 	counts  counts
 	dropped int64 // deliveries the receiver dropped because the screen fell behind
@@ -146,6 +150,9 @@ func New(o Options) (*Model, error) {
 		dark: dark,
 	}
 	m.paint = paintsFor(th)
+	for _, w := range o.Receiver.Warnings() {
+		m.warnings = append(m.warnings, api.Clean(w))
+	}
 	return m, nil
 }
 

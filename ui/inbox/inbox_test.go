@@ -468,3 +468,50 @@ func TestNoFrameShowsASecret(t *testing.T) {
 		t.Error("the header shows the secrets masked")
 	}
 }
+
+// A click selects the row under it; the wheel scrolls the list, or the
+// detail when the pointer is over it.
+func TestMouse(t *testing.T) {
+	h := newHarness(t, setup{w: 200, h: 30})
+	for i := 0; i < 30; i++ {
+		h.post("/m", signed(t, secret1, "msg_m"+string(rune('a'+i)), time.Now(), body), body)
+	}
+	h.pump(30)
+	// Two header lines, the box's top border and the column header: the
+	// third row is on line 6.
+	h.send(tea.MouseClickMsg{X: 10, Y: 6, Button: tea.MouseLeft})
+	if l := h.selected(); !strings.Contains(l, "#28 ") {
+		t.Fatalf("a click on the third row selected %q", l)
+	}
+	h.send(tea.MouseWheelMsg{X: 10, Y: 6, Button: tea.MouseWheelDown})
+	if got := h.seqs(); len(got) == 0 || got[0] != "#27" {
+		t.Errorf("the wheel scrolls the list by three: %v", got)
+	}
+	if l := h.selected(); !strings.Contains(l, "#27 ") {
+		t.Errorf("the selection is dragged along when it would leave the screen: %q", l)
+	}
+	h.send(tea.MouseWheelMsg{X: 150, Y: 10, Button: tea.MouseWheelDown})
+	if h.m.det.offset != 3 {
+		t.Errorf("the wheel over the detail scrolls it: offset %d", h.m.det.offset)
+	}
+	h.send(tea.MouseClickMsg{X: 150, Y: 10, Button: tea.MouseLeft})
+	h.must("┏━ #27 POST /m")
+}
+
+// The receiver's warnings stay on screen under the header, not only in the
+// scrollback the program covers.
+func TestWarningsStayOnScreen(t *testing.T) {
+	h := newHarness(t, setup{w: 120, h: 30, secrets: []string{secret1, strings.TrimPrefix(secret2, "whsec_")}})
+	h.must("⚠ secret 2 has no whsec_ prefix; using it as base64")
+	if n := len(h.lines()); n != 30 {
+		t.Errorf("%d lines at 30 high", n)
+	}
+	h.post("/w", signed(t, secret2, "msg_w1", time.Now(), body), body)
+	h.post("/w", signed(t, secret1, "msg_w2", time.Now(), body), body)
+	h.pump(2)
+	// The rows start a line lower: the second is on line 6.
+	h.send(tea.MouseClickMsg{X: 10, Y: 6, Button: tea.MouseLeft})
+	if l := h.selected(); !strings.Contains(l, "#1 ") || !strings.Contains(l, "✓ secret 2") {
+		t.Errorf("a click on the second row selected %q", l)
+	}
+}

@@ -19,12 +19,18 @@ import (
 // rather than replacing it.
 const wideFrom = 180
 
-// chrome is the lines around the body: the two header lines and the hints.
-const chrome = 3
+// maxWarnings is how many of the receiver's warnings keep a line under
+// the header (a non-loopback address, a secret without its prefix).
+const maxWarnings = 2
+
+// top is how many lines stand above the body: the two header lines and
+// the warnings.
+func (m *Model) top() int { return 2 + min(len(m.warnings), maxWarnings) }
 
 func (m *Model) wide() bool { return m.w >= wideFrom }
 
-func (m *Model) bodyH() int { return max(0, m.h-chrome) }
+// bodyH is the body's height: all but the lines above and the hints.
+func (m *Model) bodyH() int { return max(0, m.h-m.top()-1) }
 
 // detailW is the width of the detail's box.
 func (m *Model) detailW() int {
@@ -143,6 +149,9 @@ func (m *Model) screen() string {
 	th := m.ctx.Theme
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.identity(), m.tallies())
+	for _, w := range m.warnings[:min(len(m.warnings), maxWarnings)] {
+		lines = append(lines, common.Fit(" "+th.WarnP.S("⚠ "+w), m.w))
+	}
 	bh := m.bodyH()
 	switch {
 	case m.showHelp:
@@ -466,7 +475,7 @@ func (m *Model) mouse(msg tea.MouseMsg) {
 		return
 	}
 	mo := msg.Mouse()
-	bodyTop := 2
+	bodyTop := m.top()
 	if mo.Y < bodyTop || mo.Y >= bodyTop+m.bodyH() {
 		return
 	}
