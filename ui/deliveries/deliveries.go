@@ -430,7 +430,7 @@ func (m *Model) Title() string {
 	if m.loaded {
 		t += " " + common.Count(len(m.items))
 		if !m.all && len(m.items) > 0 {
-			t += " · " + plural(m.stillFailing(), "message") + " still failing"
+			t += " · " + common.Count(m.stillFailing()) + " still failing"
 		}
 	}
 	if m.err != nil && m.offered && !m.poll.Stopped() {
@@ -503,14 +503,20 @@ const (
 func (m *Model) columns() columns {
 	c := columns{}
 	used := markW + timeW + 1 + statusW + 1
-	add := func(on *bool, w, need int) {
-		if m.w-used-w-1 >= need {
+	// With one endpoint, its column tells nothing: the event type gets
+	// the room first.
+	need := 0
+	if m.eps > 1 {
+		need = 12
+	}
+	add := func(on *bool, w, rest int) {
+		if m.w-used-w-1 >= rest {
 			*on = true
 			used += w + 1
 		}
 	}
-	add(&c.latency, latencyW, 12)
-	add(&c.event, eventW, 12)
+	add(&c.event, eventW, need)
+	add(&c.latency, latencyW, need)
 	add(&c.number, numberW, 20)
 	if !m.all {
 		add(&c.then, thenW, 20)
@@ -586,7 +592,10 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 		b.WriteString(th.MutedP.S(common.PadLeft(webhooks.Took(a), latencyW)) + " ")
 	}
 	if c.event {
-		ev := "…"
+		ev := "…" // being looked up
+		if m.client == nil {
+			ev = "–"
+		}
 		if mm, ok := m.msgs[a.MsgID]; ok {
 			ev = api.Clean(mm.EventType)
 		} else if _, missed := m.notFound[a.MsgID]; missed {

@@ -174,7 +174,7 @@ func TestPaneShowsAttemptsWithTheirMessages(t *testing.T) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
 	}
-	if h.m.Title() != "Failed deliveries 2 · 1 message still failing" {
+	if h.m.Title() != "Failed deliveries 2 · 1 still failing" {
 		t.Errorf("title %q", h.m.Title())
 	}
 	// T asks the root to go to the task the message is about.
@@ -220,7 +220,7 @@ func TestAFailureDeliveredSinceIsQuiet(t *testing.T) {
 	if !strings.Contains(v, "THEN") || !strings.Contains(v, "✓ #2") {
 		t.Fatalf("the failure delivered on its retry does not say so:\n%s", v)
 	}
-	if got := h.m.Title(); got != "Failed deliveries 2 · 1 message still failing" {
+	if got := h.m.Title(); got != "Failed deliveries 2 · 1 still failing" {
 		t.Fatalf("title %q", got)
 	}
 }

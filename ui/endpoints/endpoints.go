@@ -338,7 +338,7 @@ func (m *Model) Title() string {
 		return "Endpoints"
 	}
 	t := "Endpoints " + common.Count(len(m.items))
-	if m.statsOffered && len(m.items) > 0 {
+	if m.statsOffered && len(m.stats) > 0 {
 		t += " · stats 24h"
 	}
 	if m.err != nil && !m.poll.Stopped() {

@@ -213,7 +213,7 @@ func (d *recoverDialog) countSince(m *Model, t time.Time) tea.Cmd {
 		if withStats {
 			st, err := c.EndpointStats(ctx, ep.ID, t)
 			if err == nil {
-				return recoverCountMsg{seq: seq, n: st.Fail, how: "the stats route's count of failed messages"}
+				return recoverCountMsg{seq: seq, n: st.Fail, how: "the endpoint's stats: messages whose delivery failed for good"}
 			}
 			if !api.IsNotOffered(err) {
 				return recoverCountMsg{seq: seq, err: err}
@@ -230,7 +230,7 @@ func (d *recoverDialog) countSince(m *Model, t time.Time) tea.Cmd {
 				msgs[a.MsgID] = true
 			}
 		}
-		how := "distinct messages among the failed attempts (some may be retrying on their own or delivered since)"
+		how := "the distinct messages among the failed attempts (some may be retrying on their own, or delivered since)"
 		if len(as) == maxFailedRead {
 			how += "; only the latest " + common.Count(maxFailedRead) + " failed attempts were read"
 		}
@@ -402,7 +402,7 @@ func (d *recoverDialog) overlay(m *Model) *common.Overlay {
 			break
 		}
 		lines = append(lines, form.Wrap(th.Bold.Render(common.Count(d.count)+" "+plural(d.count, "message"))+" failed to reach "+name+" since "+since+".", w)...)
-		lines = append(lines, form.Wrap(th.MutedStyle.Render("Counted from "+d.countHow+"."), w)...)
+		lines = append(lines, form.Wrap(th.MutedStyle.Render("Counted by "+d.countHow+"."), w)...)
 		lines = append(lines, "", "Send them again now, once each?", "")
 		lines = append(lines, key(k.Confirm, "recover")+"  "+key(k.Cancel, "cancel"))
 	case rcSending:
