@@ -235,7 +235,7 @@ func (m *Model) replay() tea.Cmd {
 	rx, ctx, d := m.rx, m.opts.Context, e.d
 	clock := m.ctx.Clock
 	return tea.Batch(
-		m.say("replaying #"+strconv.Itoa(d.Seq)+" to "+m.rx.ForwardURL()+"…"),
+		m.say("replaying #"+strconv.Itoa(d.Seq)+" to "+m.forward+"…"),
 		func() tea.Msg {
 			res, err := rx.Replay(ctx, d)
 			return replayedMsg{seq: d.Seq, at: clock(), res: res, err: err}

@@ -84,6 +84,6 @@ func BenchmarkDetailLargeBody(b *testing.B) {
 	e := newEntry(d)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		buildDetail(h.m.ctx.Theme, e, h.m.secrets(), 158)
+		buildDetail(h.m.ctx.Theme, e, h.m.secretList, 158)
 	}
 }

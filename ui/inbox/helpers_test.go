@@ -250,8 +250,9 @@ func (h *harness) seqs() []string {
 
 var port = regexp.MustCompile(`127\.0\.0\.1:(\d+)`)
 
-// stable hides the receiver's port, which differs on every run, keeping
-// the screen's widths.
+// stable hides the ports of the receiver and of the test's client, which
+// differ on every run, keeping the screen's widths: the ephemeral ranges of
+// Linux (32768–60999), macOS and Windows (49152–65535) are all five digits.
 func stable(s string) []byte {
 	return port.ReplaceAllFunc([]byte(s), func(b []byte) []byte {
 		i := bytes.IndexByte(b, ':')

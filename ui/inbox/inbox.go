@@ -12,6 +12,7 @@ package inbox
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -76,7 +77,10 @@ type Model struct {
 	help     common.Cursor
 	det      detailView
 
-	warnings []string // the receiver's, sanitized
+	// What the receiver says of itself, read once: it does not change.
+	url, forward string
+	secretList   []string // masked
+	warnings     []string // sanitized
 
 	counts  counts
 	dropped int64 // deliveries the receiver dropped because the screen fell behind
@@ -112,8 +116,11 @@ func Check(o Options) error {
 	return err
 }
 
-// New builds the inbox.
+// New builds the inbox for a receiver that is listening.
 func New(o Options) (*Model, error) {
+	if o.Receiver == nil {
+		return nil, errors.New("inbox: no receiver")
+	}
 	if o.Context == nil {
 		o.Context = context.Background()
 	}
@@ -138,7 +145,8 @@ func New(o Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.Receiver.ForwardURL() == "" {
+	forward := api.Clean(o.Receiver.ForwardURL())
+	if forward == "" {
 		k.Replay.Disabled = "no --forward-to"
 	}
 	m := &Model{
@@ -148,6 +156,10 @@ func New(o Options) (*Model, error) {
 		keys: k,
 		list: newList(o.Limit, o.BodyBudget),
 		dark: dark,
+
+		url:        api.Clean(o.Receiver.URL()),
+		forward:    forward,
+		secretList: o.Receiver.Secrets(),
 	}
 	m.paint = paintsFor(th)
 	for _, w := range o.Receiver.Warnings() {

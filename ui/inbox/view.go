@@ -94,11 +94,9 @@ func (m *Model) syncDetail() {
 		d.offset = 0
 	}
 	d.seq, d.th, d.w, d.replays = e.d.Seq, th, w, len(e.replays)
-	d.lines = buildDetail(th, e, m.secrets(), w)
+	d.lines = buildDetail(th, e, m.secretList, w)
 	m.clampDetail()
 }
-
-func (m *Model) secrets() []string { return m.rx.Secrets() }
 
 // View draws the whole screen. It does no I/O and reads no clock.
 func (m *Model) View() tea.View {
@@ -118,9 +116,9 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) host() string {
-	u, err := url.Parse(m.rx.URL())
+	u, err := url.Parse(m.url)
 	if err != nil || u.Host == "" {
-		return api.Clean(m.rx.URL())
+		return m.url
 	}
 	return api.Clean(u.Host)
 }
@@ -176,13 +174,13 @@ func (m *Model) screen() string {
 func (m *Model) identity() string {
 	th := m.ctx.Theme
 	sep := th.MutedP.S("  ·  ")
-	head := " " + th.FocusTitleP.S("aspect-tui listen") + "  " + api.Clean(m.rx.URL())
+	head := " " + th.FocusTitleP.S("aspect-tui listen") + "  " + m.url
 	forward := th.MutedP.S("not forwarding: verified requests get 204")
-	if f := m.rx.ForwardURL(); f != "" {
+	if f := m.forward; f != "" {
 		forward = th.MutedP.S("forwarding to ") + f
 	}
 	var secrets strings.Builder
-	for i, s := range m.secrets() {
+	for i, s := range m.secretList {
 		if i > 0 {
 			secrets.WriteString("  ")
 		}
@@ -208,7 +206,7 @@ func (m *Model) tallies() string {
 		th.OKP.S("✓ " + common.Count(c.verified) + " verified"),
 		paintIf(c.refused > 0, th.ErrorP, th.MutedP).S("✗ " + common.Count(c.refused) + " refused"),
 	}
-	if m.rx.ForwardURL() != "" {
+	if m.forward != "" {
 		pieces = append(pieces, "handler "+th.OKP.S("→ "+common.Count(c.fwdOK)+" ok")+", "+
 			paintIf(c.fwdFailed > 0, th.ErrorP, th.MutedP).S(common.Count(c.fwdFailed)+" failed"))
 	}
@@ -275,7 +273,7 @@ func (m *Model) listTitle() string {
 func (m *Model) listLines(w, h int) []string {
 	th := m.ctx.Theme
 	l := m.list
-	cols := layoutColumns(w, m.rx.ForwardURL() != "")
+	cols := layoutColumns(w, m.forward != "")
 	out := make([]string, 0, h)
 	out = append(out, cols.header(th, w))
 	rows := h - 1
@@ -285,7 +283,7 @@ func (m *Model) listLines(w, h int) []string {
 	var msg string
 	switch {
 	case len(l.all) == 0 && l.cleared == 0 && l.evicted == 0:
-		msg = "Waiting for requests. Point a webhook endpoint at " + api.Clean(m.rx.URL()) + " (any path): each request shows here as it is answered, verified or refused, with the reason."
+		msg = "Waiting for requests. Point a webhook endpoint at " + m.url + " (any path): each request shows here as it is answered, verified or refused, with the reason."
 	case len(l.all) == 0:
 		msg = "Cleared. New requests show here as they arrive."
 	case l.len() == 0:
