@@ -430,7 +430,7 @@ func Markdown(m *Map) string {
 // off.
 func TableDesc(b *Binding) string {
 	if b.Dangerous {
-		return b.Desc + " (changes data: off with `--read-only`)"
+		return b.Desc + " (off with `--read-only`)"
 	}
 	return b.Desc
 }
