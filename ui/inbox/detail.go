@@ -229,7 +229,7 @@ func (p *page) body(e *entry) {
 	switch {
 	case e.bodyGone:
 		p.heading("Body " + th.MutedStyle.Render("· "+humanize.IBytes(uint64(d.Size))))
-		p.wrap("   ", th.MutedStyle.Render("no longer kept: the list keeps "+humanize.IBytes(DefaultBodyBudget)+" of bodies, and lets the oldest go first"))
+		p.wrap("   ", th.MutedStyle.Render("no longer kept: the list keeps bodies up to a memory budget and lets the oldest go first"))
 		return
 	case d.Body == nil && d.Size > 0:
 		p.heading("Body " + th.MutedStyle.Render("· "+humanize.IBytes(uint64(d.Size))+" announced"))

@@ -354,7 +354,7 @@ func TestBounds(t *testing.T) {
 		t.Errorf("the newest five: %v", got)
 	}
 	h.press("G", "enter")
-	h.must("#4 POST /b", "no longer kept: the list keeps")
+	h.must("#4 POST /b", "no longer kept: the list keeps bodies up to a memory budget")
 	h.press("esc", "g", "enter")
 	h.must(`"event_type": "task.completed"`)
 }
