@@ -3,9 +3,13 @@ package main
 import (
 	"testing"
 
+	"github.com/aspect-hq/aspect-tui/ui/inbox"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 )
 
 // TestReadmeKeysTable fails when the README's key table differs from the
 // bindings in ui/keys; go test -run TestReadmeKeysTable -update . rewrites it.
 func TestReadmeKeysTable(t *testing.T) { checkReadmeSection(t, "keys", keys.Markdown(keys.Default())) }
+
+// TestReadmeInboxKeysTable does the same for the `listen` inbox's bindings.
+func TestReadmeInboxKeysTable(t *testing.T) { checkReadmeSection(t, "inbox-keys", inbox.KeyTable()) }
