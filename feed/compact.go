@@ -39,18 +39,25 @@ func (o overall) api() api.Overall {
 }
 
 // unixNano is t in Unix nanoseconds, 0 for the zero time; instants outside
-// 1678-2262 (which no task has) are clamped.
+// 1678-2261 (UTC; which no task has) are clamped. The bounds are compared
+// in seconds: asking t for its year costs more than the rest of a step.
 func unixNano(t time.Time) int64 {
-	switch {
-	case t.IsZero():
+	if t.IsZero() {
 		return 0
-	case t.Year() < 1678:
+	}
+	switch sec := t.Unix(); {
+	case sec < nanoMinSec:
 		return math.MinInt64 + 1
-	case t.Year() > 2261:
+	case sec >= nanoMaxSec:
 		return math.MaxInt64
 	}
 	return t.UnixNano()
 }
+
+var (
+	nanoMinSec = time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	nanoMaxSec = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+)
 
 func fromUnixNano(n int64) time.Time {
 	if n == 0 {
@@ -177,20 +184,18 @@ func seenKey(id string) [16]byte {
 // and "abc..." are different strings, so only one spelling maps to bytes;
 // the other is hashed like any other id.
 func uuidBytes(id string, k *[16]byte) bool {
+	_ = id[35]
+	var bad byte
 	j := 0
-	for i := 0; i < 36; i += 2 {
-		if id[i] == '-' {
-			i--
-			continue
+	for _, g := range [5][2]int{{0, 8}, {9, 13}, {14, 18}, {19, 23}, {24, 36}} {
+		for i := g[0]; i < g[1]; i += 2 {
+			hi, lo := lowerHex[id[i]], lowerHex[id[i+1]]
+			bad |= hi | lo
+			k[j] = hi<<4 | lo
+			j++
 		}
-		hi, lo := lowerHex[id[i]], lowerHex[id[i+1]]
-		if hi > 15 || lo > 15 {
-			return false
-		}
-		k[j] = hi<<4 | lo
-		j++
 	}
-	return j == 16
+	return bad <= 15
 }
 
 var lowerHex = func() (t [256]byte) {
@@ -208,10 +213,8 @@ func (s *seenIDs) has(k [16]byte) bool {
 	return ok
 }
 
+// add remembers k, which has must have just reported absent.
 func (s *seenIDs) add(k [16]byte) {
-	if _, ok := s.set[k]; ok {
-		return
-	}
 	if len(s.ring) < s.n {
 		s.ring = append(s.ring, k)
 		s.set[k] = struct{}{}

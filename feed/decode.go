@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"reflect"
 	"strings"
 	"time"
@@ -29,10 +30,14 @@ func decodeEnvelope(b []byte, e *api.Envelope, alias bool) error {
 	if decodeFast(b, e, alias) {
 		return nil
 	}
-	*e = api.Envelope{}
-	if err := json.Unmarshal(b, e); err != nil {
+	// A value of its own, so that the fast path's envelope (usually the
+	// caller's, on its stack) is not moved to the heap for this rare path.
+	slow := new(api.Envelope)
+	if err := json.Unmarshal(b, slow); err != nil {
+		*e = api.Envelope{}
 		return shapeError(err)
 	}
+	*e = *slow
 	return nil
 }
 
@@ -124,27 +129,46 @@ func (d *fastDecoder) null() bool {
 }
 
 // rawString returns a string's bytes between its quotes when it holds no
-// escape, no control character and only valid UTF-8. It looks at eight
-// bytes at a time: ids and timestamps are most of an envelope.
+// escape, no control character and only valid UTF-8. An envelope holds
+// about forty strings, keys included, and its ids and timestamps are most
+// of its bytes: rawString looks at eight bytes at a time and goes straight
+// to the first that is not plain ASCII, usually the closing quote.
+// (bytes.IndexByte for the quote and a second pass to check the bytes
+// before it cost more: most strings are shorter than its set-up.)
 func (d *fastDecoder) rawString() ([]byte, bool) {
 	if !d.consume('"') {
 		return nil, false
 	}
 	b, start := d.b, d.i
 	i := start
-	for i+8 <= len(b) && !special8(binary.LittleEndian.Uint64(b[i:])) {
-		i += 8
+	for ; i+8 <= len(b); i += 8 {
+		if m := specialMask(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if b[i] == '"' {
+				d.i = i + 1
+				return b[start:i], true
+			}
+			break
+		}
 	}
+	return d.stringRest(start, i)
+}
+
+// stringRest finishes rawString byte by byte from b[i]: near the end of the
+// input, or after a byte that is not plain ASCII. An escape or a control
+// character refuses the string (the fallback decides); other UTF-8 is
+// checked once the closing quote is found.
+func (d *fastDecoder) stringRest(start, i int) ([]byte, bool) {
+	b := d.b
 	ascii := true
 	for ; i < len(b); i++ {
-		c := b[i]
-		switch {
+		switch c := b[i]; {
 		case c == '"':
 			s := b[start:i]
-			d.i = i + 1
 			if !ascii && !utf8.Valid(s) {
 				return nil, false
 			}
+			d.i = i + 1
 			return s, true
 		case c == '\\' || c < 0x20:
 			return nil, false
@@ -155,15 +179,18 @@ func (d *fastDecoder) rawString() ([]byte, bool) {
 	return nil, false
 }
 
-// special8 reports whether any of eight bytes is a quote, a backslash, a
-// control character or not ASCII (the classic "has a zero byte" bit trick).
-func special8(x uint64) bool {
+// specialMask marks, in the high bit of each byte, the bytes of eight that
+// are a quote, a backslash, a control character or not ASCII. It is the
+// classic "has a zero byte" trick, (v-1)&^v: subtracting 1 from each byte
+// sets the high bit of a zero one; here the zero bytes are those of x^'"'
+// and x^'\\', and subtracting 0x20 does the same for control characters.
+// The &^v of the trick only keeps bytes of 0x80 and over out, and those are
+// marked anyway. A borrow may mark bytes above a marked one too, so only
+// the lowest mark is exact: the only one rawString reads.
+func specialMask(x uint64) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	quote := x ^ (lo * '"')
-	slash := x ^ (lo * '\\')
-	zero := func(v uint64) uint64 { return (v - lo) &^ v & hi }
-	ctl := (x - lo*0x20) &^ x & hi
-	return (zero(quote) | zero(slash) | ctl | x&hi) != 0
+	quote, slash := x^(lo*'"'), x^(lo*'\\')
+	return ((quote - lo) | (slash - lo) | (x - lo*0x20) | x) & hi
 }
 
 // str reads a string or null into *dst.
@@ -221,42 +248,40 @@ func (d *fastDecoder) time(dst *api.Time) bool {
 // with 0 to 9 fractional digits, as api.ParseTime would; anything else, an
 // out-of-range field included, is left to ParseTime.
 func utcTime(s []byte) (time.Time, bool) {
-	if len(s) < 20 || s[len(s)-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+	if len(s) < 20 || len(s) > 30 || s[len(s)-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
-	num := func(b []byte) (int, bool) {
-		n := 0
-		for _, c := range b {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			n = n*10 + int(c-'0')
+	// Each digit's value, or something over 9 for a byte that is not one;
+	// one check at the end instead of one per digit.
+	notDigit := false
+	dig := func(i int) int {
+		c := s[i] - '0'
+		if c > 9 {
+			notDigit = true
 		}
-		return n, true
+		return int(c)
 	}
-	year, ok1 := num(s[0:4])
-	month, ok2 := num(s[5:7])
-	day, ok3 := num(s[8:10])
-	hour, ok4 := num(s[11:13])
-	minute, ok5 := num(s[14:16])
-	sec, ok6 := num(s[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
-		day > daysIn(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
-		return time.Time{}, false
-	}
+	year := dig(0)*1000 + dig(1)*100 + dig(2)*10 + dig(3)
+	month := dig(5)*10 + dig(6)
+	day := dig(8)*10 + dig(9)
+	hour := dig(11)*10 + dig(12)
+	minute := dig(14)*10 + dig(15)
+	sec := dig(17)*10 + dig(18)
 	nsec := 0
-	switch frac := s[19 : len(s)-1]; {
-	case len(frac) == 0:
-	case len(frac) >= 2 && len(frac) <= 10 && frac[0] == '.':
-		n, ok := num(frac[1:])
-		if !ok {
-			return time.Time{}, false
+	switch frac := len(s) - 20; {
+	case frac == 0:
+	case frac >= 2 && s[19] == '.':
+		for i := 20; i < len(s)-1; i++ {
+			nsec = nsec*10 + dig(i)
 		}
-		for range 10 - len(frac) {
-			n *= 10
+		for range 10 - frac {
+			nsec *= 10
 		}
-		nsec = n
 	default:
+		return time.Time{}, false
+	}
+	if notDigit || month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) ||
+		hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
@@ -272,55 +297,46 @@ func daysIn(m time.Month, year int) int {
 	return 31 - int((m-1)%7%2)
 }
 
-// object calls field for each key of an object (or accepts null, when
-// nullOK), with the key's index in known (-1 for others). A known key that
-// appears twice, or another that matches a known one when case is ignored
-// (encoding/json would take it), hands over to the fallback.
-func (d *fastDecoder) object(nullOK bool, known []string, field func(k int, key []byte) bool) bool {
-	if nullOK && d.null() {
-		return true
-	}
+// The objects of an envelope are read member by member: open, then member
+// and the value's own reader, then next, until next says the object ended.
+// (An earlier version took a callback per member; the closures moved the
+// envelope being filled to the heap and cost a call per member.)
+
+// open reads an object's '{' and reports whether it is empty.
+func (d *fastDecoder) open() (ok, empty bool) {
 	if !d.consume('{') {
-		return false
+		return false, false
 	}
-	if d.consume('}') {
-		return true
-	}
-	var seen uint64
-	for {
-		key, ok := d.rawString()
-		if !ok || !d.consume(':') {
-			return false
-		}
-		k := -1
-		if known != nil {
-			k = keyIndex(known, key)
-			switch {
-			case k >= 0 && seen&(1<<k) != 0:
-				return false
-			case k >= 0:
-				seen |= 1 << k
-			case foldsToAny(known, key):
-				return false
-			}
-		}
-		if !field(k, key) {
-			return false
-		}
-		if d.consume(',') {
-			continue
-		}
-		return d.consume('}')
-	}
+	return true, d.consume('}')
 }
 
-func keyIndex(known []string, key []byte) int {
-	for i, k := range known {
-		if len(k) == len(key) && string(key) == k {
-			return i
-		}
+// member reads a member's key and its colon.
+func (d *fastDecoder) member() ([]byte, bool) {
+	key, ok := d.rawString()
+	return key, ok && d.consume(':')
+}
+
+// claim accepts key, whose index in known is k (-1 for others), unless a
+// known key appears twice or another matches a known one when case is
+// ignored (encoding/json would take it): those go to the fallback.
+func claim(known []string, k int, key []byte, seen *uint64) bool {
+	switch {
+	case k >= 0 && *seen&(1<<k) != 0:
+		return false
+	case k >= 0:
+		*seen |= 1 << k
+		return true
 	}
-	return -1
+	return !foldsToAny(known, key)
+}
+
+// next reads what follows a member's value: a comma (more members) or the
+// closing brace.
+func (d *fastDecoder) next() (more, ok bool) {
+	if d.consume(',') {
+		return true, true
+	}
+	return false, d.consume('}')
 }
 
 func foldsToAny(known []string, key []byte) bool {
@@ -332,7 +348,10 @@ func foldsToAny(known []string, key []byte) bool {
 	return false
 }
 
-// The known keys of each object, in the order the decoders below switch on.
+// The known keys of each object, and their indexes as the decoders below
+// switch on them. A switch on constant strings compiles to a few word
+// compares, where a loop over the list compared memory for every key of
+// the same length.
 var (
 	envelopeKeys = []string{"timestamp", "user_id", "userId", "event_id", "eventId", "event_type", "eventType", "data"}
 	dataKeys     = []string{"task"}
@@ -341,45 +360,117 @@ var (
 	featureKeys = []string{"state", "storage_variant", "storageVariant"}
 )
 
+func envelopeKey(k []byte) int {
+	switch string(k) {
+	case "timestamp":
+		return 0
+	case "user_id":
+		return 1
+	case "userId":
+		return 2
+	case "event_id":
+		return 3
+	case "eventId":
+		return 4
+	case "event_type":
+		return 5
+	case "eventType":
+		return 6
+	case "data":
+		return 7
+	}
+	return -1
+}
+
+func dataKey(k []byte) int {
+	if string(k) == "task" {
+		return 0
+	}
+	return -1
+}
+
+func taskKey(k []byte) int {
+	switch string(k) {
+	case "id":
+		return 0
+	case "asset_id":
+		return 1
+	case "assetId":
+		return 2
+	case "features":
+		return 3
+	case "user_id":
+		return 4
+	case "userId":
+		return 5
+	case "created":
+		return 6
+	case "updated":
+		return 7
+	case "created_at":
+		return 8
+	case "updated_at":
+		return 9
+	case "createdAt":
+		return 10
+	case "updatedAt":
+		return 11
+	}
+	return -1
+}
+
+func featureKey(k []byte) int {
+	switch string(k) {
+	case "state":
+		return 0
+	case "storage_variant":
+		return 1
+	case "storageVariant":
+		return 2
+	}
+	return -1
+}
+
 func (d *fastDecoder) envelope(e *api.Envelope) bool {
 	var userCamel, idCamel, typeCamel string
-	ok := d.object(false, envelopeKeys, func(k int, _ []byte) bool {
-		switch k {
-		case 0:
-			return d.time(&e.Timestamp)
-		case 1:
-			return d.str(&e.UserID)
-		case 2:
-			return d.str(&userCamel)
-		case 3:
-			return d.str(&e.EventID)
-		case 4:
-			return d.str(&idCamel)
-		case 5:
-			return d.str(&e.EventType)
-		case 6:
-			return d.str(&typeCamel)
-		case 7:
-			return d.object(true, dataKeys, func(k int, _ []byte) bool {
-				if k != 0 {
-					return d.skip(0)
-				}
-				if d.null() {
-					e.Data.Task = nil
-					return true
-				}
-				t := new(api.Task)
-				if !d.task(t) {
-					return false
-				}
-				e.Data.Task = t
-				return true
-			})
-		}
-		return d.skip(0)
-	})
+	ok, empty := d.open()
 	if !ok {
 		return false
+	}
+	var seen uint64
+	for more := !empty; more; {
+		key, ok := d.member()
+		k := envelopeKey(key)
+		ok = ok && claim(envelopeKeys, k, key, &seen)
+		if !ok {
+			return false
+		}
+		switch k {
+		case 0:
+			ok = d.time(&e.Timestamp)
+		case 1:
+			ok = d.str(&e.UserID)
+		case 2:
+			ok = d.str(&userCamel)
+		case 3:
+			ok = d.str(&e.EventID)
+		case 4:
+			ok = d.str(&idCamel)
+		case 5:
+			ok = d.str(&e.EventType)
+		case 6:
+			ok = d.str(&typeCamel)
+		case 7:
+			ok = d.data(e)
+		default:
+			ok = d.skip(0)
+		}
+		if !ok {
+			return false
+		}
+		if more, ok = d.next(); !ok {
+			return false
+		}
 	}
 	e.UserID = firstNonEmpty(e.UserID, userCamel)
 	e.EventID = firstNonEmpty(e.EventID, idCamel)
@@ -387,30 +478,82 @@ func (d *fastDecoder) envelope(e *api.Envelope) bool {
 	return true
 }
 
+// data reads the envelope's data object (or null).
+func (d *fastDecoder) data(e *api.Envelope) bool {
+	if d.null() {
+		return true
+	}
+	ok, empty := d.open()
+	if !ok {
+		return false
+	}
+	var seen uint64
+	for more := !empty; more; {
+		key, ok := d.member()
+		k := dataKey(key)
+		ok = ok && claim(dataKeys, k, key, &seen)
+		switch {
+		case !ok:
+			return false
+		case k != 0:
+			ok = d.skip(0)
+		case d.null():
+			e.Data.Task = nil
+		default:
+			t := new(api.Task)
+			if ok = d.task(t); ok {
+				e.Data.Task = t
+			}
+		}
+		if !ok {
+			return false
+		}
+		if more, ok = d.next(); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 func (d *fastDecoder) task(t *api.Task) bool {
 	var assetCamel, userCamel string
 	var times [6]api.Time // created, updated, created_at, updated_at, createdAt, updatedAt
-	ok := d.object(false, taskKeys, func(k int, _ []byte) bool {
-		switch k {
-		case 0:
-			return d.str(&t.ID)
-		case 1:
-			return d.str(&t.AssetID)
-		case 2:
-			return d.str(&assetCamel)
-		case 3:
-			return d.features(t)
-		case 4:
-			return d.str(&t.UserID)
-		case 5:
-			return d.str(&userCamel)
-		case 6, 7, 8, 9, 10, 11:
-			return d.time(&times[k-6])
-		}
-		return d.skip(0)
-	})
+	ok, empty := d.open()
 	if !ok {
 		return false
+	}
+	var seen uint64
+	for more := !empty; more; {
+		key, ok := d.member()
+		k := taskKey(key)
+		ok = ok && claim(taskKeys, k, key, &seen)
+		if !ok {
+			return false
+		}
+		switch k {
+		case 0:
+			ok = d.str(&t.ID)
+		case 1:
+			ok = d.str(&t.AssetID)
+		case 2:
+			ok = d.str(&assetCamel)
+		case 3:
+			ok = d.features(t)
+		case 4:
+			ok = d.str(&t.UserID)
+		case 5:
+			ok = d.str(&userCamel)
+		case 6, 7, 8, 9, 10, 11:
+			ok = d.time(&times[k-6])
+		default:
+			ok = d.skip(0)
+		}
+		if !ok {
+			return false
+		}
+		if more, ok = d.next(); !ok {
+			return false
+		}
 	}
 	t.AssetID = firstNonEmpty(t.AssetID, assetCamel)
 	t.UserID = firstNonEmpty(t.UserID, userCamel)
@@ -424,39 +567,66 @@ func (d *fastDecoder) features(t *api.Task) bool {
 		t.Features = nil
 		return true
 	}
+	ok, empty := d.open()
+	if !ok {
+		return false
+	}
 	if t.Features == nil {
 		t.Features = make(map[string]api.Feature, 4)
 	}
-	return d.object(false, nil, func(_ int, key []byte) bool {
-		var f api.Feature
-		var variant, variantCamel string
-		if d.null() {
-			t.Features[d.string(key)] = f
-			return true
-		}
-		ok := d.object(false, featureKeys, func(k int, _ []byte) bool {
-			switch k {
-			case 0:
-				var s string
-				if !d.str(&s) {
-					return false
-				}
-				f.State = api.State(s)
-				return true
-			case 1:
-				return d.str(&variant)
-			case 2:
-				return d.str(&variantCamel)
-			}
-			return d.skip(0)
-		})
+	for more := !empty; more; {
+		key, ok := d.member()
 		if !ok {
 			return false
 		}
-		f.StorageVariant = firstNonEmpty(variant, variantCamel)
+		var f api.Feature
+		if !d.null() && !d.feature(&f) {
+			return false
+		}
 		t.Features[d.string(key)] = f
-		return true
-	})
+		if more, ok = d.next(); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *fastDecoder) feature(f *api.Feature) bool {
+	var variant, variantCamel string
+	ok, empty := d.open()
+	if !ok {
+		return false
+	}
+	var seen uint64
+	for more := !empty; more; {
+		key, ok := d.member()
+		k := featureKey(key)
+		ok = ok && claim(featureKeys, k, key, &seen)
+		if !ok {
+			return false
+		}
+		switch k {
+		case 0:
+			var s string
+			if ok = d.str(&s); ok {
+				f.State = api.State(s)
+			}
+		case 1:
+			ok = d.str(&variant)
+		case 2:
+			ok = d.str(&variantCamel)
+		default:
+			ok = d.skip(0)
+		}
+		if !ok {
+			return false
+		}
+		if more, ok = d.next(); !ok {
+			return false
+		}
+	}
+	f.StorageVariant = firstNonEmpty(variant, variantCamel)
+	return true
 }
 
 // maxSkipDepth bounds the nesting the fast path follows in values it skips;

@@ -3,6 +3,7 @@ package feed
 import (
 	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"reflect"
 	"strings"
 	"testing"
@@ -61,17 +62,51 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	})
 }
 
-func TestSpecial8(t *testing.T) {
+// TestSpecialMask: the lowest byte marked is the first special one, at
+// every position, whatever follows it.
+func TestSpecialMask(t *testing.T) {
 	for pos := range 8 {
 		for c := range 256 {
-			var w [8]byte
-			for i := range w {
-				w[i] = 'a'
+			for _, after := range []byte{'a', '"', 0x00, 0xff} {
+				var w [8]byte
+				for i := range w {
+					w[i] = 'a'
+					if i > pos {
+						w[i] = after
+					}
+				}
+				w[pos] = byte(c)
+				special := c == '"' || c == '\\' || c < 0x20 || c >= 0x80
+				m := specialMask(binary.LittleEndian.Uint64(w[:]))
+				first := bits.TrailingZeros64(m) >> 3
+				if special && first != pos || !special && m != 0 && first <= pos {
+					t.Errorf("byte %#x at %d, then %#x: first marked %d", c, pos, after, first)
+				}
 			}
-			w[pos] = byte(c)
-			want := c == '"' || c == '\\' || c < 0x20 || c >= 0x80
-			if got := special8(binary.LittleEndian.Uint64(w[:])); got != want {
-				t.Errorf("byte %#x at %d: %v", c, pos, got)
+		}
+	}
+}
+
+// TestRawStringEveryLength reads strings of every length around the
+// eight-byte steps, with a special byte at every place, near the end of
+// the input and far from it.
+func TestRawStringEveryLength(t *testing.T) {
+	for n := range 30 {
+		for _, tail := range []string{"", "        , 1234567890"} {
+			in := `"` + strings.Repeat("a", n) + `"` + tail
+			d := fastDecoder{b: []byte(in)}
+			if s, ok := d.rawString(); !ok || len(s) != n || d.i != n+2 {
+				t.Errorf("%q: %q %v at %d", in, s, ok, d.i)
+			}
+			for pos := range n {
+				for _, c := range []string{`\\`, "\x01", "\x80", "é"} {
+					bad := `"` + strings.Repeat("a", pos) + c + strings.Repeat("a", n-pos-1) + `"` + tail
+					d := fastDecoder{b: []byte(bad)}
+					s, ok := d.rawString()
+					if want := c == "é"; ok != want || ok && string(s) != bad[1:len(bad)-len(tail)-1] {
+						t.Errorf("%q: %q %v", bad, s, ok)
+					}
+				}
 			}
 		}
 	}
@@ -142,4 +177,41 @@ func TestUTCTimeAgreesWithParseTime(t *testing.T) {
 			t.Errorf("%s: fast %v, ParseTime %v", s, fast, ref.Time)
 		}
 	}
+}
+
+// TestKeySwitchesMatchKeyLists: the decoders switch on a key's index and
+// check duplicates and case-folded spellings against the lists, so the two
+// must agree key by key.
+func TestKeySwitchesMatchKeyLists(t *testing.T) {
+	for _, c := range []struct {
+		known []string
+		index func([]byte) int
+	}{{envelopeKeys, envelopeKey}, {dataKeys, dataKey}, {taskKeys, taskKey}, {featureKeys, featureKey}} {
+		for i, k := range c.known {
+			if got := c.index([]byte(k)); got != i {
+				t.Errorf("%q: index %d, its place in the list is %d", k, got, i)
+			}
+			if got := c.index([]byte(strings.ToUpper(k))); got != -1 {
+				t.Errorf("%q upper-cased: index %d, want -1 (the fallback decides)", k, got)
+			}
+		}
+	}
+}
+
+// FuzzUTCTime holds the timestamp fast path to api.ParseTime: whatever it
+// reads, ParseTime reads the same.
+func FuzzUTCTime(f *testing.F) {
+	for _, s := range []string{"2025-06-01T12:00:00Z", "2025-06-01T12:00:00.123456789Z", "2024-02-29T23:59:59.5Z", "0000-01-01T00:00:00Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok := utcTime([]byte(s))
+		if !ok {
+			return
+		}
+		ref, err := api.ParseTime(s)
+		if err != nil || !reflect.DeepEqual(fast, ref.Time) {
+			t.Fatalf("%q: fast %v, ParseTime %v (%v)", s, fast, ref.Time, err)
+		}
+	})
 }

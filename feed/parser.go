@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // rawEvent is one event as the event-stream format defines it, or an event
@@ -40,7 +41,7 @@ type parser struct {
 	data    []byte
 	hasData bool
 	typ     string
-	idBuf   string // the id fields say so far; it becomes lastID when an event is dispatched
+	idBuf   []byte // the id fields say so far; it becomes lastID when an event is dispatched
 	lastID  string
 	retry   time.Duration
 	size    int // bytes of the current event so far
@@ -184,7 +185,7 @@ func (p *parser) field(line []byte) {
 		}
 	case "id":
 		if bytes.IndexByte(value, 0) < 0 {
-			p.idBuf = string(value)
+			p.idBuf = append(p.idBuf[:0], value...)
 		}
 	case "retry":
 		if ms, ok := digits(value); ok {
@@ -210,12 +211,50 @@ func digits(b []byte) (int64, bool) {
 func (p *parser) dispatch() (rawEvent, bool) {
 	// The id counts only once its event is complete: resuming from the id
 	// of an event cut short would skip that event.
-	p.lastID = p.idBuf
 	defer p.reset()
 	if !p.hasData {
+		p.takeID()
 		return rawEvent{}, false
 	}
-	return rawEvent{ID: p.lastID, Type: p.typ, Data: bytes.Clone(p.data)}, true
+	if p.data == nil {
+		p.takeID()
+		return rawEvent{ID: p.lastID, Type: p.typ}, true
+	}
+	// One allocation holds the event's data and, after it, its id when the
+	// id changed (every event's does): the consumer mostly keeps both or
+	// neither. A large event's id gets its own, so that a log keeping ids
+	// does not keep megabytes of data with them.
+	n := len(p.data)
+	if n > sharedIDUpTo {
+		p.takeID()
+		return rawEvent{ID: p.lastID, Type: p.typ, Data: bytes.Clone(p.data)}, true
+	}
+	newID := string(p.idBuf) != p.lastID
+	size := n
+	if newID {
+		size += len(p.idBuf)
+	}
+	buf := make([]byte, size)
+	copy(buf, p.data)
+	if newID {
+		id := buf[n:]
+		copy(id, p.idBuf)
+		p.lastID = ""
+		if len(id) > 0 {
+			p.lastID = unsafe.String(&id[0], len(id))
+		}
+	}
+	return rawEvent{ID: p.lastID, Type: p.typ, Data: buf[:n:n]}, true
+}
+
+// sharedIDUpTo is the largest event whose id shares its data's allocation.
+const sharedIDUpTo = 4 << 10
+
+// takeID makes the id fields so far the last event id.
+func (p *parser) takeID() {
+	if string(p.idBuf) != p.lastID {
+		p.lastID = string(p.idBuf)
+	}
 }
 
 func (p *parser) reset() {
@@ -248,7 +287,7 @@ func (p *parser) dropLine(line []byte) (rawEvent, bool) {
 		}
 		return rawEvent{}, false
 	}
-	p.lastID = p.idBuf
+	p.takeID()
 	ev := rawEvent{ID: p.lastID, Type: p.typ, Dropped: p.size}
 	p.dropping = false
 	p.reset()

@@ -26,7 +26,7 @@ type streamReader struct {
 func (r *streamReader) read(body io.Reader) error {
 	r.events = 0
 	p := newParser(body, r.maxEvent)
-	p.lastID, p.idBuf, p.retry = r.lastID, r.lastID, r.retry
+	p.lastID, p.idBuf, p.retry = r.lastID, append(p.idBuf, r.lastID...), r.retry
 	for {
 		ev, ok := p.next()
 		r.lastID, r.retry = p.lastID, p.retry

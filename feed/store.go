@@ -124,6 +124,8 @@ type Store struct {
 	scratch []feat
 
 	symQueued, symProcessing, symFailed sym
+	symCompleted, symCancelled, symNA   sym
+	symUsual                            []sym    // api.FeatureNames, in order
 	doneFIFO                            []string // ids in the order they finished, for eviction (may hold stale entries)
 	counts                              Counts
 }
@@ -153,6 +155,12 @@ func NewStore(o StoreOptions) *Store {
 	s.symQueued = s.syms.get(string(api.StateQueued))
 	s.symProcessing = s.syms.get(string(api.StateProcessing))
 	s.symFailed = s.syms.get(string(api.StateFailed))
+	s.symCompleted = s.syms.get(string(api.StateCompleted))
+	s.symCancelled = s.syms.get(string(api.StateCancelled))
+	s.symNA = s.syms.get(string(api.StateNA))
+	for _, name := range api.FeatureNames {
+		s.symUsual = append(s.symUsual, s.syms.get(name))
+	}
 	return s
 }
 
@@ -277,37 +285,49 @@ func (s *Store) put(t *api.Task, ch *changeSet) bool {
 
 // feats builds a task's features in display order (today's features in
 // their usual order, then others by name) in the store's scratch room.
+// The usual four are looked up by name: ranging over the map cost more than
+// the rest of an update.
 func (s *Store) feats(t *api.Task) []feat {
-	var usual [4]api.Feature
-	var has [4]bool
-	var extra []string
-	for name, f := range t.Features {
-		i := usualFeature(name)
-		if i < 0 {
-			extra = append(extra, name)
-			continue
-		}
-		usual[i], has[i] = f, true
-	}
 	out := s.scratch[:0]
-	for i := range usual {
-		if has[i] {
-			out = append(out, s.feat(api.FeatureNames[i], &usual[i]))
+	for i, name := range api.FeatureNames {
+		if f, ok := t.Features[name]; ok {
+			out = append(out, feat{name: s.symUsual[i], state: s.stateSym(f.State), variant: s.syms.get(f.StorageVariant)})
 		}
 	}
-	if len(extra) > 0 {
+	if len(out) < len(t.Features) {
+		var extra []string
+		for name := range t.Features {
+			if usualFeature(name) < 0 {
+				extra = append(extra, name)
+			}
+		}
 		slices.Sort(extra)
 		for _, name := range extra {
 			f := t.Features[name]
-			out = append(out, s.feat(name, &f))
+			out = append(out, feat{name: s.syms.get(name), state: s.stateSym(f.State), variant: s.syms.get(f.StorageVariant)})
 		}
 	}
 	s.scratch = out[:0]
 	return out
 }
 
-func (s *Store) feat(name string, f *api.Feature) feat {
-	return feat{name: s.syms.get(name), state: s.syms.get(string(f.State)), variant: s.syms.get(f.StorageVariant)}
+// stateSym interns a state, the documented ones without a lookup.
+func (s *Store) stateSym(st api.State) sym {
+	switch st {
+	case api.StateQueued:
+		return s.symQueued
+	case api.StateProcessing:
+		return s.symProcessing
+	case api.StateFailed:
+		return s.symFailed
+	case api.StateCompleted:
+		return s.symCompleted
+	case api.StateCancelled:
+		return s.symCancelled
+	case api.StateNA:
+		return s.symNA
+	}
+	return s.syms.get(string(st))
 }
 
 // usualFeature is name's place in api.FeatureNames, or -1.
