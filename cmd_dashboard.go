@@ -28,7 +28,7 @@ func dashboardCommand() *command {
 		setup: func(fs *flag.FlagSet) func(context.Context, *stdio) error {
 			o := apiFlags(fs)
 			fs.BoolVar(&o.ReadOnly, "read-only", false, "hide every action that changes anything (create, edit, delete, resend, recover)")
-			fs.DurationVar(&o.Refresh, "refresh", 0, "how often the deliveries pane refreshes (default 5s)")
+			fs.DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 			return func(ctx context.Context, io *stdio) error {
 				cfg, err := loadConfig(*o, io.getenv)
 				if err != nil {

@@ -267,6 +267,10 @@ func (m *Model) hints() string {
 		bs = keys.KeyBindings(k.Back, k.Down, k.Up, k.Quit)
 	} else {
 		bs = m.focused().ShortHelp()
+		if m.main == common.Tasks && m.focus == common.Tasks && !m.grid.Editing() {
+			// The grid's own hints, and the way to its tasks' webhooks.
+			bs = append(bs, keys.KeyBindings(keys.Footer(k.Webhooks)...)...)
+		}
 		if p := m.overlayPane(); p != nil {
 			bs = p.ShortHelp()
 		} else if !(m.main == common.Tasks && m.focus == common.Tasks && m.grid.Editing()) {

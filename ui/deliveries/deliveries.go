@@ -74,6 +74,7 @@ type Model struct {
 	nums    map[string]int
 	first   map[string]time.Time // when each attempt id was first seen
 	latest  map[webhooks.Pair]api.Attempt
+	failing int // messages whose latest known attempt failed
 	watched []webhooks.Pair
 
 	msgs      map[string]api.Message
@@ -275,6 +276,15 @@ func (m *Model) listed(msg ListedMsg) tea.Cmd {
 			delete(m.first, id)
 		}
 	}
+	shown := make(map[string]bool, len(items))
+	for _, a := range items {
+		shown[a.MsgID] = true
+	}
+	for id := range m.notFound {
+		if !shown[id] {
+			delete(m.notFound, id)
+		}
+	}
 	m.items, m.eps, m.loaded = items, len(msg.Endpoints), true
 	m.nums = webhooks.Numbers(items)
 	m.latest = map[webhooks.Pair]api.Attempt{}
@@ -286,6 +296,7 @@ func (m *Model) listed(msg ListedMsg) tea.Cmd {
 			}
 		}
 	}
+	m.failing = m.stillFailing()
 	m.cur.Pos = 0
 	for i, a := range items {
 		if a.ID == selected {
@@ -430,7 +441,7 @@ func (m *Model) Title() string {
 	if m.loaded {
 		t += " " + common.Count(len(m.items))
 		if !m.all && len(m.items) > 0 {
-			t += " · " + common.Count(m.stillFailing()) + " still failing"
+			t += " · " + common.Count(m.failing) + " still failing"
 		}
 	}
 	if m.err != nil && m.offered && !m.poll.Stopped() {

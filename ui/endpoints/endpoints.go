@@ -182,7 +182,13 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 func (m *Model) listed(msg ListedMsg) tea.Cmd {
 	m.err = msg.Err
 	if msg.Err != nil {
-		if api.IsNotOffered(msg.Err) || api.IsUnauthorized(msg.Err) {
+		if api.IsNotOffered(msg.Err) {
+			m.offered = false
+			m.poll.Stop()
+			rt := api.RouteByName(api.RouteEndpointList)
+			return common.NotOffered("the endpoint list", rt.Method+" "+rt.Path)
+		}
+		if api.IsUnauthorized(msg.Err) {
 			m.offered = false
 			m.poll.Stop()
 			return nil

@@ -142,7 +142,13 @@ func TestPaneKeepsTheListWhenARefreshFails(t *testing.T) {
 func TestPaneNotOffered(t *testing.T) {
 	m := newPane(&fake{})
 	_, next := m.Update(ListedMsg{Err: &api.Error{Route: api.RouteByName(api.RouteEndpointList), Status: 404}})
-	if next != nil {
+	if next == nil {
+		t.Fatal("no note that the list is not offered")
+	}
+	if msg, ok := next().(common.NotOfferedMsg); !ok || msg.Feature != "the endpoint list" {
+		t.Errorf("%#v: want a note, not a retry", msg)
+	}
+	if !m.poll.Stopped() {
 		t.Error("retrying a route the API does not offer")
 	}
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "does not offer") {
