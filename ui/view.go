@@ -267,8 +267,8 @@ func (m *Model) hints() string {
 		bs = keys.KeyBindings(k.Back, k.Down, k.Up, k.Quit)
 	} else {
 		bs = m.focused().ShortHelp()
-		if m.main == common.Tasks && m.focus == common.Tasks && !m.grid.Editing() {
-			// The grid's own hints, and the way to its tasks' webhooks.
+		if m.main == common.Tasks && m.focus == common.Tasks && !m.grid.Editing() && m.w >= 100 {
+			// The way to a task's webhooks, where it leaves room for help.
 			bs = append(bs, keys.KeyBindings(keys.Footer(k.Webhooks)...)...)
 		}
 		if p := m.overlayPane(); p != nil {
