@@ -72,7 +72,7 @@ func (m *Model) Open(a api.Attempt, msg *api.Message) tea.Cmd {
 	m.seq++
 	m.a, m.msg, m.msgTried, m.msgErr = a, msg, msg != nil, nil
 	m.timeline, m.loaded, m.err, m.offset = nil, false, nil, 0
-	m.poll = common.Poller{Every: m.poll.Every, Fast: m.poll.Fast, FastEvery: m.poll.FastEvery}
+	m.poll.Restart()
 	m.rebuild()
 	return m.poll.Now(m.fetch())
 }

@@ -36,6 +36,13 @@ type PollMsg struct{ gen int }
 // key): no tick is scheduled again.
 func (p *Poller) Stop() { p.stopped, p.gen = true, p.gen+1 }
 
+// Restart forgets the past (a stop, a fetch running, failures) for a view
+// opened on something new; ticks already scheduled stay superseded.
+func (p *Poller) Restart() {
+	p.stopped, p.busy, p.again, p.bo, p.wait = false, false, false, nil, 0
+	p.gen++
+}
+
 // Stopped reports whether Stop was called.
 func (p *Poller) Stopped() bool { return p.stopped }
 

@@ -442,6 +442,9 @@ func (d *recoverDialog) hints(k *keys.Map) []*keys.Binding {
 	case rcChoose:
 		return []*keys.Binding{k.NextField, k.Submit, k.Cancel}
 	case rcConfirm:
+		if d.count == 0 {
+			return []*keys.Binding{k.Submit}
+		}
 		return []*keys.Binding{k.Confirm, k.Cancel}
 	}
 	return []*keys.Binding{k.Submit, k.Cancel}

@@ -78,7 +78,7 @@ func (m *Model) Open(taskID string, created time.Time) tea.Cmd {
 	m.seq++
 	m.taskID, m.since = taskID, created
 	m.msgs, m.byMsg, m.rows, m.loaded, m.err, m.sel, m.offset, m.scanned = nil, nil, nil, false, nil, 0, 0, 0
-	m.poll = common.Poller{Every: m.poll.Every, Fast: m.poll.Fast, FastEvery: m.poll.FastEvery}
+	m.poll.Restart()
 	return m.poll.Now(m.fetch())
 }
 
