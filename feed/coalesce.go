@@ -62,6 +62,15 @@ func (c *coalescer) take() Batch {
 	c.mu.Lock()
 	b := c.pending
 	c.pending = Batch{}
+	if n := len(b.Events); n > 0 {
+		// The next frame likely brings as many: room for them up front
+		// saves growing the slice (and copying every event) ten times in a
+		// storm. Bounded, so a burst's size is not kept for an idle feed.
+		c.pending.Events = make([]Event, 0, min(n, maxPresized))
+	}
 	c.mu.Unlock()
 	return b
 }
+
+// maxPresized bounds the room take leaves for the next frame's events.
+const maxPresized = 1024

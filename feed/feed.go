@@ -21,7 +21,11 @@ type Options struct {
 	// defaults 500ms and 30s. A server's `retry:` and Retry-After lengthen a
 	// wait, never shorten it.
 	MinBackoff, MaxBackoff time.Duration
-	Now                    func() time.Time // default time.Now
+	// LastEventID, when set, is sent as Last-Event-ID on the first
+	// connection too, as if resuming after that event (the server replays
+	// what followed it while it still holds it).
+	LastEventID string
+	Now         func() time.Time // default time.Now
 }
 
 // Defaults.

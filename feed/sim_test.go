@@ -34,7 +34,7 @@ func startSim(t *testing.T, o sim.Options) (*sim.Server, *api.Client) {
 	return s, simClient(t, s.URL(), s.APIKey())
 }
 
-func simClient(t *testing.T, base, key string) *api.Client {
+func simClient(t testing.TB, base, key string) *api.Client {
 	t.Helper()
 	tr := api.NewTransport()
 	t.Cleanup(tr.CloseIdleConnections)

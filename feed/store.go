@@ -94,7 +94,8 @@ type rec struct {
 	created, updated stamp
 	firstSeen        int64 // local clock, Unix nanoseconds
 	changedAt        int64
-	changed          uint64 // bit i: feats[i] changed at changedAt
+	changed          uint32 // bit i: feats[i] changed at changedAt
+	batch            uint32 // the Store.batch that last changed it, to list each task once per batch
 	user             sym
 	overall          overall
 	done             bool
@@ -122,6 +123,7 @@ type Store struct {
 	syms    symbols
 	zones   map[int32]*time.Location
 	scratch []feat
+	batch   uint32 // counts ApplyBatch calls; see nextBatch
 
 	symQueued, symProcessing, symFailed sym
 	symCompleted, symCancelled, symNA   sym
@@ -246,7 +248,7 @@ func (s *Store) put(t *api.Task, ch *changeSet) bool {
 	r.created, r.updated = s.stamp(t.Created.Time), updated
 
 	feats := s.feats(t)
-	var changed uint64
+	var changed uint32
 	for i, f := range feats {
 		from, had := sym(0), false
 		if ok {
@@ -255,7 +257,7 @@ func (s *Store) put(t *api.Task, ch *changeSet) bool {
 		if had && from == f.state {
 			continue
 		}
-		if i < 64 {
+		if i < 32 {
 			changed |= 1 << i
 		}
 		r.timeline = s.appendStep(r.timeline, step{at: unixNano(t.Updated.Time), seen: now, feature: f.name, from: from, to: f.state})
@@ -273,8 +275,9 @@ func (s *Store) put(t *api.Task, ch *changeSet) bool {
 	r.overall = s.overallOfFeats(r.feats)
 	r.done = r.overall != overallActive
 	s.count(r)
-	if ch != nil {
-		ch.touch(r.id)
+	if ch != nil && r.batch != s.batch {
+		r.batch = s.batch
+		ch.updated = append(ch.updated, r.id)
 	}
 	if r.done && !wasDone {
 		s.doneFIFO = append(s.doneFIFO, r.id)
@@ -461,6 +464,7 @@ func (s *Store) resync(tasks []api.Task, ch *changeSet) (missing []string) {
 
 // ApplyBatch applies a batch in order: resync first, then events.
 func (s *Store) ApplyBatch(b *Batch) Changes {
+	s.nextBatch()
 	ch := &changeSet{}
 	var missing []string
 	if b.Resync != nil {
@@ -538,7 +542,7 @@ func (s *Store) Meta(id string) (Meta, bool) {
 		m.ChangedAt = time.Time{}
 	}
 	for i, f := range r.feats {
-		if i < 64 && r.changed&(1<<i) != 0 {
+		if i < 32 && r.changed&(1<<i) != 0 {
 			m.Changed = append(m.Changed, s.syms.str(f.name))
 		}
 	}
@@ -582,22 +586,25 @@ func (s *Store) Counts() Counts {
 	return c
 }
 
-// changeSet collects ids changed while a batch applies, each once.
+// changeSet collects the ids a batch changed: each task once (see
+// rec.batch), in first-change order.
 type changeSet struct {
 	updated []string
 	removed []string
-	idx     map[string]struct{}
-}
-
-func (c *changeSet) touch(id string) {
-	if c.idx == nil {
-		c.idx = map[string]struct{}{}
-	}
-	if _, ok := c.idx[id]; ok {
-		return
-	}
-	c.idx[id] = struct{}{}
-	c.updated = append(c.updated, id)
 }
 
 func (c *changeSet) remove(id string) { c.removed = append(c.removed, id) }
+
+// nextBatch starts a batch. A task's mark says which batch last listed it,
+// so a task changed twice in one batch is listed once without a set of
+// ids per batch. After 2^32 batches (two years at 60 a second) the count
+// starts over, and the marks with it.
+func (s *Store) nextBatch() {
+	s.batch++
+	if s.batch == 0 {
+		for _, r := range s.tasks {
+			r.batch = 0
+		}
+		s.batch = 1
+	}
+}

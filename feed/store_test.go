@@ -199,42 +199,16 @@ func TestStoreSeenIDsAreBounded(t *testing.T) {
 	}
 }
 
-// TestStoreMemoryPerTask measures the heap the store keeps for 100,000
-// tasks, each seen through a realistic lifecycle of events decoded as the
-// feed decodes them (strings sharing each event's data, which the store
-// must not retain), seen ids included. The budget is 1,024 bytes per task.
+// TestStoreMemoryPerTask holds BenchmarkStoreMemory's budget: the heap
+// the store keeps for 100,000 tasks, each seen through a realistic
+// lifecycle of events decoded as the feed decodes them, seen ids included,
+// is at most 1,024 bytes per task.
 func TestStoreMemoryPerTask(t *testing.T) {
 	if testing.Short() {
 		t.Skip("allocates a few hundred MB")
 	}
-	const n = 100_000
-	lifecycle := []string{
-		`"proxy":{"state":"queued"},"preview":{"state":"queued"},"visual":{"state":"queued"},"transcription":{"state":"queued"}`,
-		`"proxy":{"state":"processing"},"preview":{"state":"processing"},"visual":{"state":"queued"},"transcription":{"state":"queued"}`,
-		`"proxy":{"state":"completed"},"preview":{"state":"completed"},"visual":{"state":"processing"},"transcription":{"state":"processing"}`,
-		`"proxy":{"state":"completed"},"preview":{"state":"completed"},"visual":{"state":"completed"},"transcription":{"state":"na"}`,
-	}
-	before := heapInUse()
-	s := NewStore(StoreOptions{})
-	seq := 0
-	for step, feats := range lifecycle {
-		for i := range n {
-			raw := fmt.Appendf(nil, `{"timestamp":"2025-06-01T12:00:0%dZ","user_id":"user_2f1c8e7a-4b7d-4d7e-9a51-3c0b6f2d9e11","event_id":"%s","event_type":"task.progress","data":{"task":{"id":"%08x-1111-4222-8333-%012x","asset_id":"asset_%08x-aaaa-4bbb-8ccc-%012x","features":{%s},"user_id":"user_2f1c8e7a-4b7d-4d7e-9a51-3c0b6f2d9e11","created":"2025-06-01T12:00:00Z","updated":"2025-06-01T12:00:0%dZ"}}}`,
-				step, uuid(seq), i, i, i, i, feats, step)
-			seq++
-			e := Event{Raw: raw}
-			if err := decodeEnvelope(raw, &e.Env, true); err != nil {
-				t.Fatal(err)
-			}
-			if o := s.Apply(e); o != Applied {
-				t.Fatalf("%v", o)
-			}
-		}
-	}
-	after := heapInUse()
-	per := float64(after-before) / n
-	runtime.KeepAlive(s)
-	t.Logf("store: %d tasks, %.0f B/task retained (seen ids included)", s.Len(), per)
+	per := storeBytesPerTask(t, 100_000)
+	t.Logf("store: %.0f B/task retained (seen ids included)", per)
 	if os.Getenv("FEED_MEM_REPORT") == "" && per > 1024 {
 		t.Errorf("%.0f B/task, budget 1,024", per)
 	}

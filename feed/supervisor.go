@@ -28,6 +28,7 @@ type session struct {
 // key. It returns nil for the former, the API's error for the latter.
 func (f *Feed) supervise(ctx context.Context) error {
 	sr := &streamReader{
+		lastID:   f.opts.LastEventID,
 		maxEvent: f.opts.MaxEventSize,
 		now:      f.opts.Now,
 		onEvent:  f.co.event,
