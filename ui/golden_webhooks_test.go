@@ -165,3 +165,31 @@ func TestGoldenWebhooks(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkViewDeliveries is a frame with the deliveries pane full: 600
+// attempts held, the whole window zoomed onto them.
+func BenchmarkViewDeliveries(b *testing.B) {
+	t := &testing.T{}
+	h := &harness{t: t, now: t0}
+	dark := true
+	f := newFakeHooks()
+	base := f.attempts
+	for i := 0; len(f.attempts) < 600; i++ {
+		a := base[i%len(base)]
+		a.ID = fmt.Sprintf("atmpt_x%04d", i)
+		a.Timestamp = api.Time{Time: a.Timestamp.Add(-time.Duration(i) * time.Minute)}
+		f.attempts = append(f.attempts, a)
+	}
+	m, err := New(Options{APIURL: "https://api.aspect.inc", Clock: func() time.Time { return h.now }, Dark: &dark, Hooks: f})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h.m = m
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 45})
+	h.run(m.deliveries.RefreshNow(), 0)
+	h.press("tab", "tab", "z")
+	b.ResetTimer()
+	for range b.N {
+		m.View()
+	}
+}

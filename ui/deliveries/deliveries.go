@@ -74,7 +74,8 @@ type Model struct {
 	nums    map[string]int
 	first   map[string]time.Time // when each attempt id was first seen
 	latest  map[webhooks.Pair]api.Attempt
-	failing int // messages whose latest known attempt failed
+	failing int            // messages whose latest known attempt failed
+	then    map[string]int // a failed attempt's id → the number of the attempt that delivered it since
 	watched []webhooks.Pair
 
 	msgs      map[string]api.Message
@@ -297,6 +298,12 @@ func (m *Model) listed(msg ListedMsg) tea.Cmd {
 		}
 	}
 	m.failing = m.stillFailing()
+	m.then = map[string]int{}
+	for _, a := range items {
+		if later, ok := m.deliveredSince(a); ok {
+			m.then[a.ID] = m.numberOf(later)
+		}
+	}
 	m.cur.Pos = 0
 	for i, a := range items {
 		if a.ID == selected {
@@ -472,18 +479,40 @@ func (m *Model) View() string {
 	case len(m.items) == 0:
 		lines = wrap(th.OKStyle.Render("✓ ")+th.MutedStyle.Render("No failed deliveries to "+plural(m.eps, "endpoint")+". "+m.ctx.Keys.AllAttempts.Label()+" shows every attempt."), m.w)
 	default:
-		cols := m.columns()
-		lines = append(lines, m.header(cols))
-		rows := m.rowsH()
-		for i := m.cur.Offset; i < len(m.items) && i < m.cur.Offset+rows; i++ {
-			lines = append(lines, m.row(cols, m.items[i], i == m.cur.Pos && m.focused))
-		}
-		if m.err != nil && len(lines) < m.h {
-			lines = append(lines, th.WarnStyle.Render(" last refresh failed: ")+api.Clean(m.err.Error()))
-		}
+		return m.table()
 	}
 	return strings.Join(common.Lines(strings.Join(lines, "\n"), m.w, m.h), "\n")
 }
+
+// table is the header and the rows on screen, each line exactly the
+// pane's width, so that nothing measures them again.
+func (m *Model) table() string {
+	th := m.ctx.Theme
+	cols := m.columns()
+	var b strings.Builder
+	b.Grow(m.h * (m.w + 80)) // the text and its colours
+	b.WriteString(m.header(cols))
+	n := 1
+	rows := m.rowsH()
+	for i := m.cur.Offset; i < len(m.items) && i < m.cur.Offset+rows; i++ {
+		b.WriteByte('\n')
+		b.WriteString(m.row(cols, m.items[i], i == m.cur.Pos && m.focused))
+		n++
+	}
+	if m.err != nil && n < m.h {
+		b.WriteByte('\n')
+		b.WriteString(common.Fit(th.WarnStyle.Render(" last refresh failed: ")+api.Clean(m.err.Error()), m.w))
+		n++
+	}
+	for ; n < m.h; n++ {
+		b.WriteByte('\n')
+		b.WriteString(common.Spaces(m.w))
+	}
+	return b.String()
+}
+
+// ExactLines implements common.Exact: every View line is the pane's width.
+func (m *Model) ExactLines() bool { return true }
 
 func plural(n int, s string) string {
 	if n == 1 {
@@ -567,6 +596,7 @@ func (m *Model) header(c columns) string {
 func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 	th := m.ctx.Theme
 	var b strings.Builder
+	b.Grow(m.w + 80)
 	switch {
 	case selected:
 		b.WriteString(th.AccentP.S("▸"))
@@ -590,7 +620,7 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 	}
 	b.WriteString(stamp + " ")
 	st, paint := webhooks.Status(th, a)
-	later, delivered := m.deliveredSince(a)
+	later, delivered := m.then[a.ID]
 	if delivered {
 		// Delivered since: shown, but quiet.
 		paint = th.MutedP
@@ -620,7 +650,7 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 	if c.then {
 		then := ""
 		if delivered {
-			then = "✓ #" + strconv.Itoa(m.numberOf(later))
+			then = "✓ #" + strconv.Itoa(later)
 		}
 		b.WriteString(th.OKP.S(common.Fit(then, thenW)) + " ")
 	}
