@@ -193,3 +193,24 @@ func BenchmarkViewDeliveries(b *testing.B) {
 		m.View()
 	}
 }
+
+func TestEscGoesBackToWhereTheAttemptWasOpened(t *testing.T) {
+	h := webhookHarness(t, 160, 45)
+	h.press("tab", "tab", "z", "j", "enter")
+	h.must("Attempt atmpt_08", "Response no HTTP answer")
+	h.press("esc")
+	h.must("Failed deliveries 6 · 2 still failing · z or esc unzooms")
+	if a, _ := h.m.deliveries.Selected(); a.ID != "atmpt_08" {
+		t.Fatalf("selection moved to %s", a.ID)
+	}
+	// From the task's webhooks: esc goes back there, then to the grid.
+	h.press("esc", "esc", "j", "j", "j", "w")
+	h.must("Webhooks about task t0000021")
+	h.press("enter")
+	h.must("Attempt atmpt_03")
+	h.press("esc")
+	h.must("Webhooks about task t0000021")
+	h.press("esc")
+	h.must("Tasks 24")
+	h.mustNot("Webhooks about task")
+}

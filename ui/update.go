@@ -285,14 +285,18 @@ func (m *Model) cycleFocus(d int) {
 	}
 }
 
-// place is what the screen showed: the main area's view and the focus.
-type place struct{ main, focus common.PaneID }
+// place is what the screen showed: the main area's view, the focus, and
+// whether the focused side pane was zoomed.
+type place struct {
+	main, focus common.PaneID
+	zoom        bool
+}
 
 // open shows a view in the main area, remembering where it was opened
 // from for esc.
 func (m *Model) open(which common.PaneID, id string) {
 	if which != m.main || m.focus != common.Tasks {
-		m.from = append(m.from, place{m.main, m.focus})
+		m.from = append(m.from, place{m.main, m.focus, m.zoom})
 	}
 	m.main, m.zoom = which, false
 	m.setFocus(common.Tasks)
@@ -305,15 +309,17 @@ func (m *Model) open(which common.PaneID, id string) {
 // goBack returns to where the view in the main area was opened from.
 func (m *Model) goBack() {
 	left := m.main
-	back := place{common.Tasks, common.Tasks}
+	back := place{main: common.Tasks, focus: common.Tasks}
 	if n := len(m.from); n > 0 {
 		back, m.from = m.from[n-1], m.from[:n-1]
 	}
-	m.main = back.main
+	m.main, m.focus, m.zoom = back.main, back.focus, back.zoom
 	m.layout()
 	if _, shown := m.rects[back.focus]; shown {
 		m.setFocus(back.focus)
 	} else {
+		m.zoom = false
+		m.layout()
 		m.setFocus(common.Tasks)
 	}
 	m.closeIfGone(left)
