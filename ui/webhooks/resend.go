@@ -100,7 +100,11 @@ func (r *Resender) Sent(msg ResentMsg) tea.Cmd {
 		return common.Note(common.Error, "resend failed: "+api.Clean(msg.Err.Error()))
 	}
 	f.accepted, f.baseline = true, msg.Baseline
-	return tea.Batch(common.Note(common.Info, "resend of "+common.Short(api.Clean(msg.Pair.Msg), 16)+" accepted; waiting for its attempt"), common.Refresh)
+	// The log keeps showing this pair's attempts, the resend's included,
+	// whatever its filter.
+	pair := msg.Pair
+	watch := func() tea.Msg { return WatchMsg{Pair: pair} }
+	return tea.Batch(common.Note(common.Info, "resend of "+common.Short(api.Clean(msg.Pair.Msg), 16)+" accepted; waiting for its attempt"), watch)
 }
 
 // expire forgets finished resends past their cooldown.
