@@ -26,6 +26,9 @@ const (
 	demoTimeScale = 10
 	demoBacklog   = 40
 	demoFailRate  = 0.15
+	// demoRefresh: the simulator is local, so the webhook panes can ask
+	// it often and show failures within a couple of seconds.
+	demoRefresh = 2 * time.Second
 	// demoPath is where the demo receiver takes deliveries.
 	demoPath = "/webhooks/aspect"
 )
@@ -42,7 +45,7 @@ func demoCommand() *command {
 			scale := fs.Float64("time-scale", demoTimeScale, "how much faster than real time tasks progress and retries come")
 			failRate := fs.Float64("fail-rate", demoFailRate, "share of deliveries the demo endpoint answers 500")
 			readOnly := fs.Bool("read-only", false, "hide every action that changes anything")
-			refresh := fs.Duration("refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
+			refresh := fs.Duration("refresh", demoRefresh, "how often the endpoints and deliveries panes refresh (longer while the API fails)")
 			cfgPath := fs.String("config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
 			return func(ctx context.Context, io *stdio) error {
 				// Only the look, the keys and the refresh come from the
