@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"bytes"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+)
+
+// terminal stands in for the user's terminal in the tests and benchmarks
+// that run the dashboard in a real Bubble Tea program: it counts what the
+// program writes. Bubble Tea's renderer writes each frame with one Write
+// (it builds the frame in a buffer and copies it out), so each write is a
+// frame.
+type terminal struct {
+	mu     sync.Mutex
+	sizes  []int    // bytes of each write, in order
+	texts  [][]byte // the writes themselves, when kept
+	keep   bool
+	total  int
+	wrote  chan struct{} // a token after each write
+	frames int
+}
+
+func newTerminal(keep bool) *terminal {
+	return &terminal{keep: keep, wrote: make(chan struct{}, 1)}
+}
+
+func (t *terminal) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	t.frames++
+	t.total += len(p)
+	if t.keep {
+		t.sizes = append(t.sizes, len(p))
+		t.texts = append(t.texts, bytes.Clone(p))
+	}
+	t.mu.Unlock()
+	select {
+	case t.wrote <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+// count is how many frames were written so far, and how many bytes.
+func (t *terminal) count() (frames, total int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.frames, t.total
+}
+
+// text is the i-th write (kept terminals only).
+func (t *terminal) text(i int) []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if i < len(t.texts) {
+		return t.texts[i]
+	}
+	return nil
+}
+
+// waitFrames waits until at least n frames were written; false if that
+// did not happen within the time given.
+func (t *terminal) waitFrames(n int, within time.Duration) bool {
+	deadline := time.NewTimer(within)
+	defer deadline.Stop()
+	for {
+		if f, _ := t.count(); f >= n {
+			return true
+		}
+		select {
+		case <-t.wrote:
+		case <-deadline.C:
+			return false
+		}
+	}
+}
+
+// runProgram runs model in a real Bubble Tea program drawing to out, as a
+// 160×45 true-colour terminal would show it, without keyboard or signals.
+// The program is stopped when the test ends; the returned channel yields
+// Run's result.
+func runProgram(tb testing.TB, model tea.Model, out *terminal, opts ...tea.ProgramOption) (*tea.Program, <-chan error) {
+	tb.Helper()
+	all := append([]tea.ProgramOption{
+		tea.WithInput(nil),
+		tea.WithOutput(out),
+		tea.WithWindowSize(160, 45),
+		tea.WithoutSignals(),
+		tea.WithEnvironment([]string{"TERM=xterm-256color"}),
+		tea.WithColorProfile(colorprofile.TrueColor),
+	}, opts...)
+	p := tea.NewProgram(model, all...)
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Run()
+		done <- err
+	}()
+	result := make(chan error, 1)
+	stopped := make(chan struct{})
+	go func() {
+		err := <-done
+		result <- err
+		close(stopped)
+	}()
+	tb.Cleanup(func() {
+		p.Quit()
+		select {
+		case <-stopped:
+		case <-time.After(5 * time.Second):
+			tb.Error("the program did not stop")
+		}
+	})
+	return p, result
+}
