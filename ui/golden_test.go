@@ -57,7 +57,7 @@ func goldenHarness(t *testing.T, w, hh int) *harness {
 		{ID: "ep_1", URL: "https://hooks.example.com/aspect", EventTypes: []string{"task.completed", "task.failed"}, RateLimit: 10},
 		{ID: "ep_2", URL: "http://127.0.0.1:4000/webhooks", Disabled: true},
 	}}})
-	h.send(common.PaneMsg{Pane: common.Deliveries, Msg: deliveries.ListedMsg{Endpoints: make([]api.Endpoint, 2), Attempts: []api.Attempt{
+	h.send(common.PaneMsg{Pane: common.Deliveries, Msg: deliveries.ListedMsg{Endpoints: []api.Endpoint{{ID: "ep_1"}, {ID: "ep_2"}}, Attempts: []api.Attempt{
 		{ID: "atmpt_2", MsgID: "msg_2b8k1QbqXw", EndpointID: "ep_1", URL: "https://hooks.example.com/aspect", Status: api.AttemptFailed, ResponseStatusCode: 500, Timestamp: api.Time{Time: t0.Add(12 * time.Second)}},
 		{ID: "atmpt_1", MsgID: "msg_2b8jzT0uMq", EndpointID: "ep_1", URL: "https://hooks.example.com/aspect", Status: api.AttemptFailed, Timestamp: api.Time{Time: t0.Add(-2 * time.Minute)}},
 	}}})

@@ -38,19 +38,31 @@ const (
 	// lookAgain is how long a message not found waits before it is
 	// looked for again.
 	lookAgain = time.Minute
+	// checksPer is how many failures older than the recent attempts cover
+	// are checked per refresh, message by message; checkAgain is how long a
+	// checked failure waits before it is checked again.
+	checksPer  = 8
+	checkAgain = 30 * time.Second
+	// maxLatest bounds the remembered newest attempt per message and
+	// endpoint; past it, pairs no longer shown are forgotten.
+	maxLatest = 20000
 )
 
 // ListedMsg is a finished fetch: the endpoints, their attempts, and the
 // attempts of the pairs being watched. With failed attempts only, Recent
 // is each endpoint's latest attempts of any status, which say whether a
-// failed message was delivered since.
+// failed message was delivered since, and Checked holds every attempt of
+// the failures too old for Recent to cover (CheckedPairs names them, so a
+// pair with no attempt left is known too).
 type ListedMsg struct {
-	Endpoints []api.Endpoint
-	Attempts  []api.Attempt
-	Recent    []api.Attempt
-	Watched   []api.Attempt
-	All       bool // whether Attempts holds every status or failed ones only
-	Err       error
+	Endpoints    []api.Endpoint
+	Attempts     []api.Attempt
+	Recent       []api.Attempt
+	Watched      []api.Attempt
+	Checked      []api.Attempt
+	CheckedPairs []webhooks.Pair
+	All          bool // whether Attempts holds every status or failed ones only
+	Err          error
 }
 
 // MessagesMsg is a finished lookup of the messages attempts belong to.
@@ -68,13 +80,23 @@ type Model struct {
 	resend *webhooks.Resender
 	poll   common.Poller
 
-	all     bool
-	eps     int
-	items   []api.Attempt // shown, newest first
-	nums    map[string]int
-	first   map[string]time.Time // when each attempt id was first seen
-	latest  map[webhooks.Pair]api.Attempt
+	all   bool
+	eps   int
+	items []api.Attempt // shown, newest first
+	nums  map[string]int
+	first map[string]time.Time // when each attempt id was first seen
+	// latest is the newest attempt seen of each message to each endpoint,
+	// kept across refreshes so that what one refresh saw delivered is not
+	// forgotten by the next.
+	latest map[webhooks.Pair]api.Attempt
+	// covered is, per endpoint, since when the recent attempts read have
+	// covered everything without a gap; a failure from before that is
+	// known only once its pair has been checked (checked holds when).
+	covered map[string]time.Time
+	newest  map[string]time.Time
+	checked map[webhooks.Pair]time.Time
 	failing int            // messages whose latest known attempt failed
+	unknown int            // failed messages whose fate is not known yet
 	then    map[string]int // a failed attempt's id → the number of the attempt that delivered it since
 	watched []webhooks.Pair
 
@@ -94,7 +116,8 @@ type Model struct {
 // New returns the pane; client may be nil (no API: the pane says so).
 func New(ctx *common.Context, base context.Context, client webhooks.Client, every time.Duration, rs *webhooks.Resender) *Model {
 	m := &Model{ctx: ctx, base: base, client: client, resend: rs, offered: true,
-		nums: map[string]int{}, first: map[string]time.Time{}, msgs: map[string]api.Message{}, notFound: map[string]time.Time{}}
+		nums: map[string]int{}, first: map[string]time.Time{}, msgs: map[string]api.Message{}, notFound: map[string]time.Time{},
+		latest: map[webhooks.Pair]api.Attempt{}, covered: map[string]time.Time{}, newest: map[string]time.Time{}, checked: map[webhooks.Pair]time.Time{}}
 	m.poll = common.Poller{Every: every, Fast: rs.Active, FastEvery: fastEvery}
 	return m
 }
@@ -130,16 +153,60 @@ func (m *Model) fetch() tea.Cmd {
 	}
 	c, base, all := m.client, m.base, m.all
 	pairs := append(append([]webhooks.Pair{}, m.watched...), m.resend.Pairs()...)
+	checks := m.toCheck()
 	return common.Tag(common.Deliveries, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(base, webhooks.CallTimeout)
 		defer cancel()
-		return list(ctx, c, all, pairs)
+		return list(ctx, c, all, pairs, checks)
 	})
 }
 
-// list reads every endpoint's latest attempts and the watched pairs'. One
-// endpoint failing does not hide the others'.
-func list(ctx context.Context, c webhooks.Client, all bool, pairs []webhooks.Pair) ListedMsg {
+// toCheck picks the failures whose fate the recent attempts do not cover
+// and that were not checked lately, the rows on screen first.
+func (m *Model) toCheck() []webhooks.Pair {
+	if m.all {
+		return nil
+	}
+	var out []webhooks.Pair
+	seen := map[webhooks.Pair]bool{}
+	consider := func(a api.Attempt) {
+		p := webhooks.PairOf(a)
+		if len(out) >= checksPer || seen[p] || a.Status != api.AttemptFailed {
+			return
+		}
+		seen[p] = true
+		if m.known(a) {
+			return
+		}
+		if t, ok := m.checked[p]; ok && m.ctx.Now.Sub(t) < checkAgain {
+			return
+		}
+		out = append(out, p)
+	}
+	end := min(len(m.items), m.cur.Offset+m.rowsH())
+	for i := m.cur.Offset; i < end; i++ {
+		consider(m.items[i])
+	}
+	for _, a := range m.items {
+		consider(a)
+	}
+	return out
+}
+
+// known reports whether the pane can tell if a's message has been
+// delivered to its endpoint since: the recent attempts read cover the time
+// after it, or its pair was checked.
+func (m *Model) known(a api.Attempt) bool {
+	if t, ok := m.covered[a.EndpointID]; ok && !a.Timestamp.Before(t) {
+		return true
+	}
+	_, ok := m.checked[webhooks.PairOf(a)]
+	return ok
+}
+
+// list reads every endpoint's latest attempts, the watched pairs' and the
+// checked pairs'. One endpoint failing does not hide the others'.
+func list(ctx context.Context, c webhooks.Client, all bool, pairs, checks []webhooks.Pair) ListedMsg {
 	eps, err := c.ListEndpoints(ctx)
 	if err != nil {
 		return ListedMsg{Err: err, All: all}
@@ -183,6 +250,15 @@ func list(ctx context.Context, c webhooks.Client, all bool, pairs []webhooks.Pai
 			continue
 		}
 		out.Watched = append(out.Watched, as...)
+	}
+	for _, p := range checks {
+		as, err := c.ListAttempts(ctx, api.AttemptQuery{MessageID: p.Msg, EndpointID: p.Endpoint, Limit: 50, Max: 50})
+		if err != nil && api.StatusOf(err) != 404 {
+			errs = append(errs, err)
+			continue
+		}
+		out.Checked = append(out.Checked, as...)
+		out.CheckedPairs = append(out.CheckedPairs, p)
 	}
 	out.Err = errors.Join(errs...)
 	return out
@@ -288,28 +364,27 @@ func (m *Model) listed(msg ListedMsg) tea.Cmd {
 	}
 	m.items, m.eps, m.loaded = items, len(msg.Endpoints), true
 	m.nums = webhooks.Numbers(items)
-	m.latest = map[webhooks.Pair]api.Attempt{}
-	for _, list := range [][]api.Attempt{items, msg.Recent} {
-		for _, a := range list {
-			p := webhooks.PairOf(a)
-			if l, ok := m.latest[p]; !ok || a.Timestamp.After(l.Timestamp.Time) {
-				m.latest[p] = a
-			}
-		}
-	}
-	m.failing = m.stillFailing()
+	m.learn(msg, items)
+	m.failing, m.unknown = m.stillFailing()
 	m.then = map[string]int{}
 	for _, a := range items {
 		if later, ok := m.deliveredSince(a); ok {
 			m.then[a.ID] = m.numberOf(later)
 		}
 	}
+	// Unfocused, the pane is a live view: the newest rows. Focused, the
+	// selection stays on its attempt; rows pushed above the view are
+	// counted in the title.
 	m.cur.Pos = 0
-	for i, a := range items {
-		if a.ID == selected {
-			m.cur.Pos = i
-			break
+	if m.focused {
+		for i, a := range items {
+			if a.ID == selected {
+				m.cur.Pos = i
+				break
+			}
 		}
+	} else {
+		m.cur.Offset = 0
 	}
 	m.cur.Clamp(len(m.items), m.rowsH())
 	return tea.Batch(m.resend.Seen(append(msg.Attempts, msg.Watched...)), m.lookup(), m.poll.Done(common.Deliveries, msg.Err, m.fetch()))
@@ -328,22 +403,90 @@ func (m *Model) deliveredSince(a api.Attempt) (api.Attempt, bool) {
 	return l, true
 }
 
-// stillFailing counts the failed rows whose message is not known to have
-// been delivered since.
-func (m *Model) stillFailing() int {
+// learn keeps what a fetch says about each pair's newest attempt, and how
+// far back the recent attempts cover each endpoint without a gap.
+func (m *Model) learn(msg ListedMsg, items []api.Attempt) {
+	for _, list := range [][]api.Attempt{items, msg.Recent, msg.Checked} {
+		for _, a := range list {
+			p := webhooks.PairOf(a)
+			if l, ok := m.latest[p]; !ok || a.Timestamp.After(l.Timestamp.Time) {
+				m.latest[p] = a
+			}
+		}
+	}
+	now := m.ctx.Now
+	for _, p := range msg.CheckedPairs {
+		m.checked[p] = now
+	}
+	if !msg.All {
+		oldest, newest := map[string]time.Time{}, map[string]time.Time{}
+		count := map[string]int{}
+		for _, a := range msg.Recent {
+			t := a.Timestamp.Time
+			count[a.EndpointID]++
+			if o, ok := oldest[a.EndpointID]; !ok || t.Before(o) {
+				oldest[a.EndpointID] = t
+			}
+			if n := newest[a.EndpointID]; t.After(n) {
+				newest[a.EndpointID] = t
+			}
+		}
+		for _, ep := range msg.Endpoints {
+			floor := oldest[ep.ID]
+			if count[ep.ID] < PerEndpoint {
+				floor = time.Time{} // the endpoint's whole history was read
+			}
+			prev, had := m.covered[ep.ID]
+			// The window reaches back to the last one's newest attempt: no
+			// gap, so the coverage from before still holds.
+			if had && !floor.After(m.newest[ep.ID]) && prev.Before(floor) {
+				floor = prev
+			}
+			m.covered[ep.ID] = floor
+			if n, ok := newest[ep.ID]; ok {
+				m.newest[ep.ID] = n
+			}
+		}
+	}
+	if len(m.latest) > maxLatest || len(m.checked) > maxLatest {
+		shown := make(map[webhooks.Pair]bool, len(items))
+		for _, a := range items {
+			shown[webhooks.PairOf(a)] = true
+		}
+		for p := range m.latest {
+			if !shown[p] {
+				delete(m.latest, p)
+			}
+		}
+		for p := range m.checked {
+			if !shown[p] {
+				delete(m.checked, p)
+			}
+		}
+	}
+}
+
+// stillFailing counts the failed messages not known to have been delivered
+// since, and those whose fate is not known yet (older than what the recent
+// attempts cover, and not checked yet).
+func (m *Model) stillFailing() (failing, unknown int) {
 	seen := map[webhooks.Pair]bool{}
-	n := 0
 	for _, a := range m.items {
 		p := webhooks.PairOf(a)
 		if a.Status != api.AttemptFailed || seen[p] {
 			continue
 		}
 		seen[p] = true
-		if _, ok := m.deliveredSince(a); !ok {
-			n++
+		if _, ok := m.deliveredSince(a); ok {
+			continue
+		}
+		if m.known(a) {
+			failing++
+		} else {
+			unknown++
 		}
 	}
-	return n
+	return failing, unknown
 }
 
 // lookup fetches the messages of the attempts shown that are not cached.
@@ -449,6 +592,12 @@ func (m *Model) Title() string {
 		t += " " + common.Count(len(m.items))
 		if !m.all && len(m.items) > 0 {
 			t += " · " + common.Count(m.failing) + " still failing"
+			if m.unknown > 0 {
+				t += " · " + common.Count(m.unknown) + " checking"
+			}
+		}
+		if m.cur.Offset > 0 {
+			t += " · ↑ " + common.Count(m.cur.Offset) + " above"
 		}
 	}
 	if m.err != nil && m.offered && !m.poll.Stopped() {
@@ -649,8 +798,11 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 	}
 	if c.then {
 		then := ""
-		if delivered {
+		switch {
+		case delivered:
 			then = "✓ #" + strconv.Itoa(later)
+		case a.Status == api.AttemptFailed && !m.all && !m.known(a):
+			then = "…" // being checked
 		}
 		b.WriteString(th.OKP.S(common.Fit(then, thenW)) + " ")
 	}

@@ -3,6 +3,7 @@ package deliveries
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -49,6 +50,9 @@ func (f *fake) ListAttempts(_ context.Context, q api.AttemptQuery) ([]api.Attemp
 	}
 	var out []api.Attempt
 	for _, a := range f.byEp[q.EndpointID] {
+		if q.Max > 0 && len(out) == q.Max {
+			break
+		}
 		if q.Status == nil || a.Status == *q.Status {
 			out = append(out, a)
 		}
@@ -82,7 +86,7 @@ func TestListMergesEndpointsNewestFirst(t *testing.T) {
 		byEp: map[string][]api.Attempt{"ep_a": {at("a1", 5, 500), at("a2", 1, 0)}, "ep_b": {at("b1", 3, 404)}},
 	}
 	f.failEp = "ep_c"
-	got := list(context.Background(), f, false, nil)
+	got := list(context.Background(), f, false, nil, nil)
 	webhooks.NewestFirst(got.Attempts)
 	var ids []string
 	for _, a := range got.Attempts {
@@ -357,5 +361,114 @@ func TestUntrustedTextIsCleaned(t *testing.T) {
 	raw := h.m.View()
 	if strings.Contains(raw, "\x1b]52") || strings.Contains(raw, "\x1b[2J") {
 		t.Fatalf("text from the API reaches the screen unclean: %q", raw)
+	}
+}
+
+// successes makes n delivered attempts of other messages, newest first,
+// at seconds from+n-1 down to from.
+func successes(from, n int) []api.Attempt {
+	out := make([]api.Attempt, 0, n)
+	for i := n - 1; i >= 0; i-- {
+		out = append(out, at("ok"+strconv.Itoa(from+i), from+i, 204))
+	}
+	return out
+}
+
+func TestADeliveryStaysKnownAfterItLeavesTheRecentAttempts(t *testing.T) {
+	failed, retry := at("f1", 5, 500), at("r1", 6, 204)
+	retry.MsgID = failed.MsgID
+	f := &fake{eps: []api.Endpoint{{ID: "ep_a"}}, byEp: map[string][]api.Attempt{
+		"ep_a": append(successes(7, PerEndpoint-1), retry, failed)}}
+	h := newPane(t, f, 110, 6)
+	h.run(h.m.Init())
+	if v := h.view(); !strings.Contains(v, "✓ #2") {
+		t.Fatalf("the retry that delivered is not shown:\n%s", v)
+	}
+	// A busy endpoint: the next refresh's latest attempts no longer reach
+	// back to the retry. What the pane saw must not be forgotten.
+	f.byEp["ep_a"] = append(successes(1000, PerEndpoint), f.byEp["ep_a"]...)
+	h.run(h.m.RefreshNow())
+	if v := h.view(); !strings.Contains(v, "✓ #2") {
+		t.Fatalf("the delivery was forgotten once it left the recent attempts:\n%s", v)
+	}
+	if got := h.m.Title(); got != "Failed deliveries 1 · 0 still failing" {
+		t.Fatalf("title %q", got)
+	}
+}
+
+func TestOldFailuresAreCheckedMessageByMessage(t *testing.T) {
+	// Two failures older than the latest attempts reach: one was delivered
+	// by a retry, the other never.
+	delivered, retry := at("f1", 5, 500), at("r1", 6, 204)
+	retry.MsgID = delivered.MsgID
+	lost := at("f2", 4, 503)
+	f := &fake{
+		eps:   []api.Endpoint{{ID: "ep_a"}},
+		byEp:  map[string][]api.Attempt{"ep_a": append(successes(100, PerEndpoint), retry, delivered, lost)},
+		byMsg: map[string][]api.Attempt{delivered.MsgID: {retry, delivered}, lost.MsgID: {lost}},
+	}
+	h := newPane(t, f, 110, 6)
+	h.run(h.m.Init())
+	if got := h.m.Title(); got != "Failed deliveries 2 · 0 still failing · 2 checking" {
+		t.Fatalf("failures the pane cannot judge yet should be counted as checking, not failing: %q", got)
+	}
+	if v := h.view(); !strings.Contains(v, "…") {
+		t.Fatalf("rows being checked are not marked:\n%s", v)
+	}
+	h.run(h.m.RefreshNow())
+	if got := h.m.Title(); got != "Failed deliveries 2 · 1 still failing" {
+		t.Fatalf("after the check: %q", got)
+	}
+	if v := h.view(); !strings.Contains(v, "✓ #2") {
+		t.Fatalf("the checked delivery does not say so:\n%s", v)
+	}
+	checks := 0
+	for _, q := range f.queries {
+		if q.MessageID != "" {
+			checks++
+		}
+	}
+	h.run(h.m.RefreshNow())
+	for _, q := range f.queries {
+		if q.MessageID != "" {
+			checks--
+		}
+	}
+	if checks != 0 {
+		t.Errorf("pairs checked a moment ago were checked again (%d more)", -checks)
+	}
+}
+
+func TestUnfocusedPaneShowsTheNewestAndFocusedKeepsItsRow(t *testing.T) {
+	var rows []api.Attempt
+	for i := 20; i >= 1; i-- {
+		rows = append(rows, at("a"+strconv.Itoa(i), i, 500))
+	}
+	f := &fake{eps: []api.Endpoint{{ID: "ep_a"}}, byEp: map[string][]api.Attempt{"ep_a": rows}}
+	h := newPane(t, f, 110, 6)
+	h.run(h.m.Init())
+	h.press("G")
+	if sel, _ := h.m.Selected(); sel.ID != "a1" {
+		t.Fatalf("G selected %q", sel.ID)
+	}
+	// Focused: new failures arrive; the selection stays on its attempt and
+	// the title says rows are above.
+	f.byEp["ep_a"] = append([]api.Attempt{at("a22", 22, 500), at("a21", 21, 500)}, f.byEp["ep_a"]...)
+	h.run(h.m.RefreshNow())
+	if sel, _ := h.m.Selected(); sel.ID != "a1" {
+		t.Fatalf("the selection moved to %q", sel.ID)
+	}
+	if got := h.m.Title(); !strings.Contains(got, "above") {
+		t.Fatalf("title does not say rows are above: %q", got)
+	}
+	// Unfocused: a live view of the newest.
+	h.m.SetFocused(false)
+	f.byEp["ep_a"] = append([]api.Attempt{at("a23", 23, 500)}, f.byEp["ep_a"]...)
+	h.run(h.m.RefreshNow())
+	if v := h.view(); !strings.Contains(v, "12:00:23") {
+		t.Fatalf("the newest failure is not in view of an unfocused pane:\n%s", v)
+	}
+	if got := h.m.Title(); strings.Contains(got, "above") {
+		t.Fatalf("title %q", got)
 	}
 }
