@@ -56,9 +56,8 @@ func ingestStream(events int) ([]byte, int) {
 
 const perPass = 20_000
 
-// perFrame is what one frame's batch holds in a storm of 20,000 events a
-// second at 60 frames a second.
-const perFrame = 20_000 / 60
+// perFrame is what one batch holds in a storm of 20,000 events a second.
+const perFrame = int(20_000 * DefaultFrameInterval / time.Second)
 
 var benchStream = sync.OnceValues(func() ([]byte, int) { return ingestStream(perPass) })
 

@@ -597,7 +597,7 @@ func (c *changeSet) remove(id string) { c.removed = append(c.removed, id) }
 
 // nextBatch starts a batch. A task's mark says which batch last listed it,
 // so a task changed twice in one batch is listed once without a set of
-// ids per batch. After 2^32 batches (two years at 60 a second) the count
+// ids per batch. After 2^32 batches (four years at 30 a second) the count
 // starts over, and the marks with it.
 func (s *Store) nextBatch() {
 	s.batch++

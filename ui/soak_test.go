@@ -26,7 +26,8 @@ import (
 //	ASPECT_SOAK=1h go test -run '^$' -bench Soak -benchtime 1x -timeout 2h ./ui
 //
 // Every ASPECT_SOAK_EVERY (default 1m) it collects garbage and logs the
-// live heap, the process's resident memory, goroutines, the tasks held
+// live heap, the process's resident memory and CPU (the simulator's
+// included), goroutines, the tasks held
 // and the events and bytes of the last interval. The store's cap is
 // ASPECT_SOAK_TASKS (default 5,000, which the store reaches in its first
 // minute, so that what follows is the steady state; the app's default of
@@ -62,6 +63,7 @@ func BenchmarkSoak(b *testing.B) {
 
 type soakSample struct {
 	at         time.Duration
+	cpu        float64 // share of one core the process used in the interval
 	heap, rss  uint64
 	goroutines int
 	tasks      int
@@ -124,7 +126,8 @@ func soak(b *testing.B, total, every time.Duration, maxTasks int) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	b.Logf("soak: %v, a sample every %v, store cap %d tasks", total, every, maxTasks)
-	b.Logf("%8s %9s %9s %6s %7s %8s %7s %10s", "at", "heap MB", "rss MB", "gorout", "tasks", "events/s", "frames", "term B/s")
+	b.Logf("%8s %9s %9s %6s %6s %7s %8s %7s %10s", "at", "heap MB", "rss MB", "cpu %", "gorout", "tasks", "events/s", "frames", "term B/s")
+	lastCPU, lastAt := cpuTime(), time.Duration(0)
 	for done := false; !done; {
 		select {
 		case <-tick.C:
@@ -146,15 +149,18 @@ func soak(b *testing.B, total, every time.Duration, maxTasks int) {
 		events = 0
 		mu.Unlock()
 		frames, written := term.count()
+		cpu := cpuTime()
+		share := float64(cpu-lastCPU) / float64(at-lastAt)
+		lastCPU, lastAt = cpu, at
 		runtime.GC()
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		smp := soakSample{at: at, heap: ms.HeapAlloc, rss: rss(), goroutines: runtime.NumGoroutine(), tasks: tasks,
+		smp := soakSample{at: at, cpu: share, heap: ms.HeapAlloc, rss: rss(), goroutines: runtime.NumGoroutine(), tasks: tasks,
 			events: n, frames: frames - lastFrames, written: written - lastWritten}
 		lastFrames, lastWritten = frames, written
 		samples = append(samples, smp)
-		b.Logf("%8s %9.1f %9.1f %6d %7d %8.0f %7d %10.0f", at.Round(time.Second), mb(smp.heap), mb(smp.rss), smp.goroutines,
+		b.Logf("%8s %9.1f %9.1f %6.1f %6d %7d %8.0f %7d %10.0f", at.Round(time.Second), mb(smp.heap), mb(smp.rss), 100*smp.cpu, smp.goroutines,
 			smp.tasks, float64(smp.events)/every.Seconds(), smp.frames, float64(smp.written)/every.Seconds())
 	}
 
