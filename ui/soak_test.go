@@ -125,8 +125,11 @@ func soak(b *testing.B, total, every time.Duration, maxTasks int) {
 	lastFrames, lastWritten := 0, 0
 	tick := time.NewTicker(every)
 	defer tick.Stop()
-	b.Logf("soak: %v, a sample every %v, store cap %d tasks", total, every, maxTasks)
-	b.Logf("%8s %9s %9s %6s %6s %7s %8s %7s %10s", "at", "heap MB", "rss MB", "cpu %", "gorout", "tasks", "events/s", "frames", "term B/s")
+	// Samples go to stderr as they are taken (a benchmark's log appears
+	// only when it ends), so an hour's run can be watched.
+	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+	logf("soak: %v, a sample every %v, store cap %d tasks", total, every, maxTasks)
+	logf("%8s %9s %9s %6s %6s %7s %8s %7s %10s", "at", "heap MB", "rss MB", "cpu %", "gorout", "tasks", "events/s", "frames", "term B/s")
 	lastCPU, lastAt := cpuTime(), time.Duration(0)
 	for done := false; !done; {
 		select {
@@ -160,7 +163,7 @@ func soak(b *testing.B, total, every time.Duration, maxTasks int) {
 			events: n, frames: frames - lastFrames, written: written - lastWritten}
 		lastFrames, lastWritten = frames, written
 		samples = append(samples, smp)
-		b.Logf("%8s %9.1f %9.1f %6.1f %6d %7d %8.0f %7d %10.0f", at.Round(time.Second), mb(smp.heap), mb(smp.rss), 100*smp.cpu, smp.goroutines,
+		logf("%8s %9.1f %9.1f %6.1f %6d %7d %8.0f %7d %10.0f", at.Round(time.Second), mb(smp.heap), mb(smp.rss), 100*smp.cpu, smp.goroutines,
 			smp.tasks, float64(smp.events)/every.Seconds(), smp.frames, float64(smp.written)/every.Seconds())
 	}
 
@@ -174,7 +177,7 @@ func soak(b *testing.B, total, every time.Duration, maxTasks int) {
 		}
 	}
 	if base < 0 {
-		b.Logf("the store never filled (cap %d); growth is measured from the first minute", maxTasks)
+		logf("the store never filled (cap %d); growth is measured from the first minute", maxTasks)
 		for i, smp := range samples {
 			if smp.at >= time.Minute-every/2 {
 				base = i
@@ -195,7 +198,7 @@ func soak(b *testing.B, total, every time.Duration, maxTasks int) {
 	b.ReportMetric(mb(peak), "heap-MB-peak")
 	b.ReportMetric(mb(last.heap), "heap-MB-end")
 	b.ReportMetric(100*growth, "growth-%")
-	b.Logf("heap %.1f MB at %v (store full), peak %.1f MB after it (%+.1f%%), %.1f MB at the end",
+	logf("heap %.1f MB at %v (store full), peak %.1f MB after it (%+.1f%%), %.1f MB at the end",
 		mb(samples[base].heap), samples[base].at.Round(time.Second), mb(peak), 100*growth, mb(last.heap))
 	if growth >= 0.10 {
 		b.Errorf("the heap grew %.1f%% after the store filled (budget: under 10%%)", 100*growth)
