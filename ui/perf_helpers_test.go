@@ -80,7 +80,8 @@ func (t *terminal) waitFrames(n int, within time.Duration) bool {
 }
 
 // runProgram runs model in a real Bubble Tea program drawing to out, as a
-// 160×45 true-colour terminal would show it, without keyboard or signals.
+// 160×45 true-colour terminal would show it, without a keyboard. Ctrl+C
+// (SIGINT) still ends the program, which ends a long soak cleanly.
 // The program is stopped when the test ends; the returned channel yields
 // Run's result.
 func runProgram(tb testing.TB, model tea.Model, out *terminal, opts ...tea.ProgramOption) (*tea.Program, <-chan error) {
@@ -89,7 +90,6 @@ func runProgram(tb testing.TB, model tea.Model, out *terminal, opts ...tea.Progr
 		tea.WithInput(nil),
 		tea.WithOutput(out),
 		tea.WithWindowSize(160, 45),
-		tea.WithoutSignals(),
 		tea.WithEnvironment([]string{"TERM=xterm-256color"}),
 		tea.WithColorProfile(colorprofile.TrueColor),
 	}, opts...)
