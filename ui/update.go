@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -156,6 +157,9 @@ func (m *Model) afterChange(updated, removed []string) {
 	m.log.SetCounts(c)
 }
 
+// refetched applies the tasks a resync missed. A task the API answered
+// 404 for no longer exists: it leaves the store and the grid rather than
+// staying pending forever. Only the other failures are logged as such.
 func (m *Model) refetched(msg refetchedMsg) {
 	ids := make([]string, 0, len(msg.tasks))
 	for _, t := range msg.tasks {
@@ -163,12 +167,44 @@ func (m *Model) refetched(msg refetchedMsg) {
 			ids = append(ids, t.ID)
 		}
 	}
-	m.grid.Apply(ids, nil)
-	m.afterChange(ids, nil)
-	if msg.err != nil {
-		m.log.Note(m.ctx.Now, "fetch failed", "could not fetch tasks that finished while events were missed: "+msg.err.Error())
+	var removed []string
+	var gone *feed.GoneError
+	if errors.As(msg.err, &gone) {
+		for _, id := range gone.IDs {
+			if m.store.Forget(id) {
+				m.raw.drop(id)
+				removed = append(removed, id)
+			}
+		}
+	}
+	m.grid.Apply(ids, removed)
+	m.afterChange(ids, removed)
+	if len(removed) > 0 {
+		m.log.Note(m.ctx.Now, "gone", gone.Error()+"; removed from the grid")
+	}
+	if err := withoutGone(msg.err); err != nil {
+		m.log.Note(m.ctx.Now, "fetch failed", "could not fetch tasks that finished while events were missed: "+err.Error())
+	}
+	if len(removed) > 0 || msg.err != nil {
 		m.status.SetCounts(m.store.Counts(), m.log.Total())
 	}
+}
+
+// withoutGone is err less the *feed.GoneError that Refetch joins into it.
+func withoutGone(err error) error {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else if err != nil {
+		errs = []error{err}
+	}
+	var keep []error
+	for _, e := range errs {
+		if _, gone := e.(*feed.GoneError); !gone {
+			keep = append(keep, e)
+		}
+	}
+	return errors.Join(keep...)
 }
 
 func (m *Model) feedDone(err error) {
