@@ -273,3 +273,55 @@ func storeBytesPerTask(tb testing.TB, n int) float64 {
 	}
 	return float64(after-before) / float64(n)
 }
+
+// BenchmarkApplySteady is the consumer's share of a storm on a busy
+// account: batches of one frame's events applied to a store already
+// holding its 100,000 tasks and remembering its 200,000 event ids, so that
+// every event evicts the oldest id and most finished tasks evict another.
+// It reports the cost per event.
+func BenchmarkApplySteady(b *testing.B) {
+	const tasks = 100_000
+	s := NewStore(StoreOptions{})
+	stream, _ := benchStream()
+	var evs []Event
+	sr := &streamReader{maxEvent: DefaultMaxEventSize, now: time.Now,
+		onEvent: func(e Event) { evs = append(evs, e) },
+		onSkip:  func(sk Skip) { b.Fatalf("skipped: %+v", sk) }}
+	if err := sr.read(bytes.NewReader(stream)); err != nil {
+		b.Fatal(err)
+	}
+	// Fill the store and its memory of ids with other tasks first.
+	fill := make([]api.Task, tasks)
+	for i := range fill {
+		fill[i] = api.Task{ID: fmt.Sprintf("fill_%08d", i), Features: map[string]api.Feature{"proxy": {State: api.StateCompleted}},
+			Updated: api.Time{Time: t0}}
+	}
+	s.ApplyBatch(&Batch{Resync: fill})
+	for i := range 2 * tasks {
+		s.seen.add(seenKey(uuid(10_000_000 + i)))
+	}
+	// New ids and newer updates for every pass, made before timing: ids
+	// come back only after the store has forgotten them.
+	ids := make([]string, 4*tasks)
+	for i := range ids {
+		ids[i] = uuid(20_000_000 + i)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		// Each pass applies the stream again as new events about the same
+		// tasks: new ids, and each task a millisecond newer.
+		for i := 0; i < len(evs); i += perFrame {
+			batch := Batch{Events: evs[i:min(i+perFrame, len(evs))]}
+			for j := range batch.Events {
+				e := &batch.Events[j]
+				e.Env.EventID = ids[n%len(ids)]
+				e.Env.Data.Task.Updated = api.Time{Time: t0.Add(time.Duration(n) * time.Millisecond)}
+				n++
+			}
+			s.ApplyBatch(&batch)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/event")
+}
