@@ -190,7 +190,7 @@ func (s *Store) apply(ev *Event, ch *changeSet) Outcome {
 		if t == "" {
 			t = ev.Type
 		}
-		s.counts.Unknown[strings.Clone(api.Clip(t, 40))]++
+		s.countUnknown(t)
 		return UnknownType
 	}
 	if ev.Env.Data.Task == nil || ev.Env.Data.Task.ID == "" {
@@ -206,6 +206,26 @@ func (s *Store) apply(ev *Event, ch *changeSet) Outcome {
 	}
 	s.counts.Applied++
 	return Applied
+}
+
+// maxUnknownTypes bounds the distinct unknown event types counted by name;
+// a server sending a new type with every event must not grow the store.
+const maxUnknownTypes = 64
+
+// OtherUnknownTypes is the name under which Counts.Unknown tallies unknown
+// event types past the first 64 distinct ones.
+const OtherUnknownTypes = "(other types)"
+
+func (s *Store) countUnknown(t string) {
+	t = api.Clip(t, 40)
+	if _, ok := s.counts.Unknown[t]; !ok && len(s.counts.Unknown) >= maxUnknownTypes {
+		t = OtherUnknownTypes
+	}
+	if _, ok := s.counts.Unknown[t]; ok {
+		s.counts.Unknown[t]++
+		return
+	}
+	s.counts.Unknown[strings.Clone(t)] = 1
 }
 
 func knownEventType(envType, sseType string) bool {

@@ -222,3 +222,17 @@ func heapInUse() uint64 {
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
 }
+
+// TestStoreUnknownTypesAreBounded: a server inventing a type per event
+// gets its first 64 types counted by name and the rest together.
+func TestStoreUnknownTypesAreBounded(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	tk := taskAt("t1", 1, api.StateQueued)
+	for i := range 1000 {
+		s.Apply(ev(uuid(i), fmt.Sprintf("asset.kind%d", i), tk))
+	}
+	c := s.Counts()
+	if len(c.Unknown) != maxUnknownTypes+1 || c.Unknown["asset.kind0"] != 1 || c.Unknown[OtherUnknownTypes] != 1000-maxUnknownTypes {
+		t.Errorf("%d types counted, other %d", len(c.Unknown), c.Unknown[OtherUnknownTypes])
+	}
+}
