@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"time"
-
-	tea "charm.land/bubbletea/v2"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
@@ -53,6 +49,9 @@ type dashboardRun struct {
 	client *api.Client
 	cfg    config
 	label  string // shown in the header: "demo"
+	// extra are secrets the configuration does not hold (the demo's
+	// simulator key and endpoint secret).
+	extra []string
 }
 
 // runDashboard checks everything it can while the terminal is still plain
@@ -90,24 +89,26 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	if err != nil {
 		return err
 	}
-	popts := []tea.ProgramOption{tea.WithContext(ctx)}
-	if io.in != os.Stdin {
-		popts = append(popts, tea.WithInput(io.in))
-	}
-	if io.out != os.Stdout {
-		popts = append(popts, tea.WithOutput(io.out))
-	}
-	_, runErr := tea.NewProgram(m, popts...).Run()
+	runErr := runProgram(ctx, io, m, d.command(), d.secrets())
 	stop()
 	feedErr := f.Wait()
-	switch {
-	case runErr == nil, errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil:
-		// Quit by the user, or by a signal (the context ended).
-	default:
+	if runErr != nil {
 		return runErr
 	}
 	if feedErr != nil && api.IsUnauthorized(feedErr) {
 		return feedErr
 	}
 	return nil
+}
+
+func (d dashboardRun) command() string {
+	if d.label != "" {
+		return d.label
+	}
+	return "dashboard"
+}
+
+// secrets are what a crash report must not hold.
+func (d dashboardRun) secrets() []string {
+	return append(append([]string{d.cfg.APIKey}, d.cfg.WebhookSecrets...), d.extra...)
 }

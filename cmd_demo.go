@@ -78,12 +78,12 @@ func demoCommand() *command {
 				if err != nil {
 					return err
 				}
-				stop, err := startDemoReceiver(ctx, client, *failRate, *seed)
+				stop, secret, err := startDemoReceiver(ctx, client, *failRate, *seed)
 				if err != nil {
 					return err
 				}
 				defer stop()
-				return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo"})
+				return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}})
 			}
 		},
 	}
@@ -93,10 +93,10 @@ func demoCommand() *command {
 // endpoint. The endpoint's secret comes from creating it, and creating it
 // needs the receiver's URL: so the port is taken first, the endpoint made,
 // and the receiver, holding the secret, served on that port.
-func startDemoReceiver(ctx context.Context, client *api.Client, failRate float64, seed int64) (stop func(), err error) {
+func startDemoReceiver(ctx context.Context, client *api.Client, failRate float64, seed int64) (stop func(), secret string, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("demo receiver: %w", err)
+		return nil, "", fmt.Errorf("demo receiver: %w", err)
 	}
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	created, err := client.CreateEndpoint(cctx, api.EndpointIn{
@@ -108,12 +108,12 @@ func startDemoReceiver(ctx context.Context, client *api.Client, failRate float64
 	cancel()
 	if err != nil {
 		ln.Close()
-		return nil, fmt.Errorf("demo receiver: creating its endpoint: %w", err)
+		return nil, "", fmt.Errorf("demo receiver: creating its endpoint: %w", err)
 	}
 	rcv, err := feed.NewReceiver(feed.ReceiverOptions{Addr: ln.Addr().String(), Secrets: []string{created.Secret}, FailRate: failRate, Seed: seed})
 	if err != nil {
 		ln.Close()
-		return nil, fmt.Errorf("demo receiver: %w", err)
+		return nil, "", fmt.Errorf("demo receiver: %w", err)
 	}
 	srv := &http.Server{Handler: rcv.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	served := make(chan struct{})
@@ -140,5 +140,5 @@ func startDemoReceiver(ctx context.Context, client *api.Client, failRate float64
 		<-served
 		rcv.Close()
 		<-drained
-	}, nil
+	}, created.Secret, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,9 +31,12 @@ func TestDemoReceiverIsTheEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	stop, err := startDemoReceiver(ctx, client, 0.5, 1)
+	stop, secret, err := startDemoReceiver(ctx, client, 0.5, 1)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.HasPrefix(secret, "whsec_") {
+		t.Fatalf("the demo receiver's secret %q is not a whsec_ secret", api.Mask(secret))
 	}
 	defer stop()
 	eps, err := client.ListEndpoints(ctx)

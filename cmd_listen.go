@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/dustin/go-humanize"
 
@@ -76,7 +75,7 @@ func listenCommand() *command {
 				}
 				fmt.Fprintln(banner, listenBanner(r, int64(maxBody)))
 				if interactive {
-					return runInbox(ctx, r, io, look)
+					return runInbox(ctx, r, io, look, cfg.WebhookSecrets)
 				}
 				return printDeliveries(ctx, r, io, *asJSON)
 			}
@@ -106,7 +105,7 @@ var stdoutIsTerminal = func(w io.Writer) bool {
 // then stops the receiver and prints the same summary as plain output.
 // The opening lines were printed before, so they stay on the terminal
 // above the summary once the program gives the screen back.
-func runInbox(ctx context.Context, r *feed.Receiver, io *stdio, look inbox.Options) error {
+func runInbox(ctx context.Context, r *feed.Receiver, io *stdio, look inbox.Options, secrets []string) error {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	look.Receiver, look.Context = r, ctx
@@ -115,16 +114,9 @@ func runInbox(ctx context.Context, r *feed.Receiver, io *stdio, look inbox.Optio
 		r.Close()
 		return err
 	}
-	popts := []tea.ProgramOption{tea.WithContext(ctx)}
-	if io.in != os.Stdin {
-		popts = append(popts, tea.WithInput(io.in))
-	}
-	if io.out != os.Stdout {
-		popts = append(popts, tea.WithOutput(io.out))
-	}
-	_, runErr := tea.NewProgram(m, popts...).Run()
+	runErr := runProgram(ctx, io, m, "listen", secrets)
 	r.Close()
-	if runErr != nil && !(errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil) {
+	if runErr != nil {
 		return runErr
 	}
 	s := r.Stats()
