@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -158,10 +157,6 @@ func (g *crashGuard) err(stderr interface{ Write([]byte) (int, error) }) error {
 	return &exitError{code: exitCrashed, err: fmt.Errorf("crashed; the details are in %s; please report them", g.file)}
 }
 
-// secretShape is what an API key or a signing secret looks like, for
-// those the command did not name.
-var secretShape = regexp.MustCompile(`\b(?:sk_[A-Za-z0-9]*_?|whsec_)[A-Za-z0-9+/=_-]{8,}`)
-
 // redact replaces each secret, and anything shaped like one, with its
 // masked form.
 func redact(s string, secrets []string) string {
@@ -170,7 +165,7 @@ func redact(s string, secrets []string) string {
 			s = strings.ReplaceAll(s, sec, api.Mask(sec))
 		}
 	}
-	return secretShape.ReplaceAllStringFunc(s, api.Mask)
+	return api.MaskSecrets(s)
 }
 
 // stateDir is where aspect-tui keeps files of its own making (crash

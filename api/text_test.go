@@ -195,6 +195,24 @@ func TestMask(t *testing.T) {
 	}
 }
 
+// MaskSecrets finds keys and signing secrets inside other text, and
+// leaves words that merely contain the prefixes alone.
+func TestMaskSecrets(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"nothing secret here", "nothing secret here"},
+		{"Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc", "Bearer sk_live_••••p7dc"},
+		{"keys sk_test_4eC39HqLyjWDarjtT1zdp7dc,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw.", "keys sk_test_••••p7dc,whsec_••••LaSw."},
+		{`{"secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}`, `{"secret":"whsec_••••LaSw"}`},
+		{"task_0123456789abcdef and disk_usage_9876543210", "task_0123456789abcdef and disk_usage_9876543210"},
+		{"sk_short", "sk_short"},
+	} {
+		if got := api.MaskSecrets(tc.in); got != tc.want {
+			t.Errorf("MaskSecrets(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 // Whatever the secret, Mask keeps its prefix and never shows it whole.
 func TestMaskNeverShowsTheSecret(t *testing.T) {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/=_-"

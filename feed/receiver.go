@@ -648,10 +648,10 @@ func maskHeader(name, v string) string {
 		return scheme + " " + maskAny(cred)
 	case n == "cookie" || strings.Contains(n, "token") || strings.Contains(n, "secret") || strings.HasSuffix(n, "-key"):
 		return maskAny(v)
-	case strings.HasPrefix(v, "whsec_") || strings.HasPrefix(v, "sk_"):
-		return api.Mask(v)
 	}
-	return v
+	// A key or a secret may sit anywhere in a value (a custom header
+	// carrying "Bearer sk_..." or a JSON blob).
+	return api.MaskSecrets(v)
 }
 
 func maskAny(v string) string {
