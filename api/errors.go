@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -63,13 +64,15 @@ func (e *Error) advice() string {
 	}
 	switch {
 	case e.Status == 0 && e.Err != nil:
-		return transportAdvice(e.Err)
+		return transportAdvice(e.Err, e.Route.Method)
 	case e.Status == http.StatusUnauthorized:
 		return "the API key was refused; set ASPECT_API_KEY (or api_key in the config file) to a valid sk_ key" + detail
 	case e.Status == http.StatusForbidden:
 		return "the API key is not allowed to use this route" + detail
 	case IsNotOffered(e):
 		return "this API does not offer " + e.Route.Path + " (a route aspect-tui assumes but Aspect does not document)"
+	case e.Status == http.StatusNotFound && e.Route.Documented && (e.Detail == "" || strings.EqualFold(e.Detail, "Not Found")):
+		return "the server has no such route: check that the API URL (ASPECT_API_URL or --api-url) points at Aspect's API"
 	case e.Status == http.StatusNotFound:
 		return "not found" + detail
 	case e.Status == http.StatusUnprocessableEntity:
@@ -89,13 +92,15 @@ func (e *Error) advice() string {
 		return s + detail
 	case e.Status >= 500:
 		return "the API failed; try again later" + detail
+	case errors.Is(e.Err, io.ErrUnexpectedEOF):
+		return "the answer was cut short: the connection closed before it was complete; try again"
 	case e.Err != nil:
 		return "the answer is not what aspect-tui expects: " + Clip(e.Err.Error(), 200)
 	}
 	return "unexpected answer" + detail
 }
 
-func transportAdvice(err error) string {
+func transportAdvice(err error, method string) string {
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	switch {
@@ -109,6 +114,18 @@ func transportAdvice(err error) string {
 		return "connection refused; is the server running at that address? (check ASPECT_API_URL)"
 	case errors.As(err, &opErr) && opErr.Timeout():
 		return "timed out connecting; check the API URL and your network"
+	}
+	// The transport's own wait for an answer (its response header timeout)
+	// ends in a timeout of its own kind.
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return "no answer in time (the server accepted the request but did not reply); check the API URL and your network"
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		if method == http.MethodPost {
+			return "the connection closed before an answer came: the change may or may not have been made; check before trying again"
+		}
+		return "the connection closed before an answer came; try again (the server or a proxy cut it)"
 	}
 	return "request failed: " + Clip(err.Error(), 200)
 }
@@ -190,5 +207,28 @@ func errorBody(body []byte) (string, []FieldError) {
 		}
 		return Clip(string(w.Detail), 300), nil
 	}
-	return Clip(strings.TrimSpace(string(body)), 300), nil
+	text := strings.TrimSpace(string(body))
+	if strings.HasPrefix(text, "<") {
+		text = htmlText(text)
+	}
+	return Clip(text, 300), nil
+}
+
+// htmlText is the words of an HTML error page (a proxy's "502 Bad
+// Gateway"), without its tags.
+func htmlText(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+			b.WriteByte(' ')
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }

@@ -201,7 +201,7 @@ func TestPostIsNeverRepeatedAfterADroppedConnection(t *testing.T) {
 	}))
 	defer srv.Close()
 	err := newClient(t, srv.URL).Resend(ctxFor(t, 5*time.Second), "msg_1", "ep_1")
-	apiError(t, err, "POST", "/resend", "request failed")
+	apiError(t, err, "POST", "/resend", "closed before an answer came", "may or may not have been made")
 	mu.Lock()
 	defer mu.Unlock()
 	if n != 1 {
@@ -354,7 +354,7 @@ func writeCut(buf *bufio.ReadWriter) {
 func TestBodyCutMidway(t *testing.T) {
 	srv := cutServer(t, 100)
 	_, err := newClient(t, srv.URL, api.WithRetries(2, time.Second)).ActiveTasks(ctxFor(t, 5*time.Second))
-	apiError(t, err, "answer cut short", "unexpected EOF", "after 2 attempts")
+	apiError(t, err, "the answer was cut short", "after 2 attempts")
 }
 
 // A cut body on a GET is a broken connection, not a bad answer: asking
