@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -98,6 +99,32 @@ func (e *Error) advice() string {
 		return "the answer is not what aspect-tui expects: " + Clip(e.Err.Error(), 200)
 	}
 	return "unexpected answer" + detail
+}
+
+// Brief is err for a narrow pane: what happened and what to do first,
+// then the status and the route, without the host (the header shows it).
+// Other errors come back cleaned.
+func Brief(err error) string {
+	var e *Error
+	if !errors.As(err, &e) {
+		return Clean(err.Error())
+	}
+	var b strings.Builder
+	b.WriteString(e.advice())
+	b.WriteString(" (")
+	if e.Status > 0 {
+		fmt.Fprintf(&b, "%d from ", e.Status)
+	}
+	path := e.Route.Path
+	if u, perr := url.Parse(e.URL); perr == nil && u.Path != "" {
+		path = u.EscapedPath()
+	}
+	b.WriteString(e.Route.Method + " " + path)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, ", %d attempts", e.Attempts)
+	}
+	b.WriteString(")")
+	return Clean(b.String())
 }
 
 func transportAdvice(err error, method string) string {

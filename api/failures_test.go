@@ -468,3 +468,23 @@ func TestNotFoundNamingAnIDOnAnAssumedRouteIsNotARouteProblem(t *testing.T) {
 		t.Errorf("a stale endpoint id reads as a missing route: %v", err)
 	}
 }
+
+// Brief leads with what to do and ends with the status and the path, so a
+// narrow pane that cuts the end still shows the advice; ids in the path
+// stay escaped.
+func TestBrief(t *testing.T) {
+	srv := newServer(t, answer{status: 429, header: map[string]string{"Retry-After": "7"}, body: `{"detail":"slow down"}`})
+	_, err := newClient(t, srv.URL, api.WithRetries(1, time.Second)).ListAttempts(ctxFor(t, 5*time.Second), api.AttemptQuery{EndpointID: "ep_\x1b]0;x\x07"})
+	got := api.Brief(err)
+	want := "rate limited by the API; it asks to wait 7s: slow down (429 from GET /webhooks/delivery-attempts)"
+	if got != want {
+		t.Errorf("Brief = %q\nwant     %q", got, want)
+	}
+	_, err = newClient(t, srv.URL, api.WithRetries(1, time.Second)).Task(ctxFor(t, 5*time.Second), "a/b\x1b[2J")
+	if got := api.Brief(err); !strings.Contains(got, "(429 from GET /tasks/a%2Fb%1B%5B2J)") {
+		t.Errorf("Brief = %q: the id should stay escaped in the path", got)
+	}
+	if got := api.Brief(errors.New("plain \x1b[31mfailure")); got != "plain failure" {
+		t.Errorf("Brief of a plain error = %q", got)
+	}
+}

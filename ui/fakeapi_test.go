@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,6 +36,9 @@ type fakeAPI struct {
 	events    []string // SSE frames ("id: ...\ndata: ...\n\n"), sent on every connection
 	faults    map[string]http.HandlerFunc
 	hits      map[string]int
+
+	// dnsDown makes the client's every dial fail as a DNS lookup would.
+	dnsDown atomic.Bool
 }
 
 func newFakeAPI(t *testing.T) *fakeAPI {
@@ -68,9 +73,19 @@ func (f *fakeAPI) count(route string) int {
 	return f.hits[route]
 }
 
+// client is a client of the fake with quick retries, which gives up
+// waiting for an answer's headers after half a second.
 func (f *fakeAPI) client(t *testing.T) *api.Client {
 	t.Helper()
 	tr := api.NewTransport()
+	tr.ResponseHeaderTimeout = 500 * time.Millisecond
+	dial := tr.DialContext
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if f.dnsDown.Load() {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "api.aspect.test", IsNotFound: true}}
+		}
+		return dial(ctx, network, addr)
+	}
 	t.Cleanup(tr.CloseIdleConnections)
 	c, err := api.NewClient(f.srv.URL, "sk_test_fakeapi0123456789", api.WithHTTPClient(&http.Client{Transport: tr}),
 		api.WithBackoff(time.Millisecond, 5*time.Millisecond), api.WithRetries(2, 50*time.Millisecond))
@@ -158,7 +173,21 @@ func (f *fakeAPI) stream(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.(http.Flusher).Flush()
-	<-r.Context().Done()
+	// Keep-alives, as the contract has them, so a short stall window in
+	// a test reads a healthy stream as healthy.
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+			if _, err := w.Write([]byte(": ping\n\n")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+		}
+	}
 }
 
 // writeJSON answers v as JSON, with each U+FFFD in it sent as the invalid
@@ -200,6 +229,7 @@ type driver struct {
 
 type driverOpts struct {
 	clock func() time.Time
+	feed  feed.Options
 	// noFeed leaves the stream unread: the test sends batches itself.
 	noFeed bool
 }
@@ -212,7 +242,7 @@ func newDriver(t *testing.T, f *fakeAPI, o driverOpts) *driver {
 	opts := Options{Context: ctx, Client: c, APIURL: f.srv.URL, Dark: &dark, Refresh: 100 * time.Millisecond, Clock: o.clock}
 	var fd *feed.Feed
 	if !o.noFeed {
-		fd = feed.Start(ctx, c, feed.Options{})
+		fd = feed.Start(ctx, c, o.feed)
 		opts.Batches, opts.FeedErr = fd.Batches(), fd.Wait
 	}
 	m, err := New(opts)

@@ -376,8 +376,10 @@ func (m *Model) View() string {
 		for i := m.cur.Offset; i < len(m.items) && i < m.cur.Offset+m.rowsH(); i++ {
 			lines = append(lines, m.rows(m.items[i], i == m.cur.Pos && m.focused)...)
 		}
-		if m.err != nil && len(lines) < m.h {
-			lines = append(lines, th.WarnStyle.Render(" last refresh failed: ")+api.Clean(m.err.Error()))
+		if room := m.h - len(lines); m.err != nil && room > 0 {
+			// What to do comes first, so a narrow pane still shows it.
+			why := wrap(th.WarnStyle.Render("last refresh failed: ")+api.Brief(m.err), m.w)
+			lines = append(lines, why[:min(room, len(why))]...)
 		}
 	}
 	return strings.Join(common.Lines(strings.Join(lines, "\n"), m.w, m.h), "\n")
