@@ -149,21 +149,7 @@ func (a stamp) before(b stamp) bool {
 	return a.sec < b.sec || a.sec == b.sec && a.nsec < b.nsec
 }
 
-// seenIDs remembers the last n event ids in 16 bytes each: a UUID (what the
-// API sends) as its 128 bits, anything else as a 128-bit hash, which for
-// 200,000 ids leaves a chance of a false "seen" below 1 in 10^28.
-type seenIDs struct {
-	ring [][16]byte
-	next int
-	n    int
-	set  map[[16]byte]struct{}
-}
-
 var seenSeedA, seenSeedB = maphash.MakeSeed(), maphash.MakeSeed()
-
-func newSeenIDs(n int) seenIDs {
-	return seenIDs{n: n}
-}
 
 func seenKey(id string) [16]byte {
 	var k [16]byte
@@ -207,46 +193,3 @@ var lowerHex = func() (t [256]byte) {
 	}
 	return t
 }()
-
-func (s *seenIDs) has(k [16]byte) bool {
-	_, ok := s.set[k]
-	return ok
-}
-
-// add remembers k, which has must have just reported absent.
-func (s *seenIDs) add(k [16]byte) {
-	if len(s.ring) < s.n {
-		if len(s.ring) == cap(s.ring) {
-			s.grow()
-		}
-		s.ring = append(s.ring, k)
-		s.set[k] = struct{}{}
-		return
-	}
-	delete(s.set, s.ring[s.next])
-	s.ring[s.next] = k
-	s.set[k] = struct{}{}
-	s.next = (s.next + 1) % s.n
-}
-
-// seenFirst is the room the memory of ids starts with.
-const seenFirst = 4096
-
-// grow makes room in two steps: a little for a quiet account, then, at
-// its first busy minute, all of it at once, so that the memory of a
-// long-running dashboard reaches its size early and then stays there
-// rather than creeping up for as long as the ring takes to fill (at 1,000
-// events a second, 200,000 ids take over three minutes).
-func (s *seenIDs) grow() {
-	size := min(s.n, seenFirst)
-	if cap(s.ring) > 0 {
-		size = s.n
-	}
-	ring := make([][16]byte, len(s.ring), size)
-	copy(ring, s.ring)
-	set := make(map[[16]byte]struct{}, size)
-	for _, k := range s.ring {
-		set[k] = struct{}{}
-	}
-	s.ring, s.set = ring, set
-}
