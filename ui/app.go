@@ -102,6 +102,9 @@ type Model struct {
 
 	quitting bool
 
+	// skew estimates the server's clock from the events' timestamps.
+	skew skewEstimator
+
 	// hintsCache keeps the footer's hints line: it changes with focus,
 	// not with frames, and drawing it styles every hint.
 	hintsCache struct {

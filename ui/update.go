@@ -101,6 +101,7 @@ func (m *Model) applyBatch(b *feed.Batch) tea.Cmd {
 		m.status.SetConn(*b.Conn)
 		m.grid.SetEmptyText(m.emptyText())
 	}
+	m.observeClock(b)
 	ch := m.store.ApplyBatch(b)
 	for i := range b.Events {
 		if i >= len(ch.Outcomes) {

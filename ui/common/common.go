@@ -116,4 +116,13 @@ type Context struct {
 	Width, Height int
 	// APIURL is the API this dashboard talks to (shown, never secret).
 	APIURL string
+	// Skew is how far the server's clock is behind this machine's, as the
+	// events' timestamps show it (negative: ahead); zero while within a
+	// minute, which is latency and ordinary drift.
+	Skew time.Duration
 }
+
+// ServerNow is Now on the server's clock. Ages of the server's timestamps
+// (a task's last update) measured from it are neither negative nor hours
+// too old when the two clocks disagree.
+func (c *Context) ServerNow() time.Time { return c.Now.Add(-c.Skew) }
