@@ -207,6 +207,10 @@ func writeCrashFile(getenv func(string) string, report string) (string, error) {
 	return name, nil
 }
 
+// extraProgramOptions are given to every program: tests that draw into a
+// buffer give it a window size there.
+var extraProgramOptions []tea.ProgramOption
+
 // runProgram runs a full-screen model until the user quits or ctx ends
 // (a signal), with the crash guard around it. It returns nil for a quit
 // or a signal, the crash as an exit error, or what else stopped it.
@@ -219,6 +223,7 @@ func runProgram(ctx context.Context, io *stdio, m tea.Model, command string, sec
 	if io.out != os.Stdout {
 		popts = append(popts, tea.WithOutput(io.out))
 	}
+	popts = append(popts, extraProgramOptions...)
 	p := tea.NewProgram(g, popts...)
 	g.quit = p.Quit
 	_, err := p.Run()
