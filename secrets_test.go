@@ -115,7 +115,9 @@ func TestDemoRunNeverShowsASecret(t *testing.T) {
 	var runs []*cmdRun
 	startCmd := func(name string, args ...string) *cmdRun {
 		r := &cmdRun{name: name, out: &lockedBuffer{}, err: &lockedBuffer{}, done: make(chan int, 1)}
-		go func() { r.done <- run(ctx, args, &stdio{in: strings.NewReader(""), out: r.out, err: r.err, getenv: getenv}) }()
+		go func() {
+			r.done <- run(ctx, args, &stdio{in: strings.NewReader(""), out: r.out, err: r.err, getenv: getenv})
+		}()
 		runs = append(runs, r)
 		return r
 	}
