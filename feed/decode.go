@@ -316,6 +316,57 @@ func (d *fastDecoder) member() ([]byte, bool) {
 	return key, ok && d.consume(':')
 }
 
+// lit is a known key as it appears in the input, quotes and colon
+// included, and its index in the object's key list.
+type lit struct {
+	text string
+	k    int
+}
+
+// The keys in the order the contract lists them, which is the order
+// servers send them (the simulator and encoding/json do): each object's
+// loop tries the next of these as a whole before reading a key the general
+// way. Matching `"event_id":` as one literal is a single compare; a key
+// that matches it is exactly that key (no escape, no other spelling). Any
+// other order, spacing or spelling takes the general path and decodes the
+// same.
+var (
+	envelopeOrder = []lit{{`"timestamp":`, 0}, {`"user_id":`, 1}, {`"event_id":`, 3}, {`"event_type":`, 5}, {`"data":`, 7}}
+	dataOrder     = []lit{{`"task":`, 0}}
+	taskOrder     = []lit{{`"id":`, 0}, {`"asset_id":`, 1}, {`"features":`, 3}, {`"user_id":`, 4}, {`"created":`, 6}, {`"updated":`, 7}}
+	featureOrder  = []lit{{`"state":`, 0}, {`"storage_variant":`, 1}}
+)
+
+// nextKey reads a member's key and colon and returns the key's index in
+// known (-1 for others), trying order[*next] first. It refuses what claim
+// refuses.
+func (d *fastDecoder) nextKey(order []lit, next *int, known []string, index func([]byte) int, seen *uint64) (int, bool) {
+	if *next < len(order) && d.peek() == '"' {
+		l := order[*next]
+		if len(d.b)-d.i >= len(l.text) && string(d.b[d.i:d.i+len(l.text)]) == l.text {
+			d.i += len(l.text)
+			*next++
+			if *seen&(1<<l.k) != 0 {
+				return 0, false
+			}
+			*seen |= 1 << l.k
+			return l.k, true
+		}
+	}
+	key, ok := d.member()
+	if !ok {
+		return 0, false
+	}
+	k := index(key)
+	// Expect, next, whatever followed this key in the usual order.
+	for i, l := range order {
+		if l.k == k {
+			*next = i + 1
+		}
+	}
+	return k, claim(known, k, key, seen)
+}
+
 // claim accepts key, whose index in known is k (-1 for others), unless a
 // known key appears twice or another matches a known one when case is
 // ignored (encoding/json would take it): those go to the fallback.
@@ -438,10 +489,9 @@ func (d *fastDecoder) envelope(e *api.Envelope) bool {
 		return false
 	}
 	var seen uint64
+	next := 0
 	for more := !empty; more; {
-		key, ok := d.member()
-		k := envelopeKey(key)
-		ok = ok && claim(envelopeKeys, k, key, &seen)
+		k, ok := d.nextKey(envelopeOrder, &next, envelopeKeys, envelopeKey, &seen)
 		if !ok {
 			return false
 		}
@@ -488,10 +538,9 @@ func (d *fastDecoder) data(e *api.Envelope) bool {
 		return false
 	}
 	var seen uint64
+	next := 0
 	for more := !empty; more; {
-		key, ok := d.member()
-		k := dataKey(key)
-		ok = ok && claim(dataKeys, k, key, &seen)
+		k, ok := d.nextKey(dataOrder, &next, dataKeys, dataKey, &seen)
 		switch {
 		case !ok:
 			return false
@@ -523,10 +572,9 @@ func (d *fastDecoder) task(t *api.Task) bool {
 		return false
 	}
 	var seen uint64
+	next := 0
 	for more := !empty; more; {
-		key, ok := d.member()
-		k := taskKey(key)
-		ok = ok && claim(taskKeys, k, key, &seen)
+		k, ok := d.nextKey(taskOrder, &next, taskKeys, taskKey, &seen)
 		if !ok {
 			return false
 		}
@@ -598,10 +646,9 @@ func (d *fastDecoder) feature(f *api.Feature) bool {
 		return false
 	}
 	var seen uint64
+	next := 0
 	for more := !empty; more; {
-		key, ok := d.member()
-		k := featureKey(key)
-		ok = ok && claim(featureKeys, k, key, &seen)
+		k, ok := d.nextKey(featureOrder, &next, featureKeys, featureKey, &seen)
 		if !ok {
 			return false
 		}

@@ -34,6 +34,10 @@ var decodeSeeds = []string{
 	`{"a":01}`,
 	`{"a":"\x01"}`,
 	" {\"event_id\" : \"e\" } \n",
+	`{"user_id":"u","timestamp":"2025-06-01T12:00:00Z","event_id":"e","data":{"task":{"asset_id":"a","id":"t","updated":"2025-06-01T12:00:00Z","features":{"proxy":{"storage_variant":"x","state":"queued"}}}}}`,
+	`{"timestamp": "2025-06-01T12:00:00Z", "user_id": "u", "event_id": "e", "event_type": "task.progress", "data": {"task": {"id": "t", "features": {"proxy": {"state": "queued"}}}}}`,
+	`{"timestamp":"2025-06-01T12:00:00Z","timestamp":"2025-06-01T12:00:01Z"}`,
+	`{"event_id":"e","data":{"task":{"id":"t","id":"u"}}}`,
 }
 
 // FuzzDecodeEnvelope proves the fast decoder equal to encoding/json: where
@@ -121,7 +125,8 @@ func TestDecodeFastPathTakesTheCommonShape(t *testing.T) {
 		e.Data.Task.Created.IsZero() || e.Data.Task.Updated.IsZero() {
 		t.Errorf("camelCase spellings not read: %+v %+v", e, e.Data.Task)
 	}
-	for _, s := range []string{`{"event_id":"e","EVENT_ID":"f"}`, `{"event_id":"e","event_id":"f"}`, `{"event_id":"e\u0041"}`} {
+	for _, s := range []string{`{"event_id":"e","EVENT_ID":"f"}`, `{"event_id":"e","event_id":"f"}`, `{"event_id":"e\u0041"}`,
+		`{"timestamp":"2025-06-01T12:00:00Z","timestamp":"2025-06-01T12:00:01Z"}`, `{"event_id":"e","data":{"task":{"id":"t","id":"u"}}}`} {
 		if decodeFast([]byte(s), &e, false) {
 			t.Errorf("%s: should fall back to encoding/json", s)
 		}
@@ -186,7 +191,13 @@ func TestKeySwitchesMatchKeyLists(t *testing.T) {
 	for _, c := range []struct {
 		known []string
 		index func([]byte) int
-	}{{envelopeKeys, envelopeKey}, {dataKeys, dataKey}, {taskKeys, taskKey}, {featureKeys, featureKey}} {
+		order []lit
+	}{{envelopeKeys, envelopeKey, envelopeOrder}, {dataKeys, dataKey, dataOrder}, {taskKeys, taskKey, taskOrder}, {featureKeys, featureKey, featureOrder}} {
+		for _, l := range c.order {
+			if want := `"` + c.known[l.k] + `":`; l.text != want {
+				t.Errorf("literal %s stands for key %d, %s", l.text, l.k, want)
+			}
+		}
 		for i, k := range c.known {
 			if got := c.index([]byte(k)); got != i {
 				t.Errorf("%q: index %d, its place in the list is %d", k, got, i)
