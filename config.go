@@ -19,12 +19,36 @@ import (
 type fileConfig struct {
 	APIURL        string            `toml:"api_url"`
 	APIKey        string            `toml:"api_key"`
-	WebhookSecret []string          `toml:"webhook_secret"`
+	WebhookSecret secretList        `toml:"webhook_secret"`
 	Refresh       duration          `toml:"refresh"`
 	StallWindow   duration          `toml:"stall_window"`
 	ReadOnly      bool              `toml:"read_only"`
 	Theme         map[string]string `toml:"theme"`
 	Keys          map[string]string `toml:"keys"`
+}
+
+// secretList reads webhook_secret as one string or a list of them (during
+// a rotation).
+type secretList []string
+
+func (l *secretList) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case string:
+		*l = secretList{v}
+		return nil
+	case []any:
+		out := make(secretList, 0, len(v))
+		for _, x := range v {
+			s, ok := x.(string)
+			if !ok {
+				return errors.New("webhook_secret must be a string or a list of strings")
+			}
+			out = append(out, s)
+		}
+		*l = out
+		return nil
+	}
+	return errors.New("webhook_secret must be a string or a list of strings")
 }
 
 // duration reads "5s", "2m" from TOML.
@@ -99,7 +123,8 @@ func readConfigFile(path string, explicit bool) (fileConfig, []string, error) {
 	}
 	md, err := toml.DecodeFile(path, &fc)
 	if err != nil {
-		return fc, nil, fmt.Errorf("config file %s: %w", path, err)
+		// A parse error quotes the line it stopped at, which may hold a key.
+		return fc, nil, fmt.Errorf("config file %s: %s", path, api.MaskSecrets(err.Error()))
 	}
 	var warnings []string
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
@@ -107,7 +132,8 @@ func readConfigFile(path string, explicit bool) (fileConfig, []string, error) {
 		for i, k := range undecoded {
 			keys[i] = k.String()
 		}
-		warnings = append(warnings, fmt.Sprintf("config file %s: unknown keys ignored: %s", path, strings.Join(keys, ", ")))
+		// A key pasted onto a line of its own reads as an unknown key.
+		warnings = append(warnings, fmt.Sprintf("config file %s: unknown keys ignored: %s", path, api.MaskSecrets(strings.Join(keys, ", "))))
 	}
 	if (fc.APIKey != "" || len(fc.WebhookSecret) > 0) && info.Mode().Perm()&0o077 != 0 {
 		warnings = append(warnings, fmt.Sprintf("config file %s holds secrets and is readable by others (mode %04o); run: chmod 600 %s", path, info.Mode().Perm(), path))

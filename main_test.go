@@ -150,3 +150,38 @@ func TestConfigFileErrorsAreClear(t *testing.T) {
 		t.Error("an explicitly named missing config file should be an error")
 	}
 }
+
+// webhook_secret may be one string or a list; anything else is refused
+// with a message that says what it must be.
+func TestConfigWebhookSecretOneOrMany(t *testing.T) {
+	for body, want := range map[string][]string{
+		`webhook_secret = "whsec_one"`:                 {"whsec_one"},
+		`webhook_secret = ["whsec_new", "whsec_old"]`: {"whsec_new", "whsec_old"},
+	} {
+		dir := writeConfig(t, body, 0o600)
+		c, err := loadConfig(overrides{}, func(k string) string { return map[string]string{"XDG_CONFIG_HOME": dir}[k] })
+		if err != nil || strings.Join(c.WebhookSecrets, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: got %q, %v", body, c.WebhookSecrets, err)
+		}
+	}
+	dir := writeConfig(t, `webhook_secret = 5`, 0o600)
+	if _, err := loadConfig(overrides{}, func(k string) string { return map[string]string{"XDG_CONFIG_HOME": dir}[k] }); err == nil || !strings.Contains(err.Error(), "a string or a list of strings") {
+		t.Errorf("a number: %v", err)
+	}
+}
+
+// A key pasted into the config file on a line of its own reads as an
+// unknown key: the warning that names it masks it.
+func TestConfigUnknownKeyWarningMasksKeys(t *testing.T) {
+	dir := writeConfig(t, "sk_live_4eC39HqLyjWDarjtT1zdp7dc = 1\n", 0o600)
+	c, err := loadConfig(overrides{}, func(k string) string { return map[string]string{"XDG_CONFIG_HOME": dir}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "unknown keys ignored: sk_live_••••p7dc") {
+		t.Fatalf("want one warning naming the key masked, got %q", c.Warnings)
+	}
+	if strings.Contains(c.Warnings[0], "4eC39HqLyjWDarjtT1zdp7dc") {
+		t.Errorf("the warning shows the key: %q", c.Warnings[0])
+	}
+}
