@@ -155,7 +155,7 @@ func TestConfigFileErrorsAreClear(t *testing.T) {
 // with a message that says what it must be.
 func TestConfigWebhookSecretOneOrMany(t *testing.T) {
 	for body, want := range map[string][]string{
-		`webhook_secret = "whsec_one"`:                 {"whsec_one"},
+		`webhook_secret = "whsec_one"`:                {"whsec_one"},
 		`webhook_secret = ["whsec_new", "whsec_old"]`: {"whsec_new", "whsec_old"},
 	} {
 		dir := writeConfig(t, body, 0o600)
