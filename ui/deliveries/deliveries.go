@@ -650,7 +650,7 @@ func (m *Model) table() string {
 	}
 	if m.err != nil && n < m.h {
 		b.WriteByte('\n')
-		b.WriteString(common.Fit(th.WarnStyle.Render(" last refresh failed: ")+api.Clean(m.err.Error()), m.w))
+		b.WriteString(common.Fit(th.WarnStyle.Render(" last refresh failed: ")+api.Brief(m.err), m.w))
 		n++
 	}
 	for ; n < m.h; n++ {

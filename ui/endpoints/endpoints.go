@@ -150,7 +150,7 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			return m, nil
 		}
 		if msg.err != nil {
-			return m, common.Note(common.Error, "could not create the endpoint: "+api.Clean(msg.err.Error()))
+			return m, common.Note(common.Error, "could not create the endpoint: "+api.Brief(msg.err))
 		}
 		return m, m.created(msg)
 	case tea.KeyPressMsg:
@@ -315,7 +315,7 @@ func (m *Model) toggled(msg toggledMsg) tea.Cmd {
 	delete(m.toggling, msg.ep.ID)
 	name := webhooks.Label(msg.ep.URL)
 	if msg.err != nil {
-		return common.Note(common.Error, "could not change "+name+": "+api.Clean(msg.err.Error()))
+		return common.Note(common.Error, "could not change "+name+": "+api.Brief(msg.err))
 	}
 	for i := range m.items {
 		if m.items[i].ID == msg.ep.ID {

@@ -272,7 +272,7 @@ func (d *recoverDialog) result(m *Model, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			d.stage, d.err = rcChoose, "could not count: "+api.Clean(msg.err.Error())
+			d.stage, d.err = rcChoose, "could not count: "+api.Brief(msg.err)
 			return nil
 		}
 		d.count, d.countHow, d.stage = msg.n, msg.how, rcConfirm
@@ -287,7 +287,7 @@ func (d *recoverDialog) result(m *Model, msg tea.Msg) tea.Cmd {
 				rt := api.RouteByName(api.RouteRecover)
 				return common.NotOffered("recover", rt.Method+" "+rt.Path)
 			}
-			d.stage, d.err = rcConfirm, "the API refused: "+api.Clean(msg.err.Error())
+			d.stage, d.err = rcConfirm, "the API refused: "+api.Brief(msg.err)
 			return nil
 		}
 		d.stage, d.baseline, d.floor = rcProgress, msg.baseline, msg.floor
@@ -317,7 +317,7 @@ func (d *recoverDialog) result(m *Model, msg tea.Msg) tea.Cmd {
 // manual attempt the endpoint did not have before.
 func (d *recoverDialog) progress(m *Model, msg recoverProgressMsg) tea.Cmd {
 	if msg.err != nil {
-		d.err = "following the recover: " + api.Clean(msg.err.Error())
+		d.err = "following the recover: " + api.Brief(msg.err)
 		return d.tick(m)
 	}
 	d.err = ""

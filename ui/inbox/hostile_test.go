@@ -124,7 +124,7 @@ func TestHostileDeliveriesReachNoTerminal(t *testing.T) {
 
 	// Verified: a JSON body whose strings hold raw C1 controls and escaped
 	// ESC sequences, and a hostile custom header.
-	good := `{"event_type":"task.GOODTYPE` + c1Payload + `","data":{"task":{"id":"GOODTASK\u001b]0;PWNTITLE\u0007` + c1Payload + `"}}}`
+	good := `{"event_type":"task.GOODTYPE` + c1Payload + `","data":{"task":{"id":"GOODTASK\u001b[2J\u0007` + c1Payload + `"}}}`
 	hdr := signed(t, secret1, "msg_good", time.Now(), good)
 	hdr.Set("X-Hostile", "HDRVAL"+c1Payload)
 	hdr.Set("Authorization", "Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc"+c1Payload)

@@ -368,7 +368,7 @@ func (m *Model) summary() string {
 		s += th.WarnStyle.Render(" · attempts of the newest " + strconv.Itoa(maxMessages) + " only")
 	}
 	if m.err != nil {
-		s += th.WarnStyle.Render(" · " + api.Clean(m.err.Error()))
+		s += th.WarnStyle.Render(" · " + api.Brief(m.err))
 	}
 	return s
 }

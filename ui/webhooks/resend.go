@@ -97,7 +97,7 @@ func (r *Resender) Sent(msg ResentMsg) tea.Cmd {
 			rt := api.RouteByName(api.RouteResend)
 			return common.NotOffered("resend", rt.Method+" "+rt.Path)
 		}
-		return common.Note(common.Error, "resend failed: "+api.Clean(msg.Err.Error()))
+		return common.Note(common.Error, "resend failed: "+api.Brief(msg.Err))
 	}
 	f.accepted, f.baseline = true, msg.Baseline
 	// The log keeps showing this pair's attempts, the resend's included,
