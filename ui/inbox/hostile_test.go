@@ -10,13 +10,13 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/internal/termcheck"
 )
 
 // What a hostile sender puts in a delivery. Header values cannot carry
@@ -24,9 +24,11 @@ import (
 // carry 8-bit C1 controls and bidirectional overrides; bodies can carry
 // anything.
 var (
-	clip         = base64.StdEncoding.EncodeToString([]byte("rm -rf ~\n"))
-	c1Payload    = "\u009b6n\u009d2;PWNC1TITLE\u009c\u0090PWNC1DCS\u009c\u202e\u2066"
-	escPayload   = "\x1b[21t\x1b]0;PWNTITLE\x07\x1b]8;;https://PWNLINK.example/\x1b\\x\x1b]8;;\x1b\\\x1b]52;c;" + clip + "\x07\x1bPPWNDCS\x1b\\\x1b_PWNAPC\x1b\\\x08\r\xff"
+	clip       = base64.StdEncoding.EncodeToString([]byte("rm -rf ~\n"))
+	c1Payload  = "\u009b6n\u009d2;PWNC1TITLE\u009c\u0090PWNC1DCS\u009c\u202e\u2066"
+	escPayload = "\x1b[21t\x1b]0;PWNTITLE\x07\x1b]8;;https://PWNLINK.example/\x1b\\x\x1b]8;;\x1b\\\x1b]52;c;" + clip + "\x07\x1bPPWNDCS\x1b\\\x1b_PWNAPC\x1b\\\x08\r\xff"
+	// markers may show as text (a JSON body holds them escaped), never
+	// inside a sequence written.
 	markers      = []string{"PWNTITLE", "PWNLINK", clip, "PWNDCS", "PWNAPC", "PWNC1TITLE", "PWNC1DCS"}
 	neverWritten = []string{"\x1b]52", "\x1bP", "\x1b]8;", "\x1b]0;", "\x1b_", "\x1b[21t", "\x1b[6n"}
 )
@@ -162,19 +164,15 @@ func TestHostileDeliveriesReachNoTerminal(t *testing.T) {
 	}
 
 	b := out.bytes()
-	for _, s := range append(markers, neverWritten...) {
+	for _, p := range termcheck.Problems(b, markers...) {
+		t.Error(p)
+	}
+	for _, s := range neverWritten {
 		if i := bytes.Index(b, []byte(s)); i >= 0 {
 			t.Errorf("the terminal got %q: …%q…", s, b[max(0, i-60):min(len(b), i+60)])
 		}
 	}
 	if bytes.Contains(b, []byte("4eC39HqLyjWDarjtT1zdp7dc")) {
 		t.Error("the terminal got the Authorization header's key in full")
-	}
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 || r >= 0x80 && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
-			t.Fatalf("the terminal got %U at byte %d: …%q…", r, i, b[max(0, i-60):min(len(b), i+60)])
-		}
-		i += size
 	}
 }
