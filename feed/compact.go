@@ -170,19 +170,20 @@ func seenKey(id string) [16]byte {
 // and "abc..." are different strings, so only one spelling maps to bytes;
 // the other is hashed like any other id.
 func uuidBytes(id string, k *[16]byte) bool {
-	_ = id[35]
+	if len(id) != 36 {
+		return false
+	}
 	var bad byte
-	j := 0
-	for _, g := range [5][2]int{{0, 8}, {9, 13}, {14, 18}, {19, 23}, {24, 36}} {
-		for i := g[0]; i < g[1]; i += 2 {
-			hi, lo := lowerHex[id[i]], lowerHex[id[i+1]]
-			bad |= hi | lo
-			k[j] = hi<<4 | lo
-			j++
-		}
+	for j, at := range uuidDigits {
+		hi, lo := lowerHex[id[at]], lowerHex[id[at+1]]
+		bad |= hi | lo
+		k[j] = hi<<4 | lo
 	}
 	return bad <= 15
 }
+
+// uuidDigits is where each byte's two hex digits start in a canonical UUID.
+var uuidDigits = [16]uint8{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
 
 var lowerHex = func() (t [256]byte) {
 	for i := range t {
