@@ -19,7 +19,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
-	"github.com/aspect-hq/aspect-tui/internal/termcheck"
+	"github.com/aspect-hq/aspect-tui/ui/internal/termcheck"
 )
 
 // The payloads a hostile API plants in every string it sends. Each carries

@@ -16,7 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/feed"
-	"github.com/aspect-hq/aspect-tui/internal/termcheck"
+	"github.com/aspect-hq/aspect-tui/ui/internal/termcheck"
 )
 
 // What a hostile sender puts in a delivery. Header values cannot carry
