@@ -131,6 +131,14 @@ var urlRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 // runReadmeLine runs one README command and checks what it must show.
 func runReadmeLine(t *testing.T, line string, env []string, workdir string) {
 	switch {
+	case strings.HasPrefix(line, "aspect-tui ") && strings.HasSuffix(line, "--help"):
+		if out := runOnce(t, line, env, workdir); !strings.Contains(out, "Usage:") || !strings.Contains(out, "--") {
+			t.Errorf("help without usage or flags:\n%s", out)
+		}
+	case line == "aspect-tui version":
+		if out := runOnce(t, line, env, workdir); !strings.HasPrefix(out, "aspect-tui ") {
+			t.Errorf("version printed %q", out)
+		}
 	case strings.HasPrefix(line, "aspect-tui sim"):
 		if !strings.Contains(line, "--addr") {
 			line += " --addr 127.0.0.1:0" // the default port may be taken here
@@ -178,8 +186,6 @@ func runReadmeLine(t *testing.T, line string, env []string, workdir string) {
 		}
 	case strings.HasPrefix(line, "go test -run '^$' -fuzz"):
 		runOnce(t, regexp.MustCompile(`-fuzztime \S+`).ReplaceAllString(line, "-fuzztime 2s"), env, ".")
-	case strings.HasPrefix(line, "aspect-tui ") && (strings.HasSuffix(line, "--help") || strings.HasSuffix(line, " version")):
-		runOnce(t, line, env, workdir)
 	default:
 		t.Fatalf("no rule to try this README line headless; add one to TestReadmeCommands: %s", line)
 	}
