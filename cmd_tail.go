@@ -57,7 +57,7 @@ func tailCommand() *command {
 						return err
 					}
 				}
-				fmt.Fprintf(io.err, "connected to %s: %d active tasks; streaming events (Ctrl-C stops)\n", c.BaseURL(), len(active))
+				fmt.Fprintf(io.err, "connected to %s: %d active tasks; opening the event stream\n", c.BaseURL(), len(active))
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				f := feed.Start(ctx, c, feed.Options{StallWindow: cfg.StallWindow})
@@ -124,11 +124,18 @@ func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *re
 type connPrinter struct {
 	w          io.Writer
 	reconnects int
+	live       bool // the stream has been open once
 }
 
 func (p *connPrinter) print(s feed.ConnState) {
 	switch s.Phase {
 	case feed.PhaseLive:
+		if !p.live {
+			// Said only once the stream is open: events from before it
+			// are not replayed (the count above includes their tasks).
+			p.live = true
+			fmt.Fprintln(p.w, "streaming events (Ctrl-C stops)")
+		}
 		// A drop and its recovery may fall within one batch, which then
 		// carries only the live state: the tally tells.
 		if s.Reconnects > p.reconnects {

@@ -89,7 +89,7 @@ func (r *runningCLI) waitFor(t *testing.T, what string, cond func() bool) {
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s; stderr:\n%s", what, r.err.String())
+			t.Fatalf("timed out waiting for %s; %d lines on stdout; stderr:\n%s", what, len(outLines(r.out.String())), r.err.String())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -128,7 +128,7 @@ func TestTailJSONPrintsEachEventOnceInOrder(t *testing.T) {
 	s.CreateTasks(60)
 	s.Advance(time.Hour)
 	total := int(s.Counts().Events)
-	cli.waitFor(t, "every event", func() bool { return len(outLines(cli.out.String())) >= total })
+	cli.waitFor(t, fmt.Sprintf("every event (%d)", total), func() bool { return len(outLines(cli.out.String())) >= total })
 	if code := cli.interrupt(t); code != 0 {
 		t.Fatalf("Ctrl+C: exit %d, want 0; stderr:\n%s", code, cli.err.String())
 	}
@@ -190,6 +190,41 @@ func TestTailRefusedKeyIsAPlainError(t *testing.T) {
 	if strings.Contains(errOut, "sk_sim_wrong") {
 		t.Error("the key was printed")
 	}
+}
+
+// "streaming events" is a promise that what happens next is printed: it
+// waits for the stream to be open, not just for the API to answer.
+func TestTailSaysStreamingOnlyOnceTheStreamIsOpen(t *testing.T) {
+	asked, answer := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/tasks/active":
+			w.Write([]byte("[]"))
+		case "/events":
+			once.Do(func() { close(asked) })
+			select {
+			case <-answer:
+			case <-r.Context().Done():
+				return
+			}
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}
+	}))
+	t.Cleanup(srv.Close) // after the command stops: cleanups run last first
+	cli := startCLI(t, map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}, "tail")
+	select {
+	case <-asked:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the stream was never asked for; stderr:\n%s", cli.err.String())
+	}
+	if got := cli.err.String(); !strings.Contains(got, "0 active tasks") || strings.Contains(got, "streaming") {
+		t.Fatalf("with the stream not yet answered, stderr says:\n%s", got)
+	}
+	answer <- struct{}{}
+	cli.waitFor(t, "the stream", func() bool { return strings.Contains(cli.err.String(), "streaming events") })
 }
 
 // A hand-made server for what the simulator never sends.
