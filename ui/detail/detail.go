@@ -88,7 +88,7 @@ func (m *Model) Title() string {
 
 func (m *Model) build() []string {
 	th := m.ctx.Theme
-	now := m.ctx.Now
+	now := m.ctx.ServerNow() // the task's times are the server's
 	t := m.task
 	w := max(m.w, 20)
 	var out []string
@@ -205,7 +205,7 @@ func (m *Model) since(name string, s api.State, timeline []feed.Transition, t ap
 		return ""
 	}
 	last := segs[len(segs)-1]
-	d := m.ctx.Now.Sub(last.at)
+	d := m.ctx.ServerNow().Sub(last.at)
 	prefix := ""
 	if last.lower {
 		prefix = "≥"

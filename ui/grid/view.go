@@ -209,7 +209,7 @@ func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 	put(text, " ", 1)
 	age := ""
 	if !t.Updated.IsZero() {
-		age = common.Age(m.ctx.Now.Sub(t.Updated.Time))
+		age = common.Age(m.ctx.ServerNow().Sub(t.Updated.Time))
 	}
 	put(dim, common.PadLeft(age, ageW), ageW)
 	if rest := m.w - used; rest > 0 {
