@@ -99,6 +99,9 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	if feedErr != nil && api.IsUnauthorized(feedErr) {
 		return feedErr
 	}
+	if err := feedCrash(feedErr, d.command(), d.secrets(), io); err != feedErr {
+		return err
+	}
 	return nil
 }
 

@@ -61,7 +61,7 @@ func tailCommand() *command {
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				f := feed.Start(ctx, c, feed.Options{StallWindow: cfg.StallWindow})
-				return tail(f, cancel, io, *asJSON, rec)
+				return feedCrash(tail(f, cancel, io, *asJSON, rec), "tail", append([]string{cfg.APIKey}, cfg.WebhookSecrets...), io)
 			}
 		},
 	}

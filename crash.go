@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
 )
 
 // exitCrashed is the exit code after a crash (EX_SOFTWARE).
@@ -145,6 +146,19 @@ func (g *crashGuard) record(value any, stack []byte) {
 	fmt.Fprintf(&b, "panic: %s\n\n%s", api.CleanBlock(fmt.Sprint(value)), stack)
 	g.report = redact(b.String(), g.secrets)
 	g.file, g.fileErr = writeCrashFile(g.getenv, g.report)
+}
+
+// feedCrash turns a panic the live feed caught (it stopped; the program
+// went on) into the same crash file and exit code as any other crash, once
+// the program has ended. Any other error is returned as it is.
+func feedCrash(err error, command string, secrets []string, io *stdio) error {
+	var pe *feed.PanicError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	g := newCrashGuard(nil, command, secrets, io.getenv)
+	g.record(pe.Value, pe.Stack)
+	return g.err(io.err)
 }
 
 // err is what the command returns after a crash: one line naming the file.

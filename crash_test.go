@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/feed"
 )
 
 // panicky draws a full-screen view with the mouse on and panics where it
@@ -178,5 +181,39 @@ func TestCrashWithoutAStateDirectory(t *testing.T) {
 	}
 	if strings.Contains(errOut.String(), "sk_live_4eC39HqLyjWDarjtT1zdp7dc") {
 		t.Errorf("stderr holds a key: a value shaped like one is masked even when the command did not name it")
+	}
+}
+
+// A panic the live feed caught stopped only the feed; when the command
+// ends it gets the same crash file and exit code as any other crash.
+func TestFeedPanicBecomesACrashReport(t *testing.T) {
+	state := t.TempDir()
+	getenv := func(k string) string {
+		if k == "XDG_STATE_HOME" {
+			return state
+		}
+		return ""
+	}
+	var errOut bytes.Buffer
+	pe := &feed.PanicError{Value: "index out of range, key sk_test_abcdefghijklmnop", Stack: []byte("goroutine 7 [running]:\nfeed.(*Feed).supervise\n")}
+	err := feedCrash(fmt.Errorf("wrapped: %w", pe), "tail", []string{"sk_test_abcdefghijklmnop"}, &stdio{err: &errOut, getenv: getenv})
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitCrashed || !strings.Contains(err.Error(), filepath.Join(state, "aspect-tui")) {
+		t.Fatalf("got %v, want exit 70 naming the crash file", err)
+	}
+	files, _ := filepath.Glob(filepath.Join(state, "aspect-tui", "crash-*.txt"))
+	if len(files) != 1 {
+		t.Fatalf("crash files: %v", files)
+	}
+	report, _ := os.ReadFile(files[0])
+	if !strings.Contains(string(report), "panic: index out of range") || !strings.Contains(string(report), "supervise") || !strings.Contains(string(report), "command: tail") {
+		t.Errorf("report:\n%s", report)
+	}
+	if strings.Contains(string(report), "sk_test_abcdefghijklmnop") {
+		t.Error("the report holds the key")
+	}
+	other := errors.New("the feed stopped")
+	if feedCrash(other, "tail", nil, &stdio{err: &errOut, getenv: getenv}) != other || feedCrash(nil, "tail", nil, &stdio{err: &errOut, getenv: getenv}) != nil {
+		t.Error("an ordinary error (or none) must pass through unchanged")
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
@@ -87,8 +89,9 @@ type Feed struct {
 	co  coalescer
 	out chan Batch
 
-	wg  sync.WaitGroup
-	err error // set by the supervisor before it exits
+	wg       sync.WaitGroup
+	err      error                      // set by the supervisor before it exits
+	panicked atomic.Pointer[PanicError] // the first panic caught, if any
 
 	// Owned by the supervisor goroutine.
 	drops    int
@@ -102,18 +105,58 @@ type Feed struct {
 func Start(ctx context.Context, c *api.Client, o Options) *Feed {
 	f := &Feed{c: c, opts: o.withDefaults(), out: make(chan Batch)}
 	f.co.wake = make(chan struct{}, 1)
+	// A panic in either goroutine (a bug, most likely in reading what the
+	// network sent) stops the feed with a *PanicError instead of killing
+	// the process with the terminal still in raw mode.
+	ctx, cancel := context.WithCancel(ctx)
 	supDone := make(chan struct{})
 	f.wg.Add(2)
 	go func() {
 		defer f.wg.Done()
 		defer close(supDone)
+		defer func() {
+			if r := recover(); r != nil {
+				f.crashed(r, debug.Stack())
+			}
+		}()
 		f.err = f.supervise(ctx)
 	}()
 	go func() {
 		defer f.wg.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				f.panicked.CompareAndSwap(nil, &PanicError{Value: r, Stack: debug.Stack()})
+				cancel()
+			}
+		}()
 		f.deliver(ctx, supDone)
 	}()
+	go func() {
+		f.wg.Wait()
+		cancel()
+	}()
 	return f
+}
+
+// PanicError is a panic inside the feed, caught: the feed stopped, the
+// program did not. Stack is for a crash report.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string {
+	return "the live feed stopped on an internal error (a bug in aspect-tui): " + api.Clip(fmt.Sprint(e.Value), 200)
+}
+
+// crashed records the supervisor's panic and says so to the consumer, as
+// its last state.
+func (f *Feed) crashed(r any, stack []byte) {
+	pe := &PanicError{Value: r, Stack: stack}
+	f.panicked.CompareAndSwap(nil, pe)
+	// time.Now, not Options.Now: nothing that might be the bug.
+	f.co.conn(ConnState{Phase: PhaseStopped, Since: time.Now(), Reason: pe.Error(), Err: pe,
+		Reconnects: f.drops, LastDrop: f.lastDrop})
 }
 
 // Batches delivers at most one Batch per FrameInterval. It is closed when
@@ -123,9 +166,12 @@ func (f *Feed) Batches() <-chan Batch { return f.out }
 
 // Wait blocks until every goroutine of the feed has exited. It returns nil
 // when the feed stopped because its context was done, else the reason it
-// stopped (an *api.Error for a refused key).
+// stopped (an *api.Error for a refused key, a *PanicError for a bug).
 func (f *Feed) Wait() error {
 	f.wg.Wait()
+	if pe := f.panicked.Load(); pe != nil {
+		return pe
+	}
 	return f.err
 }
 

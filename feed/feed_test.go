@@ -786,3 +786,49 @@ func TestFeedBackoffGrowsThenResetsAfterAHealthyConnection(t *testing.T) {
 		t.Errorf("attempts %v, want 1, 2, then 1 again after the healthy connection", attempts)
 	}
 }
+
+// A bug in the feed (here: a clock that panics while an event is read)
+// stops the feed with the panic as its error and its last state; it does
+// not take the process, and the terminal with it, down.
+func TestFeedPanicStopsTheFeedNotTheProgram(t *testing.T) {
+	noLeaks(t)
+	var armed atomic.Bool
+	fa := newFakeAPI(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		streamHeaders(w)
+		armed.Store(true)
+		send(w, taskEvent(1, "t1", api.StateQueued))
+		hold(r)
+	})
+	o := fastOpts()
+	o.Now = func() time.Time {
+		if armed.Load() {
+			panic("clock on fire")
+		}
+		return time.Now()
+	}
+	f := Start(context.Background(), fa.client, o)
+	var last *ConnState
+	timeout := time.After(10 * time.Second)
+loop:
+	for {
+		select {
+		case b, ok := <-f.Batches():
+			if !ok {
+				break loop
+			}
+			if b.Conn != nil {
+				last = b.Conn
+			}
+		case <-timeout:
+			t.Fatal("the feed kept going after a panic")
+		}
+	}
+	err := f.Wait()
+	var pe *PanicError
+	if !errors.As(err, &pe) || pe.Value != "clock on fire" || !strings.Contains(string(pe.Stack), "supervise") {
+		t.Fatalf("Wait: %v, want the panic with its stack", err)
+	}
+	if last == nil || last.Phase != PhaseStopped || !strings.Contains(last.Reason, "internal error") || !strings.Contains(last.Reason, "clock on fire") {
+		t.Errorf("last state %+v", last)
+	}
+}

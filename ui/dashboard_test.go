@@ -578,6 +578,9 @@ func TestStatusLine(t *testing.T) {
 
 	h.send(batchMsg{b: feed.Batch{Conn: &feed.ConnState{Phase: feed.PhaseReconnecting, Attempt: 2, NextTry: h.now.Add(3 * time.Second), Reason: "connection refused"}}})
 	h.must("◌ reconnecting, attempt 2 in 3s: connection refused")
+	// The wait over, trying again: the reason stays on screen.
+	h.send(batchMsg{b: feed.Batch{Conn: &feed.ConnState{Phase: feed.PhaseConnecting, Attempt: 2, Reconnects: 2, LastDrop: "connection refused"}}})
+	h.must("◌ connecting, attempt 2… (last: connection refused)")
 
 	h.send(batchMsg{b: feed.Batch{
 		Skips:    []feed.Skip{{ID: "e1", Type: "task.progress", Reason: "not JSON", Size: 12, Received: h.now, Raw: []byte("{not json")}},
@@ -593,6 +596,19 @@ func TestStatusLine(t *testing.T) {
 
 	h.send(feedDoneMsg{err: nil})
 	h.must("✗ stopped")
+}
+
+// A bug in the feed stops the feed, not the dashboard, and says what
+// happens next.
+func TestFeedPanicIsShownNotFatal(t *testing.T) {
+	h := newHarness(t, 160, 45)
+	h.apply(fleet(4)...)
+	pe := &feed.PanicError{Value: "boom", Stack: []byte("stack")}
+	h.send(batchMsg{b: feed.Batch{Conn: &feed.ConnState{Phase: feed.PhaseStopped, Reason: pe.Error(), Err: pe}}})
+	h.send(feedDoneMsg{err: pe})
+	h.must("✗ stopped: the live feed stopped on an internal error", "quitting writes a crash report")
+	h.press("j")
+	h.must("t0000002") // still driven from the keyboard
 }
 
 func TestUnknownEventTypesAreLogged(t *testing.T) {

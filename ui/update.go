@@ -213,6 +213,9 @@ func (m *Model) feedDone(err error) {
 	if err != nil {
 		reason = err.Error()
 	}
+	if pe := (*feed.PanicError)(nil); errors.As(err, &pe) {
+		reason += "; the webhook panes still work, and quitting writes a crash report"
+	}
 	if m.status.Conn().Phase != feed.PhaseStopped || err != nil {
 		m.status.Stopped(reason)
 	}

@@ -25,7 +25,6 @@ type Model struct {
 
 	conn     feed.ConnState
 	haveConn bool
-	stopped  string // the feed ended: why
 
 	buckets  [window]int // events per second, by unix second mod window
 	lastSec  int64
@@ -86,11 +85,8 @@ func (m *Model) Conn() feed.ConnState { return m.conn }
 
 // Stopped records that the feed ended for good, and why.
 func (m *Model) Stopped(reason string) {
-	m.stopped = reason
 	m.conn.Phase = feed.PhaseStopped
-	if m.conn.Reason == "" {
-		m.conn.Reason = reason
-	}
+	m.conn.Reason = reason
 }
 
 // Record counts events received at now.
@@ -222,8 +218,14 @@ func (m *Model) ConnText(long bool) string {
 		}
 		return th.ErrorP.S(s)
 	}
-	if c.Attempt > 1 {
-		return th.WarnP.S("◌ connecting, attempt " + strconv.Itoa(c.Attempt) + "…")
+	if c.Attempt > 1 || c.Reconnects > 0 {
+		// Connecting again: the wait is over, and why the last one failed
+		// is still the best explanation on screen.
+		s := "◌ connecting, attempt " + strconv.Itoa(max(c.Attempt, 1)) + "…"
+		if long && c.LastDrop != "" {
+			s += " (last: " + api.Clip(c.LastDrop, 60) + ")"
+		}
+		return th.WarnP.S(s)
 	}
 	return th.MutedP.S("◌ connecting…")
 }
