@@ -154,7 +154,7 @@ func (m *Model) afterChange(updated, removed []string) {
 		}
 	}
 	c := m.store.Counts()
-	m.status.SetCounts(c, m.log.Total())
+	m.status.SetCounts(c, m.log.Events())
 	m.log.SetCounts(c)
 }
 
@@ -187,7 +187,7 @@ func (m *Model) refetched(msg refetchedMsg) {
 		m.log.Note(m.ctx.Now, "fetch failed", "could not fetch tasks that finished while events were missed: "+err.Error())
 	}
 	if len(removed) > 0 || msg.err != nil {
-		m.status.SetCounts(m.store.Counts(), m.log.Total())
+		m.status.SetCounts(m.store.Counts(), m.log.Events())
 	}
 }
 

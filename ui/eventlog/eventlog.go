@@ -39,6 +39,7 @@ type Model struct {
 	ctx     *common.Context
 	entries []Entry // oldest first; shown newest first
 	total   int
+	events  int // of total, events not applied (skipped or of an unknown type); the rest are notes
 	counts  feed.Counts
 	cur     common.Cursor
 	w, h    int
@@ -50,6 +51,7 @@ func New(ctx *common.Context) *Model { return &Model{ctx: ctx} }
 // Skips logs a batch's skipped events.
 func (m *Model) Skips(skips []feed.Skip) {
 	for _, s := range skips {
+		m.events++
 		m.add(Entry{At: s.Received, Kind: "skipped", ID: s.ID, Type: s.Type, Size: s.Size, Reason: s.Reason, Raw: oneLine(s.Raw)})
 	}
 }
@@ -60,6 +62,7 @@ func (m *Model) Unknown(ev feed.Event) {
 	if t == "" {
 		t = ev.Type
 	}
+	m.events++
 	m.add(Entry{At: ev.Received, Kind: "unknown type", ID: ev.ID, Type: t, Size: len(ev.Raw), Reason: "an event type this version does not apply", Raw: oneLine(ev.Raw)})
 }
 
@@ -84,8 +87,12 @@ func (m *Model) add(e Entry) {
 	}
 }
 
-// Total is how many events were logged since start.
+// Total is how many entries were logged since start, notes included.
 func (m *Model) Total() int { return m.total }
+
+// Events is how many events were logged since start: skipped, or of a type
+// this version does not apply.
+func (m *Model) Events() int { return m.events }
 
 // SetCounts records the store's tallies for the summary.
 func (m *Model) SetCounts(c feed.Counts) { m.counts = c }
