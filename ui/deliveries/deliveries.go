@@ -771,8 +771,16 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 	st, paint := webhooks.Status(th, a)
 	later, delivered := m.then[a.ID]
 	if delivered {
-		// Delivered since: shown, but quiet.
+		// Delivered since: shown, but quiet, and said in words too when
+		// there is no room for the THEN column ("✗ 500 ✓#3").
 		paint = th.MutedP
+		if !c.then {
+			if more := st + " ✓#" + strconv.Itoa(later); common.Width(more) <= statusW {
+				st = more
+			} else {
+				st = strings.TrimRight(common.Fit(st, statusW-2), " ") + " ✓"
+			}
+		}
 	}
 	if m.resend.Pending(webhooks.PairOf(a)) && m.newestOfPair(a) {
 		st, paint = "◌ resending", th.AccentP
