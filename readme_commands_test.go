@@ -112,8 +112,12 @@ func TestReadmeCommands(t *testing.T) {
 			case cmd == "go run . demo", cmd == "aspect-tui":
 				t.Logf("skipped (interactive): %s", line)
 				continue
-			case strings.HasPrefix(cmd, "go test -race"), strings.HasPrefix(cmd, ".ci/run"):
+			case strings.HasPrefix(cmd, "go test -race"), strings.HasPrefix(cmd, ".ci/run"),
+				strings.HasPrefix(cmd, "go test -run Test"):
 				t.Logf("skipped (the tests themselves): %s", line)
+				continue
+			case strings.HasPrefix(cmd, "ASPECT_SOAK="):
+				t.Logf("skipped (an hour long; the soak's code is built with the tests): %s", line)
 				continue
 			}
 			ran++
@@ -183,6 +187,13 @@ func runReadmeLine(t *testing.T, line string, env []string, workdir string) {
 		out := runOnce(t, line, env, workdir)
 		if !strings.Contains(out, `"secret":"whsec_`) && !strings.Contains(out, `"secret": "whsec_`) {
 			t.Errorf("creating an endpoint gave no secret:\n%s", out)
+		}
+	case strings.HasPrefix(line, "go test -run '^$' -bench"):
+		// Every benchmark named runs once: the names and flags are right.
+		line = regexp.MustCompile(`-count \d+`).ReplaceAllString(line, "-count 1")
+		line = strings.Replace(line, " -bench ", " -benchtime 1x -bench ", 1)
+		if out := runOnce(t, line, env, "."); !strings.Contains(out, "Benchmark") {
+			t.Errorf("no benchmark ran:\n%s", out)
 		}
 	case strings.HasPrefix(line, "go test -run '^$' -fuzz"):
 		runOnce(t, regexp.MustCompile(`-fuzztime \S+`).ReplaceAllString(line, "-fuzztime 2s"), env, ".")
