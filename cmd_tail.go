@@ -57,7 +57,11 @@ func tailCommand() *command {
 						return err
 					}
 				}
-				fmt.Fprintf(io.err, "connected to %s: %d active tasks; opening the event stream\n", c.BaseURL(), len(active))
+				noun := "active tasks"
+				if len(active) == 1 {
+					noun = "active task"
+				}
+				fmt.Fprintf(io.err, "connected to %s: %d %s; opening the event stream\n", c.BaseURL(), len(active), noun)
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				f := feed.Start(ctx, c, feed.Options{StallWindow: cfg.StallWindow})
