@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
@@ -60,12 +61,26 @@ func demoCommand() *command {
 				if *failRate < 0 || *failRate > 1 {
 					return fmt.Errorf("--fail-rate must be between 0 and 1")
 				}
+				// A panic in the simulator's goroutines stops the demo the
+				// way one in the dashboard does: terminal given back, then a
+				// crash report.
+				type caught struct {
+					value any
+					stack []byte
+				}
+				var simPanic atomic.Pointer[caught]
+				ctx, stopDemo := context.WithCancel(ctx)
+				defer stopDemo()
 				s, err := sim.New(sim.Options{
 					Addr:      "127.0.0.1:0",
 					Seed:      *seed,
 					Rate:      *rate,
 					TimeScale: *scale,
 					Backlog:   demoBacklog,
+					OnPanic: func(v any, stack []byte) {
+						simPanic.CompareAndSwap(nil, &caught{v, stack})
+						stopDemo()
+					},
 				})
 				if err != nil {
 					return err
@@ -73,7 +88,11 @@ func demoCommand() *command {
 				if err := s.Start(); err != nil {
 					return err
 				}
-				defer s.Close()
+				defer func() {
+					if simPanic.Load() == nil {
+						s.Close() // a broken simulator may not close; the process ends anyway
+					}
+				}()
 				client, err := api.NewClient(s.URL(), s.APIKey(), api.WithUserAgent("aspect-tui/"+appVersion()))
 				if err != nil {
 					return err
@@ -83,7 +102,12 @@ func demoCommand() *command {
 					return err
 				}
 				defer stop()
-				return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}})
+				run := dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}}
+				err = runDashboard(ctx, io, run)
+				if c := simPanic.Load(); c != nil {
+					return crashReport(c.value, c.stack, "demo (in the simulator)", run.secrets(), io)
+				}
+				return err
 			}
 		},
 	}

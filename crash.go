@@ -156,8 +156,14 @@ func feedCrash(err error, command string, secrets []string, io *stdio) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
+	return crashReport(pe.Value, pe.Stack, command, secrets, io)
+}
+
+// crashReport writes the crash file for a panic caught outside the
+// program's model and returns the command's crash error.
+func crashReport(value any, stack []byte, command string, secrets []string, io *stdio) error {
 	g := newCrashGuard(nil, command, secrets, io.getenv)
-	g.record(pe.Value, pe.Stack)
+	g.record(value, stack)
 	return g.err(io.err)
 }
 

@@ -106,6 +106,7 @@ type outcome struct {
 
 func (h *hooks) deliver(ep *endpoint, s *session, j *job, a *attempt, try int) {
 	defer h.wg.Done()
+	defer rescue(h.o.OnPanic)
 	o := h.send(s.ctx, ep.wh, a.a.URL, j.m)
 
 	h.mu.Lock()

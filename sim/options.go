@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime/debug"
 	"strings"
 )
 
@@ -65,6 +66,24 @@ type Options struct {
 	// Logf receives one line per delivery attempt; nil is quiet. It is
 	// called from several goroutines at once.
 	Logf func(format string, args ...any)
+
+	// OnPanic, when set, receives a panic in one of the simulator's own
+	// goroutines (the engine, the delivery loop, an attempt) instead of
+	// letting it end the process: `demo` uses it to give the terminal back
+	// and write a crash report. The simulator is broken after it; do not
+	// Close it. Panics in HTTP handlers are net/http's to catch.
+	OnPanic func(value any, stack []byte)
+}
+
+// rescue is deferred by each of the simulator's goroutines: it hands a
+// panic to onPanic, or, without one, lets it run its course.
+func rescue(onPanic func(any, []byte)) {
+	if onPanic == nil {
+		return
+	}
+	if r := recover(); r != nil {
+		onPanic(r, debug.Stack())
+	}
 }
 
 func rateOr(v, def float64) float64 {

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"strings"
@@ -87,6 +88,9 @@ func (s *Server) start() error {
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return s.ctx },
+		// net/http's own complaints (a handler's panic included) go where
+		// the simulator's lines go, not to stderr over a dashboard.
+		ErrorLog: log.New(logfWriter(s.o.Logf), "simulator: ", 0),
 	}
 	s.eng.start(s.o.Backlog)
 	if s.o.Echo {
@@ -96,8 +100,8 @@ func (s *Server) start() error {
 		}
 	}
 	s.wg.Add(3)
-	go func() { defer s.wg.Done(); s.eng.run(s.ctx) }()
-	go func() { defer s.wg.Done(); s.hooks.run(s.ctx) }()
+	go func() { defer s.wg.Done(); defer rescue(s.o.OnPanic); s.eng.run(s.ctx) }()
+	go func() { defer s.wg.Done(); defer rescue(s.o.OnPanic); s.hooks.run(s.ctx) }()
 	go func() {
 		defer s.wg.Done()
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -105,6 +109,14 @@ func (s *Server) start() error {
 		}
 	}()
 	return nil
+}
+
+// logfWriter writes a logger's lines to Logf.
+type logfWriter func(format string, args ...any)
+
+func (f logfWriter) Write(p []byte) (int, error) {
+	f("%s", strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 // URL is the base URL, "http://127.0.0.1:PORT"; empty before Start.
