@@ -51,6 +51,7 @@ const (
 	ProblemTooLarge   Problem = "body_too_large"
 	ProblemUnreadable Problem = "unreadable_body"
 	ProblemLoop       Problem = "forward_loop"
+	ProblemInternal   Problem = "internal_error" // a bug in the receiver
 )
 
 // ReceiverOptions configures a Receiver.
@@ -342,7 +343,6 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	began := time.Now()
 	d := Delivery{
 		Seq:           int(r.seq.Add(1)),
-		Time:          r.opts.Now(),
 		Method:        api.Clip(req.Method, 16),
 		Path:          api.Clip(req.URL.RequestURI(), 300),
 		RemoteAddr:    api.Clip(req.RemoteAddr, 64),
@@ -359,6 +359,23 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		}
 		r.publish(d)
 	}()
+	// A bug on this request (hostile input reaching code that did not
+	// expect it) answers 500 and shows in the inbox with its reason, rather
+	// than a reset connection and nothing on screen.
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		d.Verified = false
+		d.Status, d.Problem = http.StatusInternalServerError, ProblemInternal
+		d.Reason = "aspect-tui listen failed on this request (a bug; please report it): " + api.Clip(fmt.Sprint(p), 200)
+		writeText(w, d.Status, d.Reason)
+	}()
+	d.Time = r.opts.Now()
 
 	refuse := func(status int, p Problem, reason string, hints ...string) {
 		d.Status, d.Problem, d.Reason = status, p, reason

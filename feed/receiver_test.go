@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -274,6 +275,29 @@ func TestReceiverStripsEscapesFromWhatItShows(t *testing.T) {
 	d := rxNext(t, r)
 	if rec.Code != 400 || d.Problem != ProblemBadTimestamp || strings.ContainsAny(d.Reason+d.SvixID+rec.Body.String(), "\x1b\x07") {
 		t.Errorf("status %d problem %q reason %q id %q answer %q", rec.Code, d.Problem, d.Reason, d.SvixID, rec.Body.String())
+	}
+}
+
+// A bug while handling one request (here: a clock that panics) answers
+// 500 with the reason, shows in the inbox, and the next request is served.
+func TestReceiverSurvivesAPanicOnARequest(t *testing.T) {
+	var fail atomic.Bool
+	fail.Store(true)
+	r := rxStart(t, ReceiverOptions{Now: func() time.Time {
+		if fail.CompareAndSwap(true, false) {
+			panic("clock on fire")
+		}
+		return time.Now()
+	}})
+	a := rxPost(t, r, "/hook", nil, []byte(rxBody))
+	if a.status != http.StatusInternalServerError || !strings.Contains(a.body, "clock on fire") {
+		t.Errorf("answer %d %q", a.status, a.body)
+	}
+	if a.d.Problem != ProblemInternal || a.d.Verified || !strings.Contains(a.d.Reason, "a bug") || a.d.Status != 500 {
+		t.Errorf("published %+v", a.d)
+	}
+	if b := rxPost(t, r, "/hook", nil, []byte(rxBody)); b.status != http.StatusBadRequest || b.d.Problem != ProblemMissingHeader {
+		t.Errorf("the next request: %d %q (%s)", b.status, b.body, b.d.Problem)
 	}
 }
 

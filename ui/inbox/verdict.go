@@ -62,6 +62,8 @@ func shortReason(d *feed.Delivery) string {
 		return "forward loop"
 	case feed.ProblemNoSecret:
 		return "no secret configured"
+	case feed.ProblemInternal:
+		return "internal error (a bug)"
 	}
 	return api.Clip(d.Reason, 30)
 }
