@@ -138,15 +138,16 @@ func Start(ctx context.Context, c *api.Client, o Options) *Feed {
 	return f
 }
 
-// PanicError is a panic inside the feed, caught: the feed stopped, the
-// program did not. Stack is for a crash report.
+// PanicError is a panic caught inside the feed (the feed stopped, the
+// program did not) or in Refetch (that fetch failed). Stack is for a crash
+// report.
 type PanicError struct {
 	Value any
 	Stack []byte
 }
 
 func (e *PanicError) Error() string {
-	return "the live feed stopped on an internal error (a bug in aspect-tui): " + api.Clip(fmt.Sprint(e.Value), 200)
+	return "an internal error (a bug in aspect-tui): " + api.Clip(fmt.Sprint(e.Value), 200)
 }
 
 // crashed records the supervisor's panic and says so to the consumer, as
@@ -155,7 +156,7 @@ func (f *Feed) crashed(r any, stack []byte) {
 	pe := &PanicError{Value: r, Stack: stack}
 	f.panicked.CompareAndSwap(nil, pe)
 	// time.Now, not Options.Now: nothing that might be the bug.
-	f.co.conn(ConnState{Phase: PhaseStopped, Since: time.Now(), Reason: pe.Error(), Err: pe,
+	f.co.conn(ConnState{Phase: PhaseStopped, Since: time.Now(), Reason: "the live feed stopped on " + pe.Error(), Err: pe,
 		Reconnects: f.drops, LastDrop: f.lastDrop})
 }
 
@@ -242,7 +243,7 @@ func Refetch(ctx context.Context, c *api.Client, ids []string) ([]api.Task, erro
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			t, err := c.Task(ctx, id)
+			t, err := fetchTask(ctx, c, id)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -269,6 +270,18 @@ func Refetch(ctx context.Context, c *api.Client, ids []string) ([]api.Task, erro
 		errs = append(errs, &GoneError{IDs: gone})
 	}
 	return tasks, errors.Join(errs...)
+}
+
+// fetchTask is c.Task with a panic (a bug reading what the API sent)
+// turned into an error: it runs on a goroutine of its own, where a panic
+// would end the process with the terminal still in raw mode.
+func fetchTask(ctx context.Context, c *api.Client, id string) (t api.Task, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &PanicError{Value: p, Stack: debug.Stack()}
+		}
+	}()
+	return c.Task(ctx, id)
 }
 
 // GoneError lists tasks the API answered 404 for: they no longer exist, and

@@ -214,7 +214,7 @@ func (m *Model) feedDone(err error) {
 		reason = err.Error()
 	}
 	if pe := (*feed.PanicError)(nil); errors.As(err, &pe) {
-		reason += "; the webhook panes still work, and quitting writes a crash report"
+		reason = "the live feed stopped on " + reason + "; the webhook panes still work, and quitting writes a crash report"
 	}
 	if m.status.Conn().Phase != feed.PhaseStopped || err != nil {
 		m.status.Stopped(reason)
