@@ -46,12 +46,12 @@ func demoCommand() *command {
 			scale := fs.Float64("time-scale", demoTimeScale, "how much faster than real time tasks progress and retries come")
 			failRate := fs.Float64("fail-rate", demoFailRate, "share of deliveries the demo endpoint answers 500")
 			readOnly := fs.Bool("read-only", false, "hide every action that changes anything")
-			refresh := fs.Duration("refresh", demoRefresh, "how often the endpoints and deliveries panes refresh (longer while the API fails)")
+			refresh := fs.Duration("refresh", 0, "how often the endpoints and deliveries panes refresh (longer while the API fails); default: the config file's refresh, else 2s")
 			cfgPath := fs.String("config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
 			return func(ctx context.Context, io *stdio) error {
 				// Only the look, the keys and the refresh come from the
 				// config; the API is the simulator's.
-				cfg, err := loadConfig(overrides{ConfigPath: *cfgPath, ReadOnly: *readOnly, Refresh: *refresh}, io.getenv)
+				cfg, err := loadConfig(overrides{ConfigPath: *cfgPath, ReadOnly: *readOnly, Refresh: *refresh, DefaultRefresh: demoRefresh}, io.getenv)
 				if err != nil {
 					return err
 				}

@@ -148,6 +148,9 @@ type overrides struct {
 	Refresh        time.Duration
 	ReadOnly       bool
 	ConfigPath     string
+	// DefaultRefresh replaces the usual default refresh when neither the
+	// flag nor the file sets one (demo: its simulator is local, so 2 s).
+	DefaultRefresh time.Duration
 }
 
 // loadConfig resolves flags, environment, file and defaults, in that order.
@@ -164,7 +167,7 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 	c := config{
 		APIURL:      pick(o.APIURL, getenv(envAPIURL), fc.APIURL, api.DefaultBaseURL),
 		APIKey:      pick(getenv(envAPIKey), fc.APIKey),
-		Refresh:     pickDuration(o.Refresh, fc.Refresh.Duration, defaultRefresh),
+		Refresh:     pickDuration(o.Refresh, fc.Refresh.Duration, o.DefaultRefresh, defaultRefresh),
 		StallWindow: pickDuration(fc.StallWindow.Duration, defaultStallWindow),
 		ReadOnly:    o.ReadOnly || fc.ReadOnly,
 		Theme:       fc.Theme,

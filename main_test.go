@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
@@ -122,6 +123,21 @@ refresh = "9s"
 	c, _ = loadConfig(overrides{APIURL: "https://flag.example", WebhookSecrets: []string{"whsec_a", "whsec_b"}}, getenv)
 	if c.APIURL != "https://flag.example" || len(c.WebhookSecrets) != 2 {
 		t.Errorf("flags should beat the environment: %+v", c)
+	}
+
+	// A command's own default (demo's 2s refresh) gives way to the file,
+	// and applies without one.
+	if c, _ = loadConfig(overrides{DefaultRefresh: 2 * time.Second}, getenv); c.Refresh != 9*time.Second {
+		t.Errorf("refresh %v: the file's 9s should beat the command's default", c.Refresh)
+	}
+	noFile := func(k string) string {
+		if k == "XDG_CONFIG_HOME" {
+			return t.TempDir()
+		}
+		return ""
+	}
+	if c, _ = loadConfig(overrides{DefaultRefresh: 2 * time.Second}, noFile); c.Refresh != 2*time.Second {
+		t.Errorf("refresh %v without a file, want the command's 2s", c.Refresh)
 	}
 }
 
