@@ -11,7 +11,7 @@ import (
 // A server whose clock is hours off: the status line says so once, with
 // the difference, and the dashboard's idea of the server's now follows;
 // ages are never negative. Ordinary latency (seconds) is no skew at all.
-var secondsAge = regexp.MustCompile(`\s\d{1,2}s\s*┃`) // the grid's last column
+var oneSecondAge = regexp.MustCompile(`\s1s\s*┃`) // the grid's last column
 
 func TestClockSkewIsNoticed(t *testing.T) {
 	for _, c := range []struct {
@@ -38,11 +38,17 @@ func TestClockSkewIsNoticed(t *testing.T) {
 			if got := h.m.ctx.ServerNow().Sub(t0); (got - c.off).Abs() > time.Second {
 				t.Errorf("the server's now is %v from ours; want %v", got, c.off)
 			}
-			// Updated a moment ago on the server's clock: the age says
-			// seconds, not the clocks' difference.
-			if row := h.row(task(1, t0).ID); !secondsAge.MatchString(row) {
-				t.Errorf("the task's row should end with an age in seconds: %q", row)
+			// Task 2 was updated a second before the newest event on the
+			// server's clock: its age is 1s, not the clocks' difference
+			// (hours) nor a negative age shown as 0s.
+			if row := h.row(task(2, t0).ID); !oneSecondAge.MatchString(row) {
+				t.Errorf("task 2's row should end with the age 1s: %q", row)
 			}
+			// And so in the task view.
+			h.press("G", "enter")
+			h.must("Task t0000002")
+			h.must("for ≥1.0s")
+			h.press("esc")
 			// The same skew again is not news.
 			for i := range skewWindow * 2 {
 				h.apply(task(3+i, t0.Add(c.off), api.StateProcessing))

@@ -183,6 +183,7 @@ type segment struct {
 	state api.State
 	at    time.Time
 	lower bool // began no later than at: first seen already in it
+	local bool // at is this machine's clock (the task had no `updated`), not the server's
 }
 
 func segments(name string, timeline []feed.Transition, t api.Task) []segment {
@@ -192,7 +193,7 @@ func segments(name string, timeline []feed.Transition, t api.Task) []segment {
 			continue
 		}
 		at := when(tr)
-		out = append(out, segment{state: tr.To, at: at, lower: tr.From == "" && !at.Equal(t.Created.Time)})
+		out = append(out, segment{state: tr.To, at: at, lower: tr.From == "" && !at.Equal(t.Created.Time), local: tr.At.IsZero()})
 	}
 	return out
 }
@@ -205,7 +206,11 @@ func (m *Model) since(name string, s api.State, timeline []feed.Transition, t ap
 		return ""
 	}
 	last := segs[len(segs)-1]
-	d := m.ctx.ServerNow().Sub(last.at)
+	now := m.ctx.ServerNow()
+	if last.local {
+		now = m.ctx.Now
+	}
+	d := now.Sub(last.at)
 	prefix := ""
 	if last.lower {
 		prefix = "≥"
