@@ -88,6 +88,12 @@ func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *re
 			rec.batch(&b)
 		}
 		changes := store.ApplyBatch(&b)
+		// A live state came before the batch's events (events arrive
+		// only while live): say so first. Any other state ended them.
+		liveFirst := b.Conn != nil && b.Conn.Phase == feed.PhaseLive
+		if liveFirst {
+			status.print(*b.Conn)
+		}
 		for i := range b.Events {
 			if changes.Outcomes[i] == feed.Duplicate {
 				continue
@@ -107,7 +113,7 @@ func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *re
 		for _, s := range b.Skips {
 			fmt.Fprintf(io.err, "skipped event %s (%s, %d bytes): %s\n", orDefault(s.ID, "without id"), orDefault(s.Type, "no type"), s.Size, s.Reason)
 		}
-		if b.Conn != nil {
+		if b.Conn != nil && !liveFirst {
 			status.print(*b.Conn)
 		}
 	}

@@ -227,6 +227,47 @@ func TestTailSaysStreamingOnlyOnceTheStreamIsOpen(t *testing.T) {
 	cli.waitFor(t, "the stream", func() bool { return strings.Contains(cli.err.String(), "streaming events") })
 }
 
+// On a terminal stdout and stderr interleave: the line that says the
+// stream is open comes before the first event, even when both arrive in
+// one batch.
+func TestTailSaysStreamingBeforeTheFirstEvent(t *testing.T) {
+	ev := `{"timestamp":"2025-06-01T12:00:00Z","user_id":"u","event_id":"e1","event_type":"task.progress","data":{"task":{"id":"task_1","features":{"proxy":{"state":"queued"}},"created":"2025-06-01T11:00:00Z","updated":"2025-06-01T12:00:00Z"}}}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/tasks/active":
+			w.Write([]byte("[]"))
+		case "/events":
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.Write([]byte("id: e1\nevent: task.progress\ndata: " + ev + "\n\n"))
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	env := map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}
+	var both tailOutput
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"tail"}, &stdio{in: strings.NewReader(""), out: &both, err: &both, getenv: func(k string) string { return env[k] }})
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(both.String(), "task_1") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no event printed:\n%s", both.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	out := both.String()
+	if s, e := strings.Index(out, "streaming events"), strings.Index(out, "task_1"); s < 0 || s > e {
+		t.Errorf("\"streaming events\" should come before the first event:\n%s", out)
+	}
+}
+
 // A hand-made server for what the simulator never sends.
 func TestTailPlainLinesAndSkips(t *testing.T) {
 	env := func(id, typ string, states string) string {

@@ -419,9 +419,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	d.SvixID = check.ID
 	d.Verified, d.MatchedSecret = r.libraryVerdict(body, req.Header)
 	if check.ID != "" {
-		r.mu.Lock()
-		d.DuplicateOf = r.ids.firstOrAdd(idKey(req.Header, check.Headers), d.Seq)
-		r.mu.Unlock()
+		d.DuplicateOf = r.firstOrAdd(idKey(req.Header, check.Headers), d.Seq)
 	}
 
 	if !d.Verified {
@@ -702,6 +700,15 @@ func (d Delivery) PrettyBody() string {
 
 // idKey is the message id the request carries, hashed when long so that
 // remembered ids stay small whatever a sender puts in the header.
+// firstOrAdd is recentIDs.firstOrAdd under the receiver's lock, released
+// however it returns: a request's panic is recovered, and must not leave
+// every later request waiting on the lock.
+func (r *Receiver) firstOrAdd(id string, seq int) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ids.firstOrAdd(id, seq)
+}
+
 func idKey(h http.Header, set string) string {
 	name := headerSets[0].id
 	if set == headerSets[1].name {
