@@ -102,6 +102,9 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	if err := feedCrash(feedErr, d.command(), d.secrets(), io); err != feedErr {
 		return err
 	}
+	if pe := m.Caught(); pe != nil {
+		return feedCrash(pe, d.command(), d.secrets(), io)
+	}
 	return nil
 }
 

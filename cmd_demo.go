@@ -48,7 +48,7 @@ func demoCommand() *command {
 			readOnly := fs.Bool("read-only", false, "hide every action that changes anything")
 			refresh := fs.Duration("refresh", 0, "how often the endpoints and deliveries panes refresh (longer while the API fails); default: the config file's refresh, else 2s")
 			cfgPath := fs.String("config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
-			return func(ctx context.Context, io *stdio) error {
+			return func(ctx context.Context, io *stdio) (err error) {
 				// Only the look, the keys and the refresh come from the
 				// config; the API is the simulator's.
 				cfg, err := loadConfig(overrides{ConfigPath: *cfgPath, ReadOnly: *readOnly, Refresh: *refresh, DefaultRefresh: demoRefresh}, io.getenv)
@@ -85,6 +85,15 @@ func demoCommand() *command {
 				if err != nil {
 					return err
 				}
+				secrets := append([]string{cfg.APIKey, s.APIKey()}, cfg.WebhookSecrets...)
+				defer func() {
+					// Whatever the demo was doing when the simulator broke
+					// (starting, or running the dashboard), the panic is
+					// what to report.
+					if c := simPanic.Load(); c != nil {
+						err = crashReport(c.value, c.stack, "demo (in the simulator)", secrets, io)
+					}
+				}()
 				if err := s.Start(); err != nil {
 					return err
 				}
@@ -102,12 +111,8 @@ func demoCommand() *command {
 					return err
 				}
 				defer stop()
-				run := dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}}
-				err = runDashboard(ctx, io, run)
-				if c := simPanic.Load(); c != nil {
-					return crashReport(c.value, c.stack, "demo (in the simulator)", run.secrets(), io)
-				}
-				return err
+				secrets = append(secrets, secret)
+				return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}})
 			}
 		},
 	}

@@ -74,6 +74,8 @@ type Model struct {
 	store *feed.Store
 	raw   *rawCache
 
+	caught *feed.PanicError // a panic caught off the program's goroutine (in Refetch), for Caught
+
 	grid       *grid.Model
 	detail     *detail.Model
 	log        *eventlog.Model
@@ -127,6 +129,11 @@ func Check(o Options) error {
 }
 
 // New builds the dashboard.
+// Caught is the first panic the dashboard caught outside its own event
+// loop and carried on after (a fetch's), or nil. Read it once the program
+// has ended: the command turns it into a crash report.
+func (m *Model) Caught() *feed.PanicError { return m.caught }
+
 func New(o Options) (*Model, error) {
 	if o.Context == nil {
 		o.Context = context.Background()

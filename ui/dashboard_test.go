@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -756,4 +757,18 @@ func TestAJustChangedCellIsMarkedForAMoment(t *testing.T) {
 	if strings.Contains(h.m.View().Content, changed) {
 		t.Fatal("the mark does not go away")
 	}
+}
+
+// A panic caught in a fetch of missed tasks is logged, and kept for the
+// crash report the command writes when the program ends.
+func TestRefetchPanicIsKeptForTheCrashReport(t *testing.T) {
+	h := newHarness(t, 160, 45)
+	h.apply(fleet(2)...)
+	pe := &feed.PanicError{Value: "decoder on fire", Stack: []byte("stack")}
+	h.send(refetchedMsg{err: errors.Join(errors.New("task t1: 500"), pe)})
+	if h.m.Caught() != pe {
+		t.Fatalf("Caught() = %v, want the panic", h.m.Caught())
+	}
+	h.press("L")
+	h.must("fetch failed", "could not fetch tasks")
 }

@@ -186,6 +186,9 @@ func (m *Model) refetched(msg refetchedMsg) {
 	if err := withoutGone(msg.err); err != nil {
 		m.log.Note(m.ctx.Now, "fetch failed", "could not fetch tasks that finished while events were missed: "+err.Error())
 	}
+	if pe := (*feed.PanicError)(nil); errors.As(msg.err, &pe) && m.caught == nil {
+		m.caught = pe // for the crash report when the program ends
+	}
 	if len(removed) > 0 || msg.err != nil {
 		m.status.SetCounts(m.store.Counts(), m.log.Events())
 	}
