@@ -31,7 +31,7 @@ import (
 // and the events and bytes of the last interval. The store's cap is
 // ASPECT_SOAK_TASKS (default 5,000, which the store reaches in its first
 // minute, so that what follows is the steady state; the app's default of
-// 100,000 takes about 13 minutes to fill at this rate). It fails if the
+// 100,000 took 14 minutes to fill at this rate). It fails if the
 // heap grows by 10% or more after the first minute in which the store is
 // full. Without ASPECT_SOAK it is skipped, so CI's -benchtime=1x pass does
 // not run it.
