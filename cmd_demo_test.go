@@ -53,6 +53,9 @@ func TestDemoReceiverIsTheEndpoint(t *testing.T) {
 		}
 		clear(codes)
 		for _, a := range as {
+			if a.Status == api.AttemptPending || a.Status == api.AttemptSending {
+				continue // in flight: no answer yet, by design
+			}
 			codes[a.ResponseStatusCode]++
 		}
 		if codes[204] > 0 && codes[500] > 0 {
