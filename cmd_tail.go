@@ -141,8 +141,8 @@ func (p *connPrinter) print(s feed.ConnState) {
 	switch s.Phase {
 	case feed.PhaseLive:
 		if !p.live {
-			// Said only once the stream is open: events from before it
-			// are not replayed (the count above includes their tasks).
+			// Said only once the stream is open: an event sent before
+			// that is not printed.
 			p.live = true
 			fmt.Fprintln(p.w, "streaming events (Ctrl-C stops)")
 		}

@@ -698,8 +698,6 @@ func (d Delivery) PrettyBody() string {
 	return s
 }
 
-// idKey is the message id the request carries, hashed when long so that
-// remembered ids stay small whatever a sender puts in the header.
 // firstOrAdd is recentIDs.firstOrAdd under the receiver's lock, released
 // however it returns: a request's panic is recovered, and must not leave
 // every later request waiting on the lock.
@@ -709,6 +707,8 @@ func (r *Receiver) firstOrAdd(id string, seq int) int {
 	return r.ids.firstOrAdd(id, seq)
 }
 
+// idKey is the message id the request carries, hashed when long so that
+// remembered ids stay small whatever a sender puts in the header.
 func idKey(h http.Header, set string) string {
 	name := headerSets[0].id
 	if set == headerSets[1].name {

@@ -128,12 +128,12 @@ func Check(o Options) error {
 	return err
 }
 
-// New builds the dashboard.
 // Caught is the first panic the dashboard caught outside its own event
 // loop and carried on after (a fetch's), or nil. Read it once the program
 // has ended: the command turns it into a crash report.
 func (m *Model) Caught() *feed.PanicError { return m.caught }
 
+// New builds the dashboard.
 func New(o Options) (*Model, error) {
 	if o.Context == nil {
 		o.Context = context.Background()
