@@ -169,3 +169,35 @@ func Lines(s string, w, h int) []string {
 	}
 	return out
 }
+
+// Wrap word-wraps a message for a pane w cells wide, each line indented by
+// one space; nil when the pane is too narrow to say anything.
+func Wrap(s string, w int) []string {
+	if w < 4 {
+		return nil
+	}
+	ls := strings.Split(ansi.Wordwrap(s, w-2, ""), "\n")
+	for i, l := range ls {
+		ls[i] = " " + l
+	}
+	return ls
+}
+
+// Window is the h lines of a scrolled view from offset on, joined, with
+// lines past the end drawn as w spaces.
+func Window(lines []string, offset, w, h int) string {
+	end := min(offset+h, len(lines))
+	vis := lines[min(offset, end):end]
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(vis) {
+			b.WriteString(vis[i])
+		} else {
+			b.WriteString(Spaces(w))
+		}
+	}
+	return b.String()
+}

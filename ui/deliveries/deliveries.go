@@ -15,7 +15,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
@@ -612,21 +611,21 @@ func (m *Model) View() string {
 	var lines []string
 	switch {
 	case m.client == nil && !m.loaded:
-		lines = wrap(th.MutedStyle.Render("No API client: deliveries are not listed."), m.w)
+		lines = common.Wrap(th.MutedStyle.Render("No API client: deliveries are not listed."), m.w)
 	case m.err != nil && !m.offered:
-		lines = wrap(th.WarnStyle.Render("Deliveries are not listed: "+api.Clean(m.err.Error())), m.w)
+		lines = common.Wrap(th.WarnStyle.Render("Deliveries are not listed: "+api.Clean(m.err.Error())), m.w)
 	case m.err != nil && !m.loaded:
-		lines = wrap(th.ErrorStyle.Render("Could not list deliveries: ")+api.Clean(m.err.Error())+th.MutedStyle.Render(" (trying again in "+common.Age(m.poll.Wait())+")"), m.w)
+		lines = common.Wrap(th.ErrorStyle.Render("Could not list deliveries: ")+api.Clean(m.err.Error())+th.MutedStyle.Render(" (trying again in "+common.Age(m.poll.Wait())+")"), m.w)
 	case !m.loaded && m.all:
 		lines = []string{th.MutedStyle.Render(" Listing attempts…")}
 	case !m.loaded:
 		lines = []string{th.MutedStyle.Render(" Listing failed deliveries…")}
 	case m.eps == 0 && len(m.items) == 0:
-		lines = wrap(th.MutedStyle.Render("No endpoints, so no deliveries."), m.w)
+		lines = common.Wrap(th.MutedStyle.Render("No endpoints, so no deliveries."), m.w)
 	case len(m.items) == 0 && m.all:
-		lines = wrap(th.MutedStyle.Render("No attempts yet to "+plural(m.eps, "endpoint")+"."), m.w)
+		lines = common.Wrap(th.MutedStyle.Render("No attempts yet to "+plural(m.eps, "endpoint")+"."), m.w)
 	case len(m.items) == 0:
-		lines = wrap(th.OKStyle.Render("✓ ")+th.MutedStyle.Render("No failed deliveries to "+plural(m.eps, "endpoint")+". "+m.ctx.Keys.AllAttempts.Label()+" shows every attempt."), m.w)
+		lines = common.Wrap(th.OKStyle.Render("✓ ")+th.MutedStyle.Render("No failed deliveries to "+plural(m.eps, "endpoint")+". "+m.ctx.Keys.AllAttempts.Label()+" shows every attempt."), m.w)
 	default:
 		return m.table()
 	}
@@ -855,17 +854,6 @@ func (m *Model) newestOfPair(a api.Attempt) bool {
 		}
 	}
 	return false
-}
-
-func wrap(s string, w int) []string {
-	if w < 4 {
-		return nil
-	}
-	ls := strings.Split(ansi.Wordwrap(s, w-2, ""), "\n")
-	for i, l := range ls {
-		ls[i] = " " + l
-	}
-	return ls
 }
 
 // ShortHelp implements help.KeyMap.

@@ -247,22 +247,7 @@ func stamp(t, now time.Time) string {
 }
 
 // View implements common.Pane.
-func (m *Model) View() string {
-	end := min(m.offset+m.h, len(m.lines))
-	vis := m.lines[min(m.offset, end):end]
-	var b strings.Builder
-	for i := 0; i < m.h; i++ {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if i < len(vis) {
-			b.WriteString(vis[i])
-		} else {
-			b.WriteString(common.Spaces(m.w))
-		}
-	}
-	return b.String()
-}
+func (m *Model) View() string { return common.Window(m.lines, m.offset, m.w, m.h) }
 
 // Lines is the whole content, for tests.
 func (m *Model) Lines() []string { return m.lines }

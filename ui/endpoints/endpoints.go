@@ -15,7 +15,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
@@ -359,11 +358,11 @@ func (m *Model) View() string {
 	var lines []string
 	switch {
 	case m.client == nil && !m.loaded:
-		lines = wrap(th.MutedStyle.Render("No API client: endpoints are not listed."), m.w)
+		lines = common.Wrap(th.MutedStyle.Render("No API client: endpoints are not listed."), m.w)
 	case m.err != nil && !m.offered:
-		lines = wrap(th.WarnStyle.Render("Endpoints are not listed: "+api.Clean(m.err.Error())), m.w)
+		lines = common.Wrap(th.WarnStyle.Render("Endpoints are not listed: "+api.Clean(m.err.Error())), m.w)
 	case m.err != nil && !m.loaded:
-		lines = wrap(th.ErrorStyle.Render("Could not list endpoints: ")+api.Clean(m.err.Error())+th.MutedStyle.Render(" (trying again in "+common.Age(m.poll.Wait())+")"), m.w)
+		lines = common.Wrap(th.ErrorStyle.Render("Could not list endpoints: ")+api.Clean(m.err.Error())+th.MutedStyle.Render(" (trying again in "+common.Age(m.poll.Wait())+")"), m.w)
 	case !m.loaded:
 		lines = []string{th.MutedStyle.Render(" Listing endpoints…")}
 	case len(m.items) == 0:
@@ -371,14 +370,14 @@ func (m *Model) View() string {
 		if !m.ctx.ReadOnly {
 			hint += " " + m.ctx.Keys.NewEndpoint.Label() + " creates one (focus this pane with " + m.ctx.Keys.NextPane.Label() + ")."
 		}
-		lines = wrap(th.MutedStyle.Render(hint), m.w)
+		lines = common.Wrap(th.MutedStyle.Render(hint), m.w)
 	default:
 		for i := m.cur.Offset; i < len(m.items) && i < m.cur.Offset+m.rowsH(); i++ {
 			lines = append(lines, m.rows(m.items[i], i == m.cur.Pos && m.focused)...)
 		}
 		if room := m.h - len(lines); m.err != nil && room > 0 {
 			// What to do comes first, so a narrow pane still shows it.
-			why := wrap(th.WarnStyle.Render("last refresh failed: ")+api.Brief(m.err), m.w)
+			why := common.Wrap(th.WarnStyle.Render("last refresh failed: ")+api.Brief(m.err), m.w)
 			lines = append(lines, why[:min(room, len(why))]...)
 		}
 	}
@@ -463,17 +462,6 @@ func (m *Model) statsText(e api.Endpoint, long bool) string {
 		b.WriteString(" " + th.MutedStyle.Render("◌"+common.Count(n)))
 	}
 	return b.String()
-}
-
-func wrap(s string, w int) []string {
-	if w < 4 {
-		return nil
-	}
-	ls := strings.Split(ansi.Wordwrap(s, w-2, ""), "\n")
-	for i, l := range ls {
-		ls[i] = " " + l
-	}
-	return ls
 }
 
 // ShortHelp implements help.KeyMap.

@@ -13,7 +13,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
@@ -324,9 +323,9 @@ func (m *Model) View() string {
 	var lines []string
 	switch {
 	case m.client == nil:
-		lines = wrap(th.MutedStyle.Render("No API client: webhook messages are not listed."), m.w)
+		lines = common.Wrap(th.MutedStyle.Render("No API client: webhook messages are not listed."), m.w)
 	case !m.loaded && m.err != nil:
-		lines = wrap(th.ErrorStyle.Render("Could not read webhook messages: ")+api.Clean(m.err.Error()), m.w)
+		lines = common.Wrap(th.ErrorStyle.Render("Could not read webhook messages: ")+api.Clean(m.err.Error()), m.w)
 	case !m.loaded:
 		lines = []string{th.MutedStyle.Render(" Reading webhook messages about " + api.Clean(m.taskID) + "…")}
 	default:
@@ -336,7 +335,7 @@ func (m *Model) View() string {
 			if !m.since.IsZero() {
 				where += " since the task was created (" + webhooks.Stamp(m.since) + ")"
 			}
-			lines = append(lines, wrap(th.MutedStyle.Render("No webhook message is about this task "+where+". Messages are made for task events only; a task changing state makes one each time."), m.w)...)
+			lines = append(lines, common.Wrap(th.MutedStyle.Render("No webhook message is about this task "+where+". Messages are made for task events only; a task changing state makes one each time."), m.w)...)
 			break
 		}
 		end := min(len(m.rows), m.offset+m.listH())
@@ -411,17 +410,6 @@ func plural(n int, s string) string {
 		return "1 " + s
 	}
 	return common.Count(n) + " " + s + "s"
-}
-
-func wrap(s string, w int) []string {
-	if w < 4 {
-		return nil
-	}
-	ls := strings.Split(ansi.Wordwrap(s, w-2, ""), "\n")
-	for i, l := range ls {
-		ls[i] = " " + l
-	}
-	return ls
 }
 
 // ShortHelp implements help.KeyMap.
