@@ -270,13 +270,24 @@ func TestCorrelationBothWays(t *testing.T) {
 	}
 	l.focus("Failed deliveries")
 	l.waitFor("task.progress") // the messages are known
-	for i := 0; i < 10; i++ {
+	// Down to an attempt about the task: a row's task is known once the
+	// pane has fetched its message, which may come after the first one.
+	l.until(func(string) bool {
 		a, _ := l.m.deliveries.Selected()
-		if msg, ok := l.m.deliveries.Message(a.MsgID); ok && msg.TaskID() == id {
-			break
+		msg, ok := l.m.deliveries.Message(a.MsgID)
+		switch {
+		case !ok:
+			return false // not fetched yet: let the program run
+		case msg.TaskID() == id:
+			return true
 		}
 		l.press("j")
-	}
+		if b, _ := l.m.deliveries.Selected(); b.ID == a.ID {
+			// At the bottom; retries may have arrived above: start over.
+			l.press("g")
+		}
+		return false
+	}, "an attempt about task "+id[:8]+" selected")
 	l.press("T")
 	l.waitFor("task " + id[:8] + " selected")
 	if got, _ := l.m.grid.Selected(); got != id || l.m.focus != common.Tasks || l.m.main != common.Tasks {
