@@ -46,12 +46,22 @@ type runningCLI struct {
 }
 
 func startCLI(t *testing.T, env map[string]string, args ...string) *runningCLI {
+	return startCLIOut(t, env, false, args...)
+}
+
+// startCLIOut with combined set writes stderr into out too, in order, as
+// a terminal shows both.
+func startCLIOut(t *testing.T, env map[string]string, combined bool, args ...string) *runningCLI {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &runningCLI{cancel: cancel, done: make(chan int, 1)}
 	getenv := func(k string) string { return env[k] }
+	stderr := &r.err
+	if combined {
+		stderr = &r.out
+	}
 	go func() {
-		r.done <- run(ctx, args, &stdio{in: strings.NewReader(""), out: &r.out, err: &r.err, getenv: getenv})
+		r.done <- run(ctx, args, &stdio{in: strings.NewReader(""), out: &r.out, err: stderr, getenv: getenv})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -245,24 +255,9 @@ func TestTailSaysStreamingBeforeTheFirstEvent(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	env := map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}
-	var both tailOutput
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"tail"}, &stdio{in: strings.NewReader(""), out: &both, err: &both, getenv: func(k string) string { return env[k] }})
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(both.String(), "task_1") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no event printed:\n%s", both.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	out := both.String()
+	cli := startCLIOut(t, env, true, "tail")
+	cli.waitFor(t, "the event", func() bool { return strings.Contains(cli.out.String(), "task_1") })
+	out := cli.out.String()
 	if s, e := strings.Index(out, "streaming events"), strings.Index(out, "task_1"); s < 0 || s > e {
 		t.Errorf("\"streaming events\" should come before the first event:\n%s", out)
 	}

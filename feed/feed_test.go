@@ -367,22 +367,7 @@ func TestFeedStopsOn401(t *testing.T) {
 				fa.srv.Config.Handler = refuseTasks(fa.srv.Config.Handler)
 			}
 			f := Start(context.Background(), fa.client, fastOpts())
-			var last *ConnState
-			timeout := time.After(5 * time.Second)
-		loop:
-			for {
-				select {
-				case b, ok := <-f.Batches():
-					if !ok {
-						break loop
-					}
-					if b.Conn != nil {
-						last = b.Conn
-					}
-				case <-timeout:
-					t.Fatal("the feed kept going after a 401")
-				}
-			}
+			last := drainToStop(t, f, 5*time.Second, "a 401")
 			err := f.Wait()
 			if !api.IsUnauthorized(err) {
 				t.Fatalf("Wait: %v, want the 401", err)
@@ -394,6 +379,27 @@ func TestFeedStopsOn401(t *testing.T) {
 				t.Errorf("%d requests to /events: a refused key must not be retried", n)
 			}
 		})
+	}
+}
+
+// drainToStop reads batches until the feed closes them by itself, and
+// returns the last connection state they carried.
+func drainToStop(t *testing.T, f *Feed, within time.Duration, after string) *ConnState {
+	t.Helper()
+	var last *ConnState
+	timeout := time.After(within)
+	for {
+		select {
+		case b, ok := <-f.Batches():
+			if !ok {
+				return last
+			}
+			if b.Conn != nil {
+				last = b.Conn
+			}
+		case <-timeout:
+			t.Fatal("the feed kept going after " + after)
+		}
 	}
 }
 
@@ -807,22 +813,7 @@ func TestFeedPanicStopsTheFeedNotTheProgram(t *testing.T) {
 		return time.Now()
 	}
 	f := Start(context.Background(), fa.client, o)
-	var last *ConnState
-	timeout := time.After(10 * time.Second)
-loop:
-	for {
-		select {
-		case b, ok := <-f.Batches():
-			if !ok {
-				break loop
-			}
-			if b.Conn != nil {
-				last = b.Conn
-			}
-		case <-timeout:
-			t.Fatal("the feed kept going after a panic")
-		}
-	}
+	last := drainToStop(t, f, 10*time.Second, "a panic")
 	err := f.Wait()
 	var pe *PanicError
 	if !errors.As(err, &pe) || pe.Value != "clock on fire" || !strings.Contains(string(pe.Stack), "supervise") {
