@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
-	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/listen"
 	"github.com/aspect-hq/aspect-tui/sim"
 )
 
@@ -139,7 +139,7 @@ func startDemoReceiver(ctx context.Context, client *api.Client, failRate float64
 		ln.Close()
 		return nil, "", fmt.Errorf("demo receiver: creating its endpoint: %w", err)
 	}
-	rcv, err := feed.NewReceiver(feed.ReceiverOptions{Addr: ln.Addr().String(), Secrets: []string{created.Secret}, FailRate: failRate, Seed: seed})
+	rcv, err := listen.New(listen.Options{Addr: ln.Addr().String(), Secrets: []string{created.Secret}, FailRate: failRate, Seed: seed})
 	if err != nil {
 		ln.Close()
 		return nil, "", fmt.Errorf("demo receiver: %w", err)
@@ -157,7 +157,7 @@ func startDemoReceiver(ctx context.Context, client *api.Client, failRate float64
 	drained := make(chan struct{})
 	go func() {
 		defer close(drained)
-		for range rcv.Deliveries() {
+		for range rcv.Requests() {
 		}
 	}()
 	return func() {

@@ -15,8 +15,8 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/aspect-hq/aspect-tui/api"
-	"github.com/aspect-hq/aspect-tui/feed"
-	"github.com/aspect-hq/aspect-tui/ui/inbox"
+	"github.com/aspect-hq/aspect-tui/listen"
+	listenui "github.com/aspect-hq/aspect-tui/ui/listen"
 )
 
 func listenCommand() *command {
@@ -27,8 +27,8 @@ func listenCommand() *command {
 		env:     []string{envWebhookSecret, "NO_COLOR"},
 		setup: func(fs *flag.FlagSet) func(context.Context, *stdio) error {
 			var secrets stringList
-			maxBody := byteSize(feed.DefaultMaxBody)
-			addr := fs.String("addr", feed.DefaultReceiverAddr, "the address (`HOST:PORT`) to listen on; loopback by default, port 0 picks a free one")
+			maxBody := byteSize(listen.DefaultMaxBody)
+			addr := fs.String("addr", listen.DefaultAddr, "the address (`HOST:PORT`) to listen on; loopback by default, port 0 picks a free one")
 			fs.Var(&secrets, "secret", "the endpoint's signing secret (`whsec_...`); repeat it during a rotation (default $"+envWebhookSecret+")")
 			forward := fs.String("forward-to", "", "after verifying, forward each delivery (raw body, original headers) to this `URL` and answer with its status")
 			asJSON := fs.Bool("json", false, "print one JSON line per request, for jq and scripts, instead of the inbox (a terminal) or plain lines (a pipe)")
@@ -46,13 +46,13 @@ func listenCommand() *command {
 						" (the endpoint's secret, returned when the endpoint was created), or webhook_secret in " + orDefault(cfg.File, "the config file"))
 				}
 				interactive := !*asJSON && stdoutIsTerminal(io.out)
-				look := inbox.Options{Theme: cfg.Theme, Keys: cfg.Keys, NoColor: io.getenv("NO_COLOR") != ""}
+				look := listenui.Options{Theme: cfg.Theme, Keys: cfg.Keys, NoColor: io.getenv("NO_COLOR") != ""}
 				if interactive {
-					if err := inbox.Check(look); err != nil {
+					if err := listenui.Check(look); err != nil {
 						return fmt.Errorf("config file %s: %w", orDefault(cfg.File, "(none)"), err)
 					}
 				}
-				r, err := feed.NewReceiver(feed.ReceiverOptions{
+				r, err := listen.New(listen.Options{
 					Addr:      *addr,
 					Secrets:   cfg.WebhookSecrets,
 					ForwardTo: *forward,
@@ -83,7 +83,7 @@ func listenCommand() *command {
 	}
 }
 
-func listenBanner(r *feed.Receiver, maxBody int64) string {
+func listenBanner(r *listen.Receiver, maxBody int64) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "listening on %s (any path, POST, up to %s)", r.URL(), humanize.IBytes(uint64(maxBody)))
 	fmt.Fprintf(&b, " · verifying with %s", strings.Join(r.Secrets(), ", "))
@@ -105,11 +105,11 @@ var stdoutIsTerminal = func(w io.Writer) bool {
 // then stops the receiver and prints the same summary as plain output.
 // The opening lines were printed before, so they stay on the terminal
 // above the summary once the program gives the screen back.
-func runInbox(ctx context.Context, r *feed.Receiver, io *stdio, look inbox.Options, secrets []string) error {
+func runInbox(ctx context.Context, r *listen.Receiver, io *stdio, look listenui.Options, secrets []string) error {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	look.Receiver, look.Context = r, ctx
-	m, err := inbox.New(look)
+	m, err := listenui.New(look)
 	if err != nil {
 		r.Close()
 		return err
@@ -129,8 +129,8 @@ func runInbox(ctx context.Context, r *feed.Receiver, io *stdio, look inbox.Optio
 
 // printDeliveries prints each delivery until ctx ends, then closes the
 // receiver, prints what was still queued and a one-line summary.
-func printDeliveries(ctx context.Context, r *feed.Receiver, io *stdio, asJSON bool) error {
-	emit := func(d feed.Delivery) error {
+func printDeliveries(ctx context.Context, r *listen.Receiver, io *stdio, asJSON bool) error {
+	emit := func(d listen.Request) error {
 		if asJSON {
 			return writeDeliveryJSON(io.out, d)
 		}
@@ -144,7 +144,7 @@ func printDeliveries(ctx context.Context, r *feed.Receiver, io *stdio, asJSON bo
 			dropped = n
 		}
 	}
-	deliveries := r.Deliveries()
+	deliveries := r.Requests()
 	for {
 		select {
 		case <-ctx.Done():
@@ -170,7 +170,7 @@ func printDeliveries(ctx context.Context, r *feed.Receiver, io *stdio, asJSON bo
 
 // plainDelivery is one line per request, then, for a refusal or a handler's
 // answer, indented lines with what to check.
-func plainDelivery(d feed.Delivery) string {
+func plainDelivery(d listen.Request) string {
 	var b strings.Builder
 	event := orDefault(d.EventType, "-")
 	id := orDefault(api.Clip(d.SvixID, 40), "-")
@@ -198,7 +198,7 @@ func plainDelivery(d feed.Delivery) string {
 	if f := d.Forward; f != nil && f.Status != 0 && strings.TrimSpace(f.Body) != "" {
 		fmt.Fprintf(&b, "    handler said: %s\n", api.Clip(f.Body, 200))
 	}
-	if c := d.Check; c != nil && !d.Verified && c.Problem == feed.ProblemNoMatch {
+	if c := d.Check; c != nil && !d.Verified && c.Problem == listen.ProblemNoMatch {
 		fmt.Fprintf(&b, "    signed content: %s<body, %d bytes>\n", c.SignedPrefix, len(d.Body))
 		for _, s := range c.Received {
 			fmt.Fprintf(&b, "    received:  %s,%s\n", s.Version, s.Value)
@@ -258,7 +258,7 @@ type expectedJSON struct {
 	Signature string `json:"signature"`
 }
 
-func writeDeliveryJSON(w io.Writer, d feed.Delivery) error {
+func writeDeliveryJSON(w io.Writer, d listen.Request) error {
 	j := deliveryJSON{
 		Seq:        d.Seq,
 		Time:       d.Time.Format(time.RFC3339Nano),

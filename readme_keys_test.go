@@ -3,8 +3,8 @@ package main
 import (
 	"testing"
 
-	"github.com/aspect-hq/aspect-tui/ui/inbox"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
+	listenui "github.com/aspect-hq/aspect-tui/ui/listen"
 )
 
 // TestReadmeKeysTable fails when the README's key table differs from the
@@ -12,4 +12,4 @@ import (
 func TestReadmeKeysTable(t *testing.T) { checkReadmeSection(t, "keys", keys.Markdown(keys.Default())) }
 
 // TestReadmeInboxKeysTable does the same for the `listen` inbox's bindings.
-func TestReadmeInboxKeysTable(t *testing.T) { checkReadmeSection(t, "inbox-keys", inbox.KeyTable()) }
+func TestReadmeInboxKeysTable(t *testing.T) { checkReadmeSection(t, "inbox-keys", listenui.KeyTable()) }

@@ -2,8 +2,8 @@
 // (connect, resume, back off, detect a silent stream), a bounded
 // event-stream parser and a fast envelope decoder, the task store that
 // applies envelopes (dedupe by event_id, never step back to an older
-// `updated`), the coalescer that batches bursts into at most one batch per
-// frame, and the local webhook receiver.
+// `updated`), and the coalescer that batches bursts into at most one batch per
+// frame. Webhook deliveries are the listen package's.
 //
 // The store is owned by one goroutine, the consumer's (the UI's update loop
 // or the tail loop): the supervisor decodes on its own goroutine and hands

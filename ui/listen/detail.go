@@ -1,4 +1,4 @@
-package inbox
+package listen
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
 
-	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/listen"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/detail"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
@@ -19,11 +19,11 @@ import (
 // replay is one more send of a request to the handler, from the replay key.
 type replay struct {
 	at  time.Time
-	res feed.ForwardResult
+	res listen.ForwardResult
 	err string
 }
 
-// prettyLimit mirrors feed.Delivery.PrettyBody, which indents bodies up to
+// prettyLimit mirrors listen.Request.PrettyBody, which indents bodies up to
 // this size and shows larger ones as received.
 const prettyLimit = 256 << 10
 
@@ -103,7 +103,7 @@ func (p *page) field(label string, lw int, value string) {
 	p.wrap("   "+p.th.MutedStyle.Render(common.Fit(label, lw))+"  ", value)
 }
 
-func (p *page) verdict(d *feed.Delivery, secrets []string) {
+func (p *page) verdict(d *listen.Request, secrets []string) {
 	th := p.th
 	answered := "answered " + strconv.Itoa(d.Status)
 	if d.Verified {
@@ -125,7 +125,7 @@ func (p *page) verdict(d *feed.Delivery, secrets []string) {
 
 // signature lays the check out so the eye can compare: the received
 // signatures and each secret's computed one share a column.
-func (p *page) signature(d *feed.Delivery, c *feed.Diagnosis) {
+func (p *page) signature(d *listen.Request, c *listen.Diagnosis) {
 	th := p.th
 	p.heading("Signature")
 	set := c.Headers
@@ -203,7 +203,7 @@ func (p *page) signature(d *feed.Delivery, c *feed.Diagnosis) {
 	}
 }
 
-func timestampText(th *theme.Theme, c *feed.Diagnosis) string {
+func timestampText(th *theme.Theme, c *listen.Diagnosis) string {
 	skew := c.Skew.Round(time.Second)
 	var rel string
 	switch {
@@ -216,7 +216,7 @@ func timestampText(th *theme.Theme, c *feed.Diagnosis) string {
 	}
 	within := "within the ±5m tolerance"
 	style := th.MutedStyle
-	if skew > feed.SignatureTolerance || -skew > feed.SignatureTolerance {
+	if skew > listen.SignatureTolerance || -skew > listen.SignatureTolerance {
 		within, style = "outside the ±5m tolerance", th.ErrorStyle
 	}
 	return strconv.FormatInt(c.Timestamp.Unix(), 10) + " = " + c.Timestamp.Local().Format("15:04:05 MST") + ", " + rel + " " + style.Render("("+within+")")
@@ -286,7 +286,7 @@ func (p *page) handler(e *entry) {
 	}
 }
 
-func (p *page) forward(f *feed.ForwardResult, prefix string) {
+func (p *page) forward(f *listen.ForwardResult, prefix string) {
 	th := p.th
 	if f.Status == 0 {
 		p.wrap("   ", th.ErrorStyle.Render("✗ "+prefix+"no answer")+": "+f.Err)

@@ -1,4 +1,4 @@
-package feed
+package listen
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 )
 
 // rxStart runs a receiver on a free loopback port until the test ends.
-func rxStart(t testing.TB, o ReceiverOptions) *Receiver {
+func rxStart(t testing.TB, o Options) *Receiver {
 	t.Helper()
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"
@@ -26,7 +26,7 @@ func rxStart(t testing.TB, o ReceiverOptions) *Receiver {
 	if o.Secrets == nil {
 		o.Secrets = []string{rxSecret}
 	}
-	r, err := NewReceiver(o)
+	r, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func rxStart(t testing.TB, o ReceiverOptions) *Receiver {
 type rxAnswer struct {
 	status int
 	body   string
-	d      Delivery
+	d      Request
 }
 
 // rxPost sends one request and returns the answer with the Delivery the
@@ -63,15 +63,15 @@ func rxPost(t testing.TB, r *Receiver, path string, h http.Header, body []byte) 
 	return rxAnswer{status: resp.StatusCode, body: string(b), d: rxNext(t, r)}
 }
 
-func rxNext(t testing.TB, r *Receiver) Delivery {
+func rxNext(t testing.TB, r *Receiver) Request {
 	t.Helper()
 	select {
-	case d := <-r.Deliveries():
+	case d := <-r.Requests():
 		return d
 	case <-time.After(5 * time.Second):
 		t.Fatal("no delivery published")
 	}
-	return Delivery{}
+	return Request{}
 }
 
 const rxBody = `{"timestamp":"2026-05-01T10:00:00Z","user_id":"u_1","event_id":"e_1","event_type":"task.completed","data":{"task":{"id":"t_1","features":{"proxy":{"state":"completed"}}}}}`
@@ -79,7 +79,7 @@ const rxBody = `{"timestamp":"2026-05-01T10:00:00Z","user_id":"u_1","event_id":"
 // Each case signs with the svix library, sends over loopback HTTP and checks
 // the status, the problem and the reason a user would read.
 func TestReceiverVerdicts(t *testing.T) {
-	r := rxStart(t, ReceiverOptions{Secrets: []string{rxOtherSecret, rxSecret}})
+	r := rxStart(t, Options{Secrets: []string{rxOtherSecret, rxSecret}})
 	body := []byte(rxBody)
 	now := time.Now()
 	signed := func(mut func(h http.Header)) http.Header {
@@ -147,7 +147,7 @@ func TestReceiverVerdicts(t *testing.T) {
 }
 
 func TestReceiverSkewIsMeasured(t *testing.T) {
-	r := rxStart(t, ReceiverOptions{})
+	r := rxStart(t, Options{})
 	body := []byte(rxBody)
 	a := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_s", time.Now().Add(-10*time.Minute-3*time.Second), body), body)
 	if !strings.Contains(a.d.Reason, "timestamp is 10m3s behind") && !strings.Contains(a.d.Reason, "timestamp is 10m4s behind") {
@@ -160,7 +160,7 @@ func TestReceiverSkewIsMeasured(t *testing.T) {
 
 // A body re-encoded between signing and arrival is named as such.
 func TestReceiverNamesReserializedBody(t *testing.T) {
-	r := rxStart(t, ReceiverOptions{})
+	r := rxStart(t, Options{})
 	signedBody := []byte(rxBody)
 	received := []byte(strings.NewReplacer(`":`, `": `, `,"`, `, "`).Replace(rxBody)) // Python's json.dumps spacing
 	a := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_p", time.Now(), signedBody), received)
@@ -173,7 +173,7 @@ func TestReceiverNamesReserializedBody(t *testing.T) {
 }
 
 func TestReceiverBodyLimit(t *testing.T) {
-	r := rxStart(t, ReceiverOptions{MaxBody: 1024})
+	r := rxStart(t, Options{MaxBody: 1024})
 	pad := func(n int) []byte {
 		b := []byte(`{"event_type":"task.progress","pad":"`)
 		b = append(b, bytes.Repeat([]byte("x"), n-len(b)-2)...)
@@ -207,7 +207,7 @@ func TestReceiverBodyLimit(t *testing.T) {
 }
 
 func TestReceiverMarksRepeats(t *testing.T) {
-	r := rxStart(t, ReceiverOptions{})
+	r := rxStart(t, Options{})
 	body := []byte(rxBody)
 	h := rxSigned(t, rxSecret, "msg_dup", time.Now(), body)
 	first := rxPost(t, r, "/", h, body)
@@ -231,7 +231,7 @@ func TestReceiverMarksRepeats(t *testing.T) {
 }
 
 func TestReceiverStripsEscapesFromWhatItShows(t *testing.T) {
-	r := rxStart(t, ReceiverOptions{})
+	r := rxStart(t, Options{})
 	body := []byte(`{"event_type":"task.\u001b[2Jcompleted\u009b31m","note":"\u001b]0;pwned\u0007\u001b[31mred"}`)
 	a := rxPost(t, r, "/hook?x=%1b[2J", rxSigned(t, rxSecret, "msg_e", time.Now(), body), body)
 	if a.status != 204 || a.d.EventType != "task.completed" {
@@ -261,7 +261,7 @@ func TestReceiverStripsEscapesFromWhatItShows(t *testing.T) {
 		t.Errorf("answer %q", answer)
 	}
 	select {
-	case d := <-r.Deliveries():
+	case d := <-r.Requests():
 		t.Errorf("a request Go refused reached the handler: %+v", d)
 	default:
 	}
@@ -283,7 +283,7 @@ func TestReceiverStripsEscapesFromWhatItShows(t *testing.T) {
 func TestReceiverSurvivesAPanicOnARequest(t *testing.T) {
 	var fail atomic.Bool
 	fail.Store(true)
-	r := rxStart(t, ReceiverOptions{Now: func() time.Time {
+	r := rxStart(t, Options{Now: func() time.Time {
 		if fail.CompareAndSwap(true, false) {
 			panic("clock on fire")
 		}
@@ -302,7 +302,7 @@ func TestReceiverSurvivesAPanicOnARequest(t *testing.T) {
 }
 
 func TestReceiverRefusesOtherMethodsAndLoops(t *testing.T) {
-	r := rxStart(t, ReceiverOptions{})
+	r := rxStart(t, Options{})
 	resp, err := http.Get(r.URL() + "/anything")
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +338,7 @@ func TestReceiverForwards(t *testing.T) {
 	body := []byte(rxBody + "  ") // trailing bytes a re-encoding would lose
 
 	t.Run("200", func(t *testing.T) {
-		r := rxStart(t, ReceiverOptions{ForwardTo: handler(200, `{"ok":true}`).URL + "/webhooks"})
+		r := rxStart(t, Options{ForwardTo: handler(200, `{"ok":true}`).URL + "/webhooks"})
 		a := rxPost(t, r, "/x", rxSigned(t, rxSecret, "msg_f1", time.Now(), body), body)
 		if a.status != 200 || a.body != `{"ok":true}` || a.d.Forward == nil || a.d.Forward.Status != 200 || a.d.Forward.Body != `{"ok":true}` {
 			t.Fatalf("%d %q %+v", a.status, a.body, a.d.Forward)
@@ -353,7 +353,7 @@ func TestReceiverForwards(t *testing.T) {
 	})
 
 	t.Run("500", func(t *testing.T) {
-		r := rxStart(t, ReceiverOptions{ForwardTo: handler(500, "boom\x1b[2J").URL})
+		r := rxStart(t, Options{ForwardTo: handler(500, "boom\x1b[2J").URL})
 		a := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_f2", time.Now(), body), body)
 		<-got
 		if a.status != 500 || !a.d.Verified || a.d.Forward.Status != 500 || a.d.Forward.Body != "boom" || !rxHas(a.d.Hints, "Svix retries") {
@@ -362,7 +362,7 @@ func TestReceiverForwards(t *testing.T) {
 	})
 
 	t.Run("401 from a handler that re-serializes", func(t *testing.T) {
-		r := rxStart(t, ReceiverOptions{ForwardTo: handler(401, "Invalid signature").URL})
+		r := rxStart(t, Options{ForwardTo: handler(401, "Invalid signature").URL})
 		b := []byte(`{"event_type": "task.completed", "progress": 1.0}`)
 		a := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_f3", time.Now(), b), b)
 		<-got
@@ -378,7 +378,7 @@ func TestReceiverForwards(t *testing.T) {
 		}
 		dead := "http://" + ln.Addr().String() + "/webhooks"
 		ln.Close()
-		r := rxStart(t, ReceiverOptions{ForwardTo: dead})
+		r := rxStart(t, Options{ForwardTo: dead})
 		a := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_f4", time.Now(), body), body)
 		if a.status != 502 || a.d.Forward.Status != 0 || !strings.Contains(a.d.Forward.Err, "connection refused") || !strings.Contains(a.body, "is your handler running?") {
 			t.Errorf("%d %q %+v", a.status, a.body, a.d.Forward)
@@ -386,7 +386,7 @@ func TestReceiverForwards(t *testing.T) {
 	})
 
 	t.Run("not verified is not forwarded", func(t *testing.T) {
-		r := rxStart(t, ReceiverOptions{ForwardTo: handler(200, "").URL})
+		r := rxStart(t, Options{ForwardTo: handler(200, "").URL})
 		a := rxPost(t, r, "/", rxSigned(t, rxOtherSecret, "msg_f5", time.Now(), body), body)
 		if a.status != 400 || a.d.Forward != nil || len(got) != 0 {
 			t.Errorf("%d %+v", a.status, a.d.Forward)
@@ -398,7 +398,7 @@ func TestReceiverForwards(t *testing.T) {
 		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { <-block }))
 		t.Cleanup(s.Close)
 		t.Cleanup(func() { close(block) })
-		r := rxStart(t, ReceiverOptions{ForwardTo: s.URL, ForwardTimeout: 200 * time.Millisecond})
+		r := rxStart(t, Options{ForwardTo: s.URL, ForwardTimeout: 200 * time.Millisecond})
 		a := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_f6", time.Now(), body), body)
 		if a.status != 504 || !strings.Contains(a.d.Forward.Err, "did not answer within 200ms") {
 			t.Errorf("%d %+v", a.status, a.d.Forward)
@@ -407,7 +407,7 @@ func TestReceiverForwards(t *testing.T) {
 }
 
 func TestReceiverNeverBlocksOnASlowConsumer(t *testing.T) {
-	r := rxStart(t, ReceiverOptions{Buffer: 2})
+	r := rxStart(t, Options{Buffer: 2})
 	body := []byte(rxBody)
 	for i := range 6 {
 		req, _ := http.NewRequest(http.MethodPost, r.URL(), bytes.NewReader(body))
@@ -431,7 +431,7 @@ func TestReceiverNeverBlocksOnASlowConsumer(t *testing.T) {
 
 func TestReceiverDemoFailRateIsSeeded(t *testing.T) {
 	statuses := func() string {
-		r := rxStart(t, ReceiverOptions{FailRate: 0.3, Seed: 42})
+		r := rxStart(t, Options{FailRate: 0.3, Seed: 42})
 		var out []string
 		body := []byte(rxBody)
 		for i := range 40 {
@@ -454,21 +454,21 @@ func TestReceiverDemoFailRateIsSeeded(t *testing.T) {
 
 func TestNewReceiverRefusesBadOptions(t *testing.T) {
 	for _, tc := range []struct {
-		o    ReceiverOptions
+		o    Options
 		want string
 	}{
-		{ReceiverOptions{}, "no signing secret"},
-		{ReceiverOptions{Secrets: []string{rxSecret, "sk_test_abcdefghijklmnop"}}, "secret 2 (sk_test_••••mnop) looks like an API key"},
-		{ReceiverOptions{Secrets: []string{rxSecret}, ForwardTo: "localhost:3000"}, "absolute http:// or https:// URL"},
-		{ReceiverOptions{Secrets: []string{rxSecret}, Addr: "8787"}, "want HOST:PORT"},
-		{ReceiverOptions{Secrets: []string{rxSecret}, MaxBody: -1}, "must be positive"},
+		{Options{}, "no signing secret"},
+		{Options{Secrets: []string{rxSecret, "sk_test_abcdefghijklmnop"}}, "secret 2 (sk_test_••••mnop) looks like an API key"},
+		{Options{Secrets: []string{rxSecret}, ForwardTo: "localhost:3000"}, "absolute http:// or https:// URL"},
+		{Options{Secrets: []string{rxSecret}, Addr: "8787"}, "want HOST:PORT"},
+		{Options{Secrets: []string{rxSecret}, MaxBody: -1}, "must be positive"},
 	} {
-		_, err := NewReceiver(tc.o)
+		_, err := New(tc.o)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v", tc.o, err)
 		}
 	}
-	r, err := NewReceiver(ReceiverOptions{Secrets: []string{"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, Addr: "0.0.0.0:0"})
+	r, err := New(Options{Secrets: []string{"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, Addr: "0.0.0.0:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,8 +477,8 @@ func TestNewReceiverRefusesBadOptions(t *testing.T) {
 	}
 	r.Close()
 
-	busy := rxStart(t, ReceiverOptions{})
-	r, _ = NewReceiver(ReceiverOptions{Secrets: []string{rxSecret}, Addr: strings.TrimPrefix(busy.URL(), "http://")})
+	busy := rxStart(t, Options{})
+	r, _ = New(Options{Secrets: []string{rxSecret}, Addr: strings.TrimPrefix(busy.URL(), "http://")})
 	if err := r.Start(); err == nil || !strings.Contains(err.Error(), "already in use") {
 		t.Errorf("a busy port: %v", err)
 	}
@@ -489,7 +489,7 @@ func TestReceiverCloseLeavesNoGoroutine(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	handler := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { w.WriteHeader(202) }))
 	defer handler.Close()
-	r, err := NewReceiver(ReceiverOptions{Addr: "127.0.0.1:0", Secrets: []string{rxSecret}, ForwardTo: handler.URL})
+	r, err := New(Options{Addr: "127.0.0.1:0", Secrets: []string{rxSecret}, ForwardTo: handler.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -515,7 +515,7 @@ func TestReceiverCloseLeavesNoGoroutine(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for range r.Deliveries() {
+	for range r.Requests() {
 		n++
 	}
 	if n != 8 {
@@ -530,9 +530,9 @@ func TestReceiverCloseLeavesNoGoroutine(t *testing.T) {
 // BenchmarkVerify measures signed deliveries verified per second over
 // loopback HTTP, from the client's send to the 204.
 func BenchmarkVerify(b *testing.B) {
-	r := rxStart(b, ReceiverOptions{Buffer: 1 << 16})
+	r := rxStart(b, Options{Buffer: 1 << 16})
 	go func() {
-		for range r.Deliveries() {
+		for range r.Requests() {
 		}
 	}()
 	body := []byte(rxBody)

@@ -1,10 +1,10 @@
-package inbox
+package listen
 
 import (
 	"sort"
 	"strings"
 
-	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/listen"
 )
 
 // Bounds on what the list keeps, so a receiver left running under a flood
@@ -18,14 +18,14 @@ const (
 
 // entry is one request in the list.
 type entry struct {
-	d     feed.Delivery
+	d     listen.Request
 	lower string // path, event type and svix-id, lowercased, for the filter
 	// bodyGone says the body was let go to stay within the body budget.
 	bodyGone bool
 	replays  []replay
 }
 
-func newEntry(d feed.Delivery) *entry {
+func newEntry(d listen.Request) *entry {
 	return &entry{d: d, lower: strings.ToLower(d.Path + " " + d.EventType + " " + d.SvixID)}
 }
 
@@ -151,7 +151,7 @@ func (l *list) cursor() int { return max(0, l.index(l.sel)) }
 // add takes a batch, keeps the bounds and moves the selection as the user
 // expects: along with new arrivals when following, else nowhere (and the
 // rows on screen do not move under the reader).
-func (l *list) add(ds []feed.Delivery) {
+func (l *list) add(ds []listen.Request) {
 	follow := l.following() && !l.hold
 	line := l.cursor() - l.offset
 	var shown []*entry

@@ -1,4 +1,4 @@
-package inbox
+package listen
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/listen"
 	"github.com/aspect-hq/aspect-tui/ui/internal/termcheck"
 )
 
@@ -96,7 +96,7 @@ func (r *recorded) wait(t *testing.T, want ...string) {
 // buffer: the bytes written hold none of them, in the list or the detail
 // (diagnosis, headers, body), while the text around them is shown.
 func TestHostileDeliveriesReachNoTerminal(t *testing.T) {
-	rx, err := feed.NewReceiver(feed.ReceiverOptions{Addr: "127.0.0.1:0", Secrets: []string{secret1}})
+	rx, err := listen.New(listen.Options{Addr: "127.0.0.1:0", Secrets: []string{secret1}})
 	if err != nil {
 		t.Fatal(err)
 	}

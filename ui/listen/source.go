@@ -1,17 +1,17 @@
-package inbox
+package listen
 
 import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/listen"
 )
 
 // deliveriesMsg is what arrived since the last one, oldest first; closed
 // says the receiver closed its channel (it stopped).
 type deliveriesMsg struct {
-	ds     []feed.Delivery
+	ds     []listen.Request
 	closed bool
 }
 
@@ -26,7 +26,7 @@ const (
 // until a frame has passed since the previous batch, so a burst reaches the
 // model as one message per frame rather than one per request (Charm's
 // realtime pattern). prev is when the previous batch was taken.
-func waitDeliveries(ch <-chan feed.Delivery, prev time.Time) tea.Cmd {
+func waitDeliveries(ch <-chan listen.Request, prev time.Time) tea.Cmd {
 	if ch == nil {
 		return nil
 	}
@@ -35,7 +35,7 @@ func waitDeliveries(ch <-chan feed.Delivery, prev time.Time) tea.Cmd {
 		if !ok {
 			return deliveriesMsg{closed: true}
 		}
-		ds := []feed.Delivery{d}
+		ds := []listen.Request{d}
 		wait := time.Until(prev.Add(frameEvery))
 		if wait <= 0 {
 			return drain(ch, ds)
@@ -58,7 +58,7 @@ func waitDeliveries(ch <-chan feed.Delivery, prev time.Time) tea.Cmd {
 }
 
 // drain takes whatever is already waiting, without blocking.
-func drain(ch <-chan feed.Delivery, ds []feed.Delivery) deliveriesMsg {
+func drain(ch <-chan listen.Request, ds []listen.Request) deliveriesMsg {
 	for len(ds) < maxBatch {
 		select {
 		case d, ok := <-ch:

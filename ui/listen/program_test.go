@@ -1,4 +1,4 @@
-package inbox
+package listen
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/listen"
 )
 
 // The whole path in a real program: a signed request over loopback reaches
@@ -46,9 +46,9 @@ func TestProgramShowsARefusal(t *testing.T) {
 // last batch, the Cmd waits out the frame gathering what comes; a closed
 // channel says the receiver stopped.
 func TestDeliveriesArriveInBatches(t *testing.T) {
-	ch := make(chan feed.Delivery, 600)
+	ch := make(chan listen.Request, 600)
 	for i := 1; i <= 500; i++ {
-		ch <- feed.Delivery{Seq: i}
+		ch <- listen.Request{Seq: i}
 	}
 	msg := waitDeliveries(ch, time.Time{})().(deliveriesMsg)
 	if len(msg.ds) != 500 || msg.closed || msg.ds[0].Seq != 1 || msg.ds[499].Seq != 500 {
@@ -56,10 +56,10 @@ func TestDeliveriesArriveInBatches(t *testing.T) {
 	}
 
 	prev := time.Now()
-	ch <- feed.Delivery{Seq: 501}
+	ch <- listen.Request{Seq: 501}
 	go func() {
 		for i := 502; i <= 510; i++ {
-			ch <- feed.Delivery{Seq: i}
+			ch <- listen.Request{Seq: i}
 		}
 	}()
 	msg = waitDeliveries(ch, prev)().(deliveriesMsg)
@@ -100,7 +100,7 @@ func TestFloodIsBatched(t *testing.T) {
 	total, batches, prev := senders*each, 0, time.Time{}
 	deadline := time.Now().Add(30 * time.Second)
 	for h.m.counts.received+int(h.rx.Stats().Dropped) < total && time.Now().Before(deadline) {
-		msg := waitDeliveries(h.rx.Deliveries(), prev)()
+		msg := waitDeliveries(h.rx.Requests(), prev)()
 		prev = time.Now()
 		h.m.Update(msg)
 		batches++

@@ -1,4 +1,4 @@
-package inbox
+package listen
 
 import (
 	"net/http"
@@ -8,22 +8,22 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/listen"
 )
 
 // fakeDeliveries are n requests in the receiver's shape, verified and
 // refused in turn, without a network.
-func fakeDeliveries(from, n int) []feed.Delivery {
-	out := make([]feed.Delivery, n)
+func fakeDeliveries(from, n int) []listen.Request {
+	out := make([]listen.Request, n)
 	for i := range out {
 		seq := from + i
-		d := feed.Delivery{
+		d := listen.Request{
 			Seq: seq, Time: t0.Add(time.Duration(seq) * time.Millisecond), Method: "POST", Path: "/webhooks/aspect",
 			Headers: http.Header{"Svix-Id": {"msg_" + strconv.Itoa(seq)}}, Body: []byte(body), Size: int64(len(body)),
 			SvixID: "msg_" + strconv.Itoa(seq), EventType: "task.completed", Verified: seq%3 != 0, MatchedSecret: 0, Status: 204,
 		}
 		if !d.Verified {
-			d.MatchedSecret, d.Status, d.Problem, d.Reason = -1, 400, feed.ProblemNoMatch, "no signature matched"
+			d.MatchedSecret, d.Status, d.Problem, d.Reason = -1, 400, listen.ProblemNoMatch, "no signature matched"
 		}
 		out[i] = d
 	}

@@ -1,4 +1,4 @@
-package inbox
+package listen
 
 import (
 	"net/http"
@@ -7,44 +7,44 @@ import (
 	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
-	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/listen"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 )
 
 // verdict is the list's word on a request: "✓ secret 1" or "✗" and the
 // refusal in a few words; the detail has the whole reason.
-func verdict(d *feed.Delivery) string {
+func verdict(d *listen.Request) string {
 	if d.Verified {
 		return "✓ secret " + strconv.Itoa(d.MatchedSecret+1)
 	}
 	return "✗ " + shortReason(d)
 }
 
-func shortReason(d *feed.Delivery) string {
+func shortReason(d *listen.Request) string {
 	c := d.Check
 	switch d.Problem {
-	case feed.ProblemMissingHeader:
+	case listen.ProblemMissingHeader:
 		if c != nil && len(c.Missing) == 1 {
 			return "no " + c.Missing[0]
 		}
 		return "no svix headers"
-	case feed.ProblemBadTimestamp:
+	case listen.ProblemBadTimestamp:
 		return "bad timestamp"
-	case feed.ProblemTooOld:
+	case listen.ProblemTooOld:
 		if c != nil && c.Skew > 0 {
 			return "stale by " + common.Duration(c.Skew)
 		}
 		return "timestamp too old"
-	case feed.ProblemTooNew:
+	case listen.ProblemTooNew:
 		if c != nil && c.Skew < 0 {
 			return "ahead by " + common.Duration(-c.Skew)
 		}
 		return "timestamp ahead"
-	case feed.ProblemMalformedSignature:
+	case listen.ProblemMalformedSignature:
 		return "malformed signature"
-	case feed.ProblemUnsupportedVersion:
+	case listen.ProblemUnsupportedVersion:
 		return "unsupported signature"
-	case feed.ProblemNoMatch:
+	case listen.ProblemNoMatch:
 		switch {
 		case c != nil && c.BodyVariant != "":
 			return "body changed after signing"
@@ -52,17 +52,17 @@ func shortReason(d *feed.Delivery) string {
 			return "signed with the wrong key form"
 		}
 		return "signature mismatch"
-	case feed.ProblemMethod:
+	case listen.ProblemMethod:
 		return d.Method + " is not POST"
-	case feed.ProblemTooLarge:
+	case listen.ProblemTooLarge:
 		return "body too large"
-	case feed.ProblemUnreadable:
+	case listen.ProblemUnreadable:
 		return "unreadable body"
-	case feed.ProblemLoop:
+	case listen.ProblemLoop:
 		return "forward loop"
-	case feed.ProblemNoSecret:
+	case listen.ProblemNoSecret:
 		return "no secret configured"
-	case feed.ProblemInternal:
+	case listen.ProblemInternal:
 		return "internal error (a bug)"
 	}
 	return api.Clip(d.Reason, 30)
@@ -70,7 +70,7 @@ func shortReason(d *feed.Delivery) string {
 
 // handlerCell is the forward's outcome in a few cells ("→ 200 12ms"), ""
 // when the request was not forwarded, and whether it went well.
-func handlerCell(d *feed.Delivery) (string, bool) {
+func handlerCell(d *listen.Request) (string, bool) {
 	f := d.Forward
 	switch {
 	case d.Simulated:

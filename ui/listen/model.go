@@ -8,7 +8,7 @@
 // Deliveries reach the model as one message per frame at most (source.go);
 // the list keeps a bounded number of them (list.go). inbox.go holds the
 // model and its routing, view.go the layout, detail.go the detail's lines.
-package inbox
+package listen
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aspect-hq/aspect-tui/api"
-	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/listen"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 )
@@ -30,15 +30,15 @@ const (
 	MinHeight = 20
 )
 
-// Receiver is what the inbox uses of feed.Receiver.
+// Receiver is what the inbox uses of listen.Receiver.
 type Receiver interface {
-	Deliveries() <-chan feed.Delivery
+	Requests() <-chan listen.Request
 	URL() string
 	Secrets() []string // masked
 	ForwardURL() string
-	Stats() feed.ReceiverStats
+	Stats() listen.Stats
 	Warnings() []string
-	Replay(ctx context.Context, d feed.Delivery) (feed.ForwardResult, error)
+	Resend(ctx context.Context, d listen.Request) (listen.ForwardResult, error)
 }
 
 // Options configure the inbox.
@@ -170,7 +170,7 @@ func New(o Options) (*Model, error) {
 
 // Init starts reading deliveries and asks the terminal for its background.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{waitDeliveries(m.rx.Deliveries(), time.Time{})}
+	cmds := []tea.Cmd{waitDeliveries(m.rx.Requests(), time.Time{})}
 	if m.opts.Dark == nil {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -182,7 +182,7 @@ type (
 	replayedMsg struct {
 		seq int
 		at  time.Time
-		res feed.ForwardResult
+		res listen.ForwardResult
 		err error
 	}
 	noticeDoneMsg struct{ id int }
@@ -248,7 +248,7 @@ func (m *Model) arrived(msg deliveriesMsg) tea.Cmd {
 		m.closed = true
 		return nil
 	}
-	return waitDeliveries(m.rx.Deliveries(), time.Now())
+	return waitDeliveries(m.rx.Requests(), time.Now())
 }
 
 func (m *Model) setDark(dark bool) {

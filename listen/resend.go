@@ -1,4 +1,4 @@
-package feed
+package listen
 
 import (
 	"bytes"
@@ -11,19 +11,19 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 )
 
-// Replay sends a verified delivery to the forward target again, the way
+// Resend sends a verified delivery to the forward target again, the way
 // Svix sends another attempt: the same body and message id, signed afresh
 // with the secret that verified it and the current time, so the handler's
 // ±5 minute check passes however long ago the delivery first arrived. A
-// refused delivery is not replayed: signing it would vouch for content its
+// refused delivery is not resent: signing it would vouch for content its
 // sender could not sign. The error says why nothing was sent; a handler
 // that does not answer is a ForwardResult with Status 0 and Err.
-func (r *Receiver) Replay(ctx context.Context, d Delivery) (ForwardResult, error) {
+func (r *Receiver) Resend(ctx context.Context, d Request) (ForwardResult, error) {
 	if r.forward == nil {
-		return ForwardResult{}, errors.New("there is nowhere to replay to: start listen with --forward-to URL")
+		return ForwardResult{}, errors.New("there is nowhere to resend to: start listen with --forward-to URL")
 	}
 	if !d.Verified || d.MatchedSecret < 0 || d.MatchedSecret >= len(r.secrets) {
-		return ForwardResult{}, errors.New("only verified deliveries are replayed: signing a refused one would vouch for content nobody signed")
+		return ForwardResult{}, errors.New("only verified deliveries are resent: signing a refused one would vouch for content nobody signed")
 	}
 	set := headerSets[0]
 	if d.Check != nil && d.Check.Headers == headerSets[1].name {
@@ -48,7 +48,7 @@ func (r *Receiver) Replay(ctx context.Context, d Delivery) (ForwardResult, error
 		}
 	}
 
-	// Closing the receiver ends a replay in flight, as it ends forwards.
+	// Closing the receiver ends a resend in flight, as it ends forwards.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(r.ctx, cancel)

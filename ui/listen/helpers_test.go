@@ -1,4 +1,4 @@
-package inbox
+package listen
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	svix "github.com/svix/svix-webhooks/go"
 
-	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/listen"
 )
 
 func TestMain(m *testing.M) {
@@ -44,7 +44,7 @@ var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 type harness struct {
 	t     testing.TB
 	m     *Model
-	rx    *feed.Receiver
+	rx    *listen.Receiver
 	ticks atomic.Int64
 	sent  int
 	// frames is every screen drawn, for the test that no frame shows a
@@ -72,7 +72,7 @@ func newHarness(t testing.TB, s setup) *harness {
 	if s.secrets == nil {
 		s.secrets = []string{secret1, secret2}
 	}
-	rx, err := feed.NewReceiver(feed.ReceiverOptions{Addr: "127.0.0.1:0", Secrets: s.secrets, ForwardTo: s.forward, Now: now})
+	rx, err := listen.New(listen.Options{Addr: "127.0.0.1:0", Secrets: s.secrets, ForwardTo: s.forward, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,11 +183,11 @@ func signed(t testing.TB, secret, id string, ts time.Time, b string) http.Header
 // Cmd does, until it has n more requests.
 func (h *harness) pump(n int) {
 	h.t.Helper()
-	var ds []feed.Delivery
+	var ds []listen.Request
 	deadline := time.After(5 * time.Second)
 	for len(ds) < n {
 		select {
-		case d := <-h.rx.Deliveries():
+		case d := <-h.rx.Requests():
 			ds = append(ds, d)
 		case <-deadline:
 			h.t.Fatalf("the receiver published %d of %d requests", len(ds), n)

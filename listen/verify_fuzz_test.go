@@ -1,4 +1,4 @@
-package feed
+package listen
 
 import (
 	"net/http"
@@ -99,7 +99,7 @@ func FuzzSignatureHeader(f *testing.F) {
 		for _, r := range d.Received {
 			strs = append(strs, r.Version, r.Value)
 		}
-		dl := Delivery{Headers: h}
+		dl := Request{Headers: h}
 		lines := dl.HeaderLines()
 		strs = append(strs, lines...)
 		for _, s := range strs {

@@ -1,4 +1,4 @@
-package feed
+package listen
 
 import (
 	"bytes"
@@ -27,8 +27,8 @@ import (
 
 // Receiver defaults.
 const (
-	DefaultReceiverAddr = "127.0.0.1:8787"
-	DefaultMaxBody      = 1 << 20
+	DefaultAddr    = "127.0.0.1:8787"
+	DefaultMaxBody = 1 << 20
 	// DefaultForwardTimeout is Svix's own limit: an attempt not answered
 	// within 15 s counts as failed.
 	DefaultForwardTimeout = 15 * time.Second
@@ -55,7 +55,7 @@ const (
 )
 
 // ReceiverOptions configures a Receiver.
-type ReceiverOptions struct {
+type Options struct {
 	Addr      string   // default 127.0.0.1:8787; port 0 picks a free one
 	Secrets   []string // whsec_... in order; Delivery.MatchedSecret indexes this
 	ForwardTo string   // after verifying, send the raw request here
@@ -75,7 +75,7 @@ type ReceiverOptions struct {
 // Delivery is one request the receiver answered. Headers and Body are raw,
 // as received, for forwarding and copying; every string field is sanitized
 // for a terminal and JSON output, and none holds a secret.
-type Delivery struct {
+type Request struct {
 	Seq        int // 1-based, in arrival order
 	Time       time.Time
 	Method     string
@@ -115,7 +115,7 @@ type ForwardResult struct {
 }
 
 // ReceiverStats are running totals.
-type ReceiverStats struct {
+type Stats struct {
 	Received, Verified, Rejected, Dropped int64
 }
 
@@ -123,7 +123,7 @@ type ReceiverStats struct {
 // the svix library, explains failures, spots repeats and forwards verified
 // deliveries to the user's handler.
 type Receiver struct {
-	opts      ReceiverOptions
+	opts      Options
 	secrets   []SigningSecret
 	forward   *url.URL
 	transport *http.Transport
@@ -144,7 +144,7 @@ type Receiver struct {
 	ids  recentIDs
 	rng  *rand.Rand
 	outM sync.RWMutex // guards closed against sends on out
-	out  chan Delivery
+	out  chan Request
 	shut bool
 
 	received, verified, rejected, dropped atomic.Int64
@@ -152,9 +152,9 @@ type Receiver struct {
 
 // NewReceiver checks the options, secrets first, and returns a receiver
 // that is not yet listening: Start listens, Handler serves without it.
-func NewReceiver(o ReceiverOptions) (*Receiver, error) {
+func New(o Options) (*Receiver, error) {
 	if o.Addr == "" {
-		o.Addr = DefaultReceiverAddr
+		o.Addr = DefaultAddr
 	}
 	if o.MaxBody == 0 {
 		o.MaxBody = DefaultMaxBody
@@ -174,7 +174,7 @@ func NewReceiver(o ReceiverOptions) (*Receiver, error) {
 	if o.FailRate < 0 || o.FailRate > 1 {
 		return nil, fmt.Errorf("the fail rate must be between 0 and 1, not %g", o.FailRate)
 	}
-	r := &Receiver{opts: o, out: make(chan Delivery, o.Buffer), ids: newRecentIDs(rememberedIDs)}
+	r := &Receiver{opts: o, out: make(chan Request, o.Buffer), ids: newRecentIDs(rememberedIDs)}
 	if len(o.Secrets) == 0 {
 		return nil, errors.New("no signing secret: pass --secret whsec_... or set ASPECT_WEBHOOK_SECRET (the endpoint's secret, returned when it was created)")
 	}
@@ -190,7 +190,7 @@ func NewReceiver(o ReceiverOptions) (*Receiver, error) {
 	}
 	host, _, err := net.SplitHostPort(o.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("address %q: want HOST:PORT, like %s (port 0 picks a free one)", api.Clip(o.Addr, 80), DefaultReceiverAddr)
+		return nil, fmt.Errorf("address %q: want HOST:PORT, like %s (port 0 picks a free one)", api.Clip(o.Addr, 80), DefaultAddr)
 	}
 	if !isLoopbackHost(host) {
 		r.warnings = append(r.warnings, fmt.Sprintf("%s is not a loopback address: other machines can reach this receiver, send it requests and see your handler's answers; use 127.0.0.1 unless you mean it", api.Clip(o.Addr, 80)))
@@ -315,14 +315,14 @@ func (r *Receiver) Close() error {
 // Deliveries yields each answered request, in order. It is buffered and
 // never blocks the HTTP handler: when the consumer falls behind, deliveries
 // are dropped and counted in Stats. Close closes it.
-func (r *Receiver) Deliveries() <-chan Delivery { return r.out }
+func (r *Receiver) Requests() <-chan Request { return r.out }
 
 // Stats are the running totals.
-func (r *Receiver) Stats() ReceiverStats {
-	return ReceiverStats{Received: r.received.Load(), Verified: r.verified.Load(), Rejected: r.rejected.Load(), Dropped: r.dropped.Load()}
+func (r *Receiver) Stats() Stats {
+	return Stats{Received: r.received.Load(), Verified: r.verified.Load(), Rejected: r.rejected.Load(), Dropped: r.dropped.Load()}
 }
 
-func (r *Receiver) publish(d Delivery) {
+func (r *Receiver) publish(d Request) {
 	r.outM.RLock()
 	defer r.outM.RUnlock()
 	if r.shut {
@@ -341,7 +341,7 @@ func (r *Receiver) Handler() http.Handler { return http.HandlerFunc(r.serve) }
 
 func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	began := time.Now()
-	d := Delivery{
+	d := Request{
 		Seq:           int(r.seq.Add(1)),
 		Method:        api.Clip(req.Method, 16),
 		Path:          api.Clip(req.URL.RequestURI(), 300),
@@ -469,7 +469,7 @@ func (r *Receiver) roll() bool {
 // hopHeaders are meaningful for one connection only and are not forwarded.
 var hopHeaders = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Accept-Encoding"}
 
-func (r *Receiver) forwardTo(w http.ResponseWriter, in *http.Request, d *Delivery) {
+func (r *Receiver) forwardTo(w http.ResponseWriter, in *http.Request, d *Request) {
 	target := r.forward.Redacted()
 	fr := &ForwardResult{URL: api.Clean(target)}
 	d.Forward = fr
@@ -556,7 +556,7 @@ func forwardFailure(err error, target string, timeout time.Duration, closing boo
 }
 
 // handlerHints explain a handler's answer to a delivery that verified here.
-func handlerHints(d *Delivery, fr *ForwardResult) []string {
+func handlerHints(d *Request, fr *ForwardResult) []string {
 	var hints []string
 	switch s := fr.Status; {
 	case s >= 300 && s < 400:
@@ -637,7 +637,7 @@ func eventTypeOf(body []byte) string {
 
 // HeaderLines lists the headers sorted by name, one "Name: value" each,
 // sanitized, with credentials masked, for the detail view.
-func (d Delivery) HeaderLines() []string {
+func (d Request) HeaderLines() []string {
 	names := make([]string, 0, len(d.Headers))
 	for k := range d.Headers {
 		names = append(names, k)
@@ -681,7 +681,7 @@ const maxPrettyBody = 256 << 10
 
 // PrettyBody is the body for display: indented when it is JSON, sanitized,
 // cut at 256 KiB.
-func (d Delivery) PrettyBody() string {
+func (d Request) PrettyBody() string {
 	b := d.Body
 	cut := 0
 	if len(b) > maxPrettyBody {

@@ -1,4 +1,4 @@
-package feed
+package listen
 
 import (
 	"encoding/base64"

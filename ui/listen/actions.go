@@ -1,4 +1,4 @@
-package inbox
+package listen
 
 import (
 	"strconv"
@@ -237,7 +237,7 @@ func (m *Model) replay() tea.Cmd {
 	return tea.Batch(
 		m.say("replaying #"+strconv.Itoa(d.Seq)+" to "+m.forward+"…"),
 		func() tea.Msg {
-			res, err := rx.Replay(ctx, d)
+			res, err := rx.Resend(ctx, d)
 			return replayedMsg{seq: d.Seq, at: clock(), res: res, err: err}
 		},
 	)

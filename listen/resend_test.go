@@ -1,4 +1,4 @@
-package feed
+package listen
 
 import (
 	"bytes"
@@ -14,10 +14,10 @@ import (
 	svix "github.com/svix/svix-webhooks/go"
 )
 
-// A replay reaches the handler signed afresh: a handler that verifies with
+// A resend reaches the handler signed afresh: a handler that verifies with
 // the svix library accepts it even when the original's timestamp is long
 // past, and sees the same svix-id and the same body bytes.
-func TestReplaySignsAfresh(t *testing.T) {
+func TestResendSignsAfresh(t *testing.T) {
 	type seen struct {
 		h      http.Header
 		body   []byte
@@ -35,7 +35,7 @@ func TestReplaySignsAfresh(t *testing.T) {
 		io.WriteString(w, "again")
 	}))
 	t.Cleanup(handler.Close)
-	r := rxStart(t, ReceiverOptions{Secrets: []string{rxOtherSecret, rxSecret}, ForwardTo: handler.URL + "/hook"})
+	r := rxStart(t, Options{Secrets: []string{rxOtherSecret, rxSecret}, ForwardTo: handler.URL + "/hook"})
 	body := []byte(rxBody + "\n")
 	a := rxPost(t, r, "/x", rxSigned(t, rxSecret, "msg_r1", time.Now(), body), body)
 	first := <-got
@@ -46,13 +46,13 @@ func TestReplaySignsAfresh(t *testing.T) {
 	// As if it had arrived an hour ago: its own signature would be refused now.
 	old := a.d
 	old.Headers = rxSigned(t, rxSecret, "msg_r1", time.Now().Add(-time.Hour), body)
-	res, err := r.Replay(context.Background(), old)
+	res, err := r.Resend(context.Background(), old)
 	if err != nil {
 		t.Fatal(err)
 	}
 	again := <-got
 	if again.verify != nil {
-		t.Errorf("the handler refused the replay: %v", again.verify)
+		t.Errorf("the handler refused the resend: %v", again.verify)
 	}
 	if res.Status != 202 || res.Body != "again" || res.Latency <= 0 || res.URL != handler.URL+"/hook" {
 		t.Errorf("result %+v", res)
@@ -63,19 +63,19 @@ func TestReplaySignsAfresh(t *testing.T) {
 	}
 
 	refused := rxPost(t, r, "/x", rxSigned(t, "whsec_"+strings.Repeat("A", 32), "msg_r2", time.Now(), body), body)
-	if _, err := r.Replay(context.Background(), refused.d); err == nil || !strings.Contains(err.Error(), "only verified deliveries") {
-		t.Errorf("a refused delivery was replayed: %v", err)
+	if _, err := r.Resend(context.Background(), refused.d); err == nil || !strings.Contains(err.Error(), "only verified deliveries") {
+		t.Errorf("a refused delivery was resent: %v", err)
 	}
 	if len(got) != 0 {
 		t.Error("the handler got a refused delivery")
 	}
 }
 
-func TestReplayNeedsAForwardTarget(t *testing.T) {
-	r := rxStart(t, ReceiverOptions{})
+func TestResendNeedsAForwardTarget(t *testing.T) {
+	r := rxStart(t, Options{})
 	body := []byte(rxBody)
 	a := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_r3", time.Now(), body), body)
-	if _, err := r.Replay(context.Background(), a.d); err == nil || !strings.Contains(err.Error(), "--forward-to") {
+	if _, err := r.Resend(context.Background(), a.d); err == nil || !strings.Contains(err.Error(), "--forward-to") {
 		t.Errorf("err %v", err)
 	}
 }
