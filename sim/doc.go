@@ -1,5 +1,5 @@
 // Package sim is a local stand-in for Aspect's API: it serves every route of
-// CONTRACT.md over real HTTP, runs a seeded task engine whose state changes
+// docs/contract.md over real HTTP, runs a seeded task engine whose state changes
 // go out on an SSE stream with a replay buffer, and delivers each event as a
 // Svix-signed webhook with Svix's retry schedule, rate limits and attempt
 // records. Tests, `aspect-tui sim` and `aspect-tui demo` all start it.

@@ -66,6 +66,23 @@ func (h *hooks) handleListMessages(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// handleGetMessage answers GET /webhooks/messages/{message_id}: one
+// message, with its payload.
+func (h *hooks) handleGetMessage(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	m := h.msgs[r.PathValue("message_id")]
+	var out api.Message
+	if m != nil {
+		out = m.toAPI()
+	}
+	h.mu.Unlock()
+	if m == nil {
+		writeDetail(w, http.StatusNotFound, "Message not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 // listAttempts answers both attempt routes. epID comes from the path for
 // the legacy route, from the query otherwise.
 func (h *hooks) listAttempts(w http.ResponseWriter, r *http.Request, epID string, legacy bool) {

@@ -301,6 +301,7 @@ func (s *Server) routes() error {
 		api.RouteEndpointUpdate:     s.hooks.handleUpdateEndpoint,
 		api.RouteEndpointDelete:     s.hooks.handleDeleteEndpoint,
 		api.RouteMessageList:        s.hooks.handleListMessages,
+		api.RouteMessageGet:         s.hooks.handleGetMessage,
 		api.RouteAttemptList:        s.hooks.handleListAttempts,
 		api.RouteEndpointDeliveries: s.hooks.handleEndpointDeliveries,
 		api.RouteResend:             s.hooks.handleResend,
