@@ -50,7 +50,7 @@ func TestBothCasings(t *testing.T) {
 				"disabled":true,"version":1,"createdAt":"2025-01-02T03:04:05Z","updatedAt":"2025-01-02T04:04:05Z","uid":null,"metadata":{}}`,
 			into: func() any { return new(api.Endpoint) },
 			want: &api.Endpoint{ID: "ep_1", URL: "https://example.com/hook", Description: "prod", EventTypes: []string{"task.failed"},
-				RateLimit: 5, Disabled: true, Version: 1, CreatedAt: api.Time{Time: t0}, UpdatedAt: api.Time{Time: t1}},
+				RateLimit: 5, HasRateLimit: true, Disabled: true, Version: 1, CreatedAt: api.Time{Time: t0}, UpdatedAt: api.Time{Time: t1}},
 		},
 		{
 			name:  "Message",

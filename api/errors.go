@@ -38,6 +38,7 @@ type Error struct {
 	URL        string        // the request URL, query included (it never holds a secret)
 	Status     int           // HTTP status; 0 when no answer came
 	Detail     string        // the API's detail text, sanitized
+	Code       string        // Svix's error code ("not_found", ...), sanitized; "" from FastAPI
 	Fields     []FieldError  // the 422 detail list
 	RetryAfter time.Duration // what the server asked us to wait, if it did
 	Attempts   int           // how many requests were sent
@@ -60,8 +61,13 @@ func (e *Error) Error() string {
 
 func (e *Error) advice() string {
 	detail := ""
-	if e.Detail != "" {
+	switch {
+	case e.Detail != "" && e.Code != "":
+		detail = ": " + e.Detail + " (code " + e.Code + ")"
+	case e.Detail != "":
 		detail = ": " + e.Detail
+	case e.Code != "":
+		detail = ": code " + e.Code
 	}
 	switch {
 	case e.Status == 0 && e.Err != nil:
@@ -76,6 +82,8 @@ func (e *Error) advice() string {
 		return "the server has no such route: check that the API URL (ASPECT_API_URL or --api-url) points at Aspect's API"
 	case e.Status == http.StatusNotFound:
 		return "not found" + detail
+	case e.Status == http.StatusMethodNotAllowed:
+		return "the server does not accept " + e.Route.Method + " on " + e.Route.Path + ": check that the API URL (ASPECT_API_URL or --api-url) points at Aspect's API"
 	case e.Status == http.StatusUnprocessableEntity:
 		if len(e.Fields) > 0 {
 			parts := make([]string, 0, len(e.Fields))
@@ -175,16 +183,24 @@ func IsUnauthorized(err error) bool {
 	return s == http.StatusUnauthorized || s == http.StatusForbidden
 }
 
-// IsNotOffered reports a 404 on an assumed route: the API does not have the
-// route, so the feature that needs it should be hidden, not retried. A 404
-// that names what was not found ("Endpoint not found") is about an id, not
-// the route; FastAPI answers an unknown route with the bare "Not Found".
+// IsNotOffered reports a 404 or 405 on an assumed route: the API does not
+// have the route, so the feature that needs it should be hidden, not
+// retried. A 404 that names what was not found ("Endpoint not found") is
+// about an id, not the route; FastAPI answers an unknown route with the
+// bare "Not Found", and a path it serves for other methods only (GET
+// /webhooks/endpoints beside POST) with 405.
 func IsNotOffered(err error) bool {
 	var e *Error
-	if !errors.As(err, &e) || e.Status != http.StatusNotFound || e.Route.Documented {
+	if !errors.As(err, &e) || e.Route.Documented {
 		return false
 	}
-	return e.Detail == "" || strings.EqualFold(e.Detail, "Not Found")
+	switch e.Status {
+	case http.StatusMethodNotAllowed:
+		return true
+	case http.StatusNotFound:
+		return e.Detail == "" || strings.EqualFold(e.Detail, "Not Found")
+	}
+	return false
 }
 
 // RetryAfterOf is the wait a 429 or 503 asked for, or 0.
@@ -217,28 +233,42 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
+// readErrorBody fills e's Detail, Code and Fields from an error answer.
+func (e *Error) readErrorBody(body []byte) {
+	e.Detail, e.Code, e.Fields = errorBody(body)
+}
+
 // errorBody reads FastAPI's {"detail": "text"} or {"detail": [{loc, msg,
-// type}]}; any other body becomes the detail, cut short.
-func errorBody(body []byte) (string, []FieldError) {
+// type}]}, and Svix's {"code": "...", "detail": "text"}; any other body
+// becomes the detail, cut short.
+func errorBody(body []byte) (detail, code string, fields []FieldError) {
 	var w struct {
 		Detail json.RawMessage `json:"detail"`
+		Code   json.RawMessage `json:"code"`
 	}
-	if json.Unmarshal(body, &w) == nil && len(w.Detail) > 0 {
+	if json.Unmarshal(body, &w) == nil && (len(w.Detail) > 0 || len(w.Code) > 0) {
+		var c string
+		if json.Unmarshal(w.Code, &c) == nil {
+			code = Clip(c, 60)
+		}
 		var s string
-		if json.Unmarshal(w.Detail, &s) == nil {
-			return Clip(s, 300), nil
+		switch {
+		case len(w.Detail) == 0 || string(w.Detail) == "null":
+		case json.Unmarshal(w.Detail, &s) == nil:
+			detail = Clip(s, 300)
+		case json.Unmarshal(w.Detail, &fields) == nil:
+		default:
+			detail = Clip(string(w.Detail), 300)
 		}
-		var fields []FieldError
-		if json.Unmarshal(w.Detail, &fields) == nil {
-			return "", fields
+		if detail != "" || code != "" || fields != nil || len(w.Detail) > 0 {
+			return detail, code, fields
 		}
-		return Clip(string(w.Detail), 300), nil
 	}
 	text := strings.TrimSpace(string(body))
 	if strings.HasPrefix(text, "<") {
 		text = htmlText(text)
 	}
-	return Clip(text, 300), nil
+	return Clip(text, 300), "", nil
 }
 
 // htmlText is the words of an HTML error page (a proxy's "502 Bad

@@ -24,7 +24,7 @@ func TestUnprocessableNamesTheFieldAndMessage(t *testing.T) {
 	srv := newServer(t, answer{status: 422, body: `{"detail":[
 		{"loc":["body","url"],"msg":"invalid or missing URL scheme","type":"value_error.url.scheme"},
 		{"loc":["body","rate_limit"],"msg":"ensure this value is greater than 0","type":"value_error.number.not_gt"}]}`})
-	_, err := newClient(t, srv.URL).CreateEndpoint(ctxFor(t, 5*time.Second), api.EndpointIn{URL: "example.com", RateLimit: -1})
+	_, err := newClient(t, srv.URL).CreateEndpoint(ctxFor(t, 5*time.Second), api.EndpointIn{URL: "example.com", RateLimit: ptr(-1)})
 	e := apiError(t, err, "422 from POST", "/webhooks/endpoints",
 		"body.url: invalid or missing URL scheme", "body.rate_limit: ensure this value is greater than 0")
 	if len(e.Fields) != 2 || e.Fields[0].Where() != "body.url" {

@@ -128,3 +128,5 @@ func apiError(t *testing.T, err error, wants ...string) *api.Error {
 	}
 	return e
 }
+
+func ptr[T any](v T) *T { return &v }

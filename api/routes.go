@@ -16,6 +16,7 @@ type Route struct {
 	Documented bool
 	Source     string // where the route comes from, for the README table
 	Answer     string // what it answers
+	IfMissing  string // what aspect-tui does when the API lacks the route (README: "if the API lacks it")
 }
 
 // Route names.
@@ -29,6 +30,7 @@ const (
 	RouteEndpointUpdate     = "endpoints.update"
 	RouteEndpointDelete     = "endpoints.delete"
 	RouteMessageList        = "messages.list"
+	RouteMessageGet         = "messages.get"
 	RouteAttemptList        = "attempts.list"
 	RouteEndpointDeliveries = "endpoints.deliveries"
 	RouteResend             = "messages.resend"
@@ -37,23 +39,40 @@ const (
 	RouteStats              = "endpoints.stats"
 )
 
-// Routes is every route aspect-tui uses, in the order of CONTRACT.md.
+// Routes is every route aspect-tui uses, in the order of docs/contract.md.
 var Routes = []Route{
-	{RouteTasksActive, "GET", "/tasks/active", true, "Aspect SDKs", "array of Task: queued, processing and failed tasks"},
-	{RouteTaskGet, "GET", "/tasks/{task_id}", true, "Aspect SDKs", "Task"},
-	{RouteTaskCreate, "POST", "/tasks", true, "Aspect SDKs", "{task_id}"},
-	{RouteEvents, "GET", "/events", false, "assumed: the docs say events are also available via SSE", "text/event-stream of envelopes"},
-	{RouteEndpointCreate, "POST", "/webhooks/endpoints", true, "webhooks page", "201 {endpoint, secret, app}"},
-	{RouteEndpointList, "GET", "/webhooks/endpoints", false, "assumed", "list of Endpoint"},
-	{RouteEndpointUpdate, "PUT", "/webhooks/endpoints/{endpoint_id}", true, "webhooks page (answer assumed)", "{endpoint}"},
-	{RouteEndpointDelete, "DELETE", "/webhooks/endpoints/{endpoint_id}", true, "webhooks page", "{success: true}"},
-	{RouteMessageList, "GET", "/webhooks/messages", true, "webhooks page", "list of Message"},
-	{RouteAttemptList, "GET", "/webhooks/delivery-attempts", true, "webhooks page", "list of Attempt"},
-	{RouteEndpointDeliveries, "GET", "/webhooks/endpoints/{endpoint_id}/deliveries", true, "webhooks page (legacy)", "list of Attempt"},
-	{RouteResend, "POST", "/webhooks/messages/{message_id}/endpoints/{endpoint_id}/resend", false, "assumed, mirrors Svix", "202 {}"},
-	{RouteRecover, "POST", "/webhooks/endpoints/{endpoint_id}/recover", false, "assumed, mirrors Svix", "202 {id, status}"},
-	{RouteTest, "POST", "/webhooks/endpoints/{endpoint_id}/test", false, "assumed", "202 {message_id}"},
-	{RouteStats, "GET", "/webhooks/endpoints/{endpoint_id}/stats", false, "assumed, mirrors Svix", "{success, pending, sending, fail}"},
+	{RouteTasksActive, "GET", "/tasks/active", true, "Aspect SDKs", "array of Task: queued, processing and failed tasks",
+		"nothing to show: the dashboard reads the tasks from it"},
+	{RouteTaskGet, "GET", "/tasks/{task_id}", true, "Aspect SDKs", "Task",
+		"a task missed by the stream is shown as GET /tasks/active last listed it"},
+	{RouteTaskCreate, "POST", "/tasks", true, "Aspect SDKs", "{task_id}",
+		"nothing: the dashboard never creates tasks"},
+	{RouteEvents, "GET", "/events", false, "assumed: the docs say events are also available via SSE", "text/event-stream of envelopes",
+		"polls GET /tasks/active every poll_interval"},
+	{RouteEndpointCreate, "POST", "/webhooks/endpoints", true, "webhooks page", "201 {endpoint, secret, app}",
+		"endpoints cannot be added from the app"},
+	{RouteEndpointList, "GET", "/webhooks/endpoints", false, "assumed", "list of Endpoint",
+		"discovers endpoints from messages and attempts, endpoints made in this app, and `endpoints` in the config"},
+	{RouteEndpointUpdate, "PUT", "/webhooks/endpoints/{endpoint_id}", true, "webhooks page (answer assumed)", "{endpoint}",
+		"endpoints cannot be edited, enabled or disabled from the app"},
+	{RouteEndpointDelete, "DELETE", "/webhooks/endpoints/{endpoint_id}", true, "webhooks page", "{success: true}",
+		"endpoints cannot be deleted from the app"},
+	{RouteMessageList, "GET", "/webhooks/messages", true, "webhooks page", "list of Message",
+		"deliveries are shown without their events' payloads"},
+	{RouteMessageGet, "GET", "/webhooks/messages/{message_id}", false, "assumed, mirrors Svix", "Message",
+		"looks for the message in the newest pages of GET /webhooks/messages?with_content=true (at most 5)"},
+	{RouteAttemptList, "GET", "/webhooks/delivery-attempts", true, "webhooks page", "list of Attempt",
+		"lists each endpoint's attempts with GET /webhooks/endpoints/{endpoint_id}/deliveries"},
+	{RouteEndpointDeliveries, "GET", "/webhooks/endpoints/{endpoint_id}/deliveries", true, "webhooks page (legacy)", "list of Attempt",
+		"lists attempts with GET /webhooks/delivery-attempts?endpoint_id="},
+	{RouteResend, "POST", "/webhooks/messages/{message_id}/endpoints/{endpoint_id}/resend", false, "assumed, mirrors Svix", "202 {}",
+		"re-delivers from this machine, signed with the endpoint's secret"},
+	{RouteRecover, "POST", "/webhooks/endpoints/{endpoint_id}/recover", false, "assumed, mirrors Svix", "202 {id, status}",
+		"re-delivers each failed message from this machine"},
+	{RouteTest, "POST", "/webhooks/endpoints/{endpoint_id}/test", false, "assumed; Svix's send-example shape read too", "202 {message_id} or a Message",
+		"hidden, with a note"},
+	{RouteStats, "GET", "/webhooks/endpoints/{endpoint_id}/stats", false, "assumed, mirrors Svix", "{success, pending, sending, fail, canceled}",
+		"counts from the attempts it can see"},
 }
 
 // RouteByName returns the route with that name; it panics on an unknown

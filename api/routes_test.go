@@ -75,13 +75,13 @@ var routeCases = map[string]routeCase{
 	},
 	api.RouteEndpointCreate: {
 		call: func(ctx context.Context, c *api.Client) (any, error) {
-			return c.CreateEndpoint(ctx, api.EndpointIn{URL: "https://example.com/hook", Description: "prod", EventTypes: []string{"task.*"}, RateLimit: 10, Version: 1})
+			return c.CreateEndpoint(ctx, api.EndpointIn{URL: "https://example.com/hook", Description: "prod", EventTypes: []string{"task.*"}, RateLimit: ptr(10), Version: 1})
 		},
 		answer: answer{status: 201, body: `{"endpoint":{"id":"ep_1","url":"https://example.com/hook","description":"prod",
 			"event_types":["task.progress","task.completed","task.failed"],"rate_limit":10,"disabled":false,"version":1},
 			"secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw","app":{"id":"app_1","is_new":true}}`},
 		want: api.EndpointCreated{
-			Endpoint: api.Endpoint{ID: "ep_1", URL: "https://example.com/hook", Description: "prod", RateLimit: 10, Version: 1,
+			Endpoint: api.Endpoint{ID: "ep_1", URL: "https://example.com/hook", Description: "prod", RateLimit: 10, HasRateLimit: true, Version: 1,
 				EventTypes: []string{"task.progress", "task.completed", "task.failed"}},
 			Secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
 			App:    api.App{ID: "app_1", IsNew: true},
@@ -114,7 +114,14 @@ var routeCases = map[string]routeCase{
 		},
 		answer: answer{status: 200, body: `{"data":[{"id":"msg_1","event_type":"task.failed","event_id":"ev_1","payload":{"event_id":"ev_1"},"timestamp":"2025-01-02T03:04:05Z"}],"done":true}`},
 		want:   []api.Message{{ID: "msg_1", EventType: "task.failed", EventID: "ev_1", Payload: json.RawMessage(`{"event_id":"ev_1"}`), Timestamp: api.Time{Time: t0}}},
-		query:  map[string]string{"event_type": "task.failed", "before": "2025-01-02T04:04:05Z", "after": "2025-01-02T03:04:05.5Z", "limit": "50"},
+		query:  map[string]string{"event_type": "task.failed", "before": "2025-01-02T04:04:05Z", "after": "2025-01-02T03:04:05.5Z", "limit": "50", "with_content": "true"},
+	},
+	api.RouteMessageGet: {
+		call:   func(ctx context.Context, c *api.Client) (any, error) { return c.Message(ctx, "msg_1") },
+		answer: answer{status: 200, body: `{"id":"msg_1","eventType":"task.failed","eventId":null,"payload":{"event_id":"ev_1"},"timestamp":"2025-01-02T03:04:05Z"}`},
+		want:   api.Message{ID: "msg_1", EventType: "task.failed", Payload: json.RawMessage(`{"event_id":"ev_1"}`), Timestamp: api.Time{Time: t0}},
+		params: map[string]string{"message_id": "msg_1"},
+		query:  map[string]string{"with_content": "true"},
 	},
 	api.RouteAttemptList: {
 		call: func(ctx context.Context, c *api.Client) (any, error) {
@@ -124,13 +131,14 @@ var routeCases = map[string]routeCase{
 			"response_status_code":503,"response":"busy","response_duration_ms":812,"trigger_type":0,"timestamp":"2025-01-02T03:04:05Z"}]`},
 		want: []api.Attempt{{ID: "atmpt_1", MsgID: "msg_1", EndpointID: "ep_1", URL: "https://example.com/hook", Status: api.AttemptFailed,
 			ResponseStatusCode: 503, Response: "busy", ResponseDurationMs: 812, TriggerType: api.TriggerScheduled, Timestamp: api.Time{Time: t0}}},
-		query: map[string]string{"message_id": "msg_1", "status": "2", "limit": "20"},
+		query: map[string]string{"message_id": "msg_1", "status": "2", "limit": "20", "expanded_statuses": "true"},
 	},
 	api.RouteEndpointDeliveries: {
 		call:   func(ctx context.Context, c *api.Client) (any, error) { return c.EndpointDeliveries(ctx, "ep_1", 0) },
 		answer: answer{status: 200, body: `[{"id":"atmpt_2","msgId":"msg_2","endpointId":"ep_1","status":0,"responseStatusCode":200,"triggerType":1}]`},
 		want:   []api.Attempt{{ID: "atmpt_2", MsgID: "msg_2", EndpointID: "ep_1", Status: api.AttemptSuccess, ResponseStatusCode: 200, TriggerType: api.TriggerManual}},
 		params: map[string]string{"endpoint_id": "ep_1"},
+		query:  map[string]string{"expanded_statuses": "true"},
 	},
 	api.RouteResend: {
 		call:   func(ctx context.Context, c *api.Client) (any, error) { return nil, c.Resend(ctx, "msg_1", "ep_1") },
@@ -151,7 +159,7 @@ var routeCases = map[string]routeCase{
 		answer: answer{status: 202, body: `{"message_id":"msg_9"}`},
 		want:   "msg_9",
 		params: map[string]string{"endpoint_id": "ep_1"},
-		body:   `{"event_type":"task.completed"}`,
+		body:   `{"event_type":"task.completed","eventType":"task.completed","exampleIndex":0}`,
 	},
 	api.RouteStats: {
 		call:   func(ctx context.Context, c *api.Client) (any, error) { return c.EndpointStats(ctx, "ep_1", t0) },

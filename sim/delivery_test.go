@@ -346,7 +346,7 @@ func TestRateLimitHolds(t *testing.T) {
 	s := startPaused(t, Options{})
 	c := newClient(t, s)
 	rcv := newReceiver(t, nil)
-	createEndpoint(t, c, api.EndpointIn{URL: rcv.url(), RateLimit: limit})
+	createEndpoint(t, c, api.EndpointIn{URL: rcv.url(), RateLimit: ptr(limit)})
 	s.CreateTasks(n) // 35 messages at once
 	got := rcv.waitCount(t, n, 15*time.Second)
 	for i := range got {

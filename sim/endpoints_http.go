@@ -35,16 +35,25 @@ type endpointFields struct {
 	disabled         *bool
 }
 
-func readEndpoint(b *body) endpointFields {
+// readEndpoint reads our names; svix also reads Svix's (filterTypes,
+// throttleRate), our client's names coming first.
+func readEndpoint(b *body, svix bool) endpointFields {
 	var f endpointFields
 	f.url = b.str("url", true, 2048)
 	if f.url != "" && !validURL(f.url) {
 		b.errs.add("body", "url", "URL must be absolute, with http:// or https:// and a host (for example http://127.0.0.1:8787/webhooks)", "url_parsing")
 	}
 	f.description = b.str("description", false, 1000)
-	raw := b.strings("event_types", false)
+	typesName, rateName := "event_types", "rate_limit"
+	if svix && !b.has(typesName) && b.has("filterTypes") {
+		typesName = "filterTypes"
+	}
+	if svix && !b.has(rateName) && b.has("throttleRate") {
+		rateName = "throttleRate"
+	}
+	raw := b.strings(typesName, false)
 	f.types, f.allTypes = expandTypes(b, raw)
-	f.rateLimit = b.int("rate_limit", 0, 0, maxRateLimit)
+	f.rateLimit = b.int(rateName, 0, 0, maxRateLimit)
 	// Version 0 is what a client sends that left it unset; it means 1.
 	f.version = max(b.int("version", 1, 0, 1<<20), 1)
 	f.disabled = b.bool("disabled")
@@ -110,7 +119,8 @@ func (h *hooks) handleCreateEndpoint(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := readEndpoint(b)
+	svix := profileOf(w) == ProfileSvix
+	f := readEndpoint(b, svix)
 	if b.errs.reply(w) {
 		return
 	}
@@ -120,6 +130,11 @@ func (h *hooks) handleCreateEndpoint(w http.ResponseWriter, r *http.Request) {
 	h.isNew = false
 	out := api.EndpointCreated{Endpoint: ep.toAPI(), Secret: ep.secret, App: api.App{ID: h.appID, IsNew: isNew}}
 	h.mu.Unlock()
+	if svix {
+		writeJSON(w, http.StatusCreated, map[string]any{"endpoint": toSvixEndpoint(out.Endpoint), "secret": out.Secret,
+			"app": map[string]any{"id": out.App.ID, "isNew": out.App.IsNew}})
+		return
+	}
 	writeJSON(w, http.StatusCreated, out)
 }
 
@@ -145,7 +160,7 @@ func (h *hooks) handleListEndpoints(w http.ResponseWriter, r *http.Request) {
 	}
 	out.Done = len(h.epOrder) == 0 || out.Iterator == "" || h.epOrder[0].seq >= seqOf(out.Iterator)
 	h.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, r, out.Data, out.Iterator, out.Done, toSvixEndpoint)
 }
 
 // endpointLocked finds an endpoint by the route's id, answering 404 itself.
@@ -162,7 +177,8 @@ func (h *hooks) handleUpdateEndpoint(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := readEndpoint(b)
+	svix := profileOf(w) == ProfileSvix
+	f := readEndpoint(b, svix)
 	if b.errs.reply(w) {
 		return
 	}
@@ -189,6 +205,11 @@ func (h *hooks) handleUpdateEndpoint(w http.ResponseWriter, r *http.Request) {
 	out := ep.toAPI()
 	h.mu.Unlock()
 	h.poke()
+	if svix {
+		// Svix answers the endpoint itself.
+		writeJSON(w, http.StatusOK, toSvixEndpoint(out))
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]api.Endpoint{"endpoint": out})
 }
 

@@ -33,9 +33,14 @@ func writeRaw(w http.ResponseWriter, status int, b []byte) {
 	w.Write(b)
 }
 
-// writeDetail answers in FastAPI's error shape, {"detail": "..."}.
+// writeDetail answers in FastAPI's error shape, {"detail": "..."}, or in
+// Svix's, {"code": "...", "detail": "..."}, as the profile has it.
 func writeDetail(w http.ResponseWriter, status int, detail string) {
-	b, _ := json.Marshal(map[string]string{"detail": detail})
+	body := map[string]string{"detail": detail}
+	if profileOf(w) == ProfileSvix {
+		body["code"] = svixCode(status)
+	}
+	b, _ := json.Marshal(body)
 	writeRaw(w, status, b)
 }
 

@@ -58,11 +58,36 @@ func (h *hooks) handleListMessages(w http.ResponseWriter, r *http.Request) {
 	ms, next, done := pageOf(view, func(m *message) uint64 { return m.seq },
 		func(m *message) bool { return eventType == "" || m.eventType == eventType }, iter, limit,
 		func(m *message) bool { return !after.IsZero() && !m.ts.After(after) })
-	out := page[api.Message]{Data: make([]api.Message, len(ms)), Iterator: next, Done: done}
+	data := make([]api.Message, len(ms))
 	for i, m := range ms {
-		out.Data[i] = m.toAPI()
+		data[i] = m.toAPI()
 	}
 	h.mu.Unlock()
+	withContent := withContent(r)
+	writePage(w, r, data, next, done, func(m api.Message) svixMessage { return toSvixMessage(m, withContent) })
+}
+
+// withContent is Svix's with_content: payloads only when asked for.
+func withContent(r *http.Request) bool { return r.URL.Query().Get("with_content") == "true" }
+
+// handleGetMessage answers GET /webhooks/messages/{message_id}: one
+// message, with its payload.
+func (h *hooks) handleGetMessage(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	m := h.msgs[r.PathValue("message_id")]
+	var out api.Message
+	if m != nil {
+		out = m.toAPI()
+	}
+	h.mu.Unlock()
+	if m == nil {
+		writeDetail(w, http.StatusNotFound, "Message not found")
+		return
+	}
+	if profileOf(w) == ProfileSvix {
+		writeJSON(w, http.StatusOK, toSvixMessage(out, withContent(r)))
+		return
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -115,12 +140,13 @@ func (h *hooks) listAttempts(w http.ResponseWriter, r *http.Request, epID string
 	as, next, done := pageOf(list, func(a *attempt) uint64 { return a.seq }, func(a *attempt) bool {
 		return (epID == "" || a.a.EndpointID == epID) && (status == nil || a.a.Status == *status)
 	}, iter, limit, nil)
-	out := page[api.Attempt]{Data: make([]api.Attempt, len(as)), Iterator: next, Done: done}
+	data := make([]api.Attempt, len(as))
 	for i, a := range as {
-		out.Data[i] = a.a
+		data[i] = a.a
 	}
 	h.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	expanded := r.URL.Query().Get("expanded_statuses") == "true"
+	writePage(w, r, data, next, done, func(a api.Attempt) svixAttempt { return toSvixAttempt(a, expanded) })
 }
 
 func (h *hooks) handleListAttempts(w http.ResponseWriter, r *http.Request) {
@@ -195,6 +221,11 @@ func (h *hooks) handleRecover(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mu.Unlock()
 	h.poke()
+	if profileOf(w) == ProfileSvix {
+		writeJSON(w, http.StatusAccepted, svixRecover{ID: svixID("qtask_"), Status: "running", Task: "endpoint.recover",
+			UpdatedAt: api.Time{Time: now.Round(0).UTC()}})
+		return
+	}
 	writeJSON(w, http.StatusAccepted, api.RecoverOut{ID: svixID("rtsk_"), Status: "running"})
 }
 
@@ -202,17 +233,24 @@ var eventTypeName = regexp.MustCompile(`^[a-z0-9_.-]{1,64}$`)
 
 // handleTest sends an example event of the asked type to this endpoint
 // only, delivered and retried like any other. It does not go on the SSE
-// stream: no task changed.
+// stream: no task changed. In the svix profile it is Svix's send-example:
+// {eventType, exampleIndex} in, the whole Message out, its eventId null.
 func (h *hooks) handleTest(w http.ResponseWriter, r *http.Request) {
 	b, ok := readBody(w, r)
 	if !ok {
 		return
 	}
-	eventType := b.str("event_type", false, 64)
-	if eventType == "" {
+	svix := profileOf(w) == ProfileSvix
+	field := "event_type"
+	if svix {
+		field = "eventType"
+		b.int("exampleIndex", 0, 0, 1<<20)
+	}
+	eventType := b.str(field, svix, 64)
+	if eventType == "" && !svix {
 		eventType = api.EventTaskProgress
-	} else if !eventTypeName.MatchString(eventType) {
-		b.errs.add("body", "event_type", "an event type is lower-case letters, digits, '.', '_' and '-' (for example task.completed)", "value_error")
+	} else if eventType != "" && !eventTypeName.MatchString(eventType) {
+		b.errs.add("body", field, "an event type is lower-case letters, digits, '.', '_' and '-' (for example task.completed)", "value_error")
 	}
 	if b.errs.reply(w) {
 		return
@@ -227,10 +265,19 @@ func (h *hooks) handleTest(w http.ResponseWriter, r *http.Request) {
 	t := h.sampleTaskLocked(eventType, now)
 	eventID := newUUID(h.sample)
 	payload := appendEnvelope(nil, now, t.userID, eventID, eventType, t)
-	m := h.addMessageLocked(eventType, eventID, payload, now)
+	msgEventID := eventID
+	if svix {
+		msgEventID = "" // Svix's example messages have no eventId
+	}
+	m := h.addMessageLocked(eventType, msgEventID, payload, now)
 	h.enqueueLocked(m, ep, false, now)
+	out := m.toAPI()
 	h.mu.Unlock()
 	h.poke()
+	if svix {
+		writeJSON(w, http.StatusAccepted, toSvixMessage(out, true))
+		return
+	}
 	writeJSON(w, http.StatusAccepted, api.TestOut{MessageID: m.id})
 }
 
@@ -282,5 +329,9 @@ func (h *hooks) handleStats(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.mu.Unlock()
+	if profileOf(w) == ProfileSvix {
+		writeJSON(w, http.StatusOK, svixStats{Success: st.Success, Pending: st.Pending, Sending: st.Sending, Fail: st.Fail, Canceled: st.Canceled})
+		return
+	}
 	writeJSON(w, http.StatusOK, st)
 }

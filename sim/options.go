@@ -30,6 +30,10 @@ type Options struct {
 	APIKey string // the one Bearer key accepted; default "sk_sim_local"
 	Seed   int64  // the same seed gives the same tasks in the same order
 
+	// Profile is the API played: ProfileFull (the default, "" too),
+	// ProfileDocumented or ProfileSvix; ParseProfile reads a name.
+	Profile Profile
+
 	// Rate is new tasks per (real) second; 0 creates tasks only on
 	// POST /tasks and CreateTasks. A task makes about 8 events over its
 	// life, so Rate 2,500 with a TimeScale of 1,000 or more (tasks finish
@@ -107,6 +111,11 @@ func (o Options) withDefaults() (Options, error) {
 	if o.APIKey == "" {
 		o.APIKey = DefaultAPIKey
 	}
+	p, err := ParseProfile(string(o.Profile))
+	if err != nil {
+		return o, err
+	}
+	o.Profile = p
 	if strings.ContainsAny(o.APIKey, " \t\r\n\"'\\") {
 		return o, errors.New("API key must not contain spaces or quotes")
 	}

@@ -58,7 +58,7 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	}
 
 	rcv := newReceiver(t, nil)
-	created := createEndpoint(t, c, api.EndpointIn{URL: rcv.url(), Description: "local", EventTypes: []string{"task.*"}, RateLimit: 50})
+	created := createEndpoint(t, c, api.EndpointIn{URL: rcv.url(), Description: "local", EventTypes: []string{"task.*"}, RateLimit: ptr(50)})
 	hit(api.RouteEndpointCreate)
 	if !strings.HasPrefix(created.Secret, "whsec_") || !created.App.IsNew || !strings.HasPrefix(created.App.ID, "app_") {
 		t.Errorf("create answered %+v", created)
@@ -82,7 +82,7 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	}
 
 	off := true
-	updated, err := c.UpdateEndpoint(ctx, epID, api.EndpointIn{URL: rcv.url(), Description: "renamed", EventTypes: []string{"task.completed"}, RateLimit: 50, Version: 1, Disabled: &off})
+	updated, err := c.UpdateEndpoint(ctx, epID, api.EndpointIn{URL: rcv.url(), Description: "renamed", EventTypes: []string{"task.completed"}, RateLimit: ptr(50), Version: 1, Disabled: &off})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +113,14 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	hit(api.RouteMessageList)
 	if len(msgs) != 1 || msgs[0].ID != msgID || msgs[0].TaskID() == "" {
 		t.Errorf("messages of type task.completed = %v; want the test message", msgs)
+	}
+	one, err := c.Message(ctx, msgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hit(api.RouteMessageGet)
+	if one.ID != msgID || one.TaskID() != msgs[0].TaskID() || !one.HasPayload() {
+		t.Errorf("message %s fetched alone = %+v; want it with its payload", msgID, one)
 	}
 
 	waitSettled(t, s, 5*time.Second)

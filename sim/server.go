@@ -24,7 +24,7 @@ type Server struct {
 	eng   *engine
 	log   *eventLog
 	hooks *hooks
-	mux   *http.ServeMux
+	front *front // the API as Options.Profile shapes it
 	srv   *http.Server
 	url   string
 
@@ -62,7 +62,7 @@ func New(o Options) (*Server, error) {
 	s.hooks = newHooks(s.ctx, o)
 	s.eng = newEngine(o, s.publishTask)
 	s.hooks.userID = s.eng.userID
-	if err := s.routes(); err != nil {
+	if s.front, err = s.newFront(o.Profile); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -228,9 +228,22 @@ func (s *Server) Counts() Counts {
 	return c
 }
 
-// ServeHTTP routes a request: FastAPI's 404 and 405 shapes for what matches
-// no route, Bearer auth for every API route.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP serves the API in the profile of Options.Profile.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.front.ServeHTTP(w, r) }
+
+// front is the simulator's state served in one profile: the routes the
+// profile has, answers in its shapes.
+type front struct {
+	s   *Server
+	p   Profile
+	mux *http.ServeMux
+}
+
+// ServeHTTP routes a request: FastAPI's 404 and 405 for what matches no
+// route, Bearer auth for every API route.
+func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s := f.s
+	w = &profiled{ResponseWriter: w, p: f.p}
 	s.reqMu.Lock()
 	if s.closing {
 		s.reqMu.Unlock()
@@ -241,9 +254,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.reqMu.Unlock()
 	defer s.reqs.Done()
 
-	_, pattern := s.mux.Handler(r)
+	_, pattern := f.mux.Handler(r)
 	if pattern == "" {
-		if allow := s.allowed(r); allow != "" {
+		if allow := f.allowed(r); allow != "" {
 			w.Header().Set("Allow", allow)
 			writeDetail(w, http.StatusMethodNotAllowed, "Method Not Allowed")
 			return
@@ -256,16 +269,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// The mux serves it, not the handler Handler found: only the mux sets
 	// the path values ({task_id}, ...).
-	s.mux.ServeHTTP(w, r)
+	f.mux.ServeHTTP(w, r)
 }
 
 // allowed lists the methods that would match r's path.
-func (s *Server) allowed(r *http.Request) string {
+func (f *front) allowed(r *http.Request) string {
 	var methods []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, p := s.mux.Handler(probe); p != "" {
+		if _, p := f.mux.Handler(probe); p != "" {
 			methods = append(methods, m)
 		}
 	}
@@ -288,9 +301,10 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// routes registers a handler for every route in api.Routes, by name, so the
-// simulator and the client can never disagree on a path.
-func (s *Server) routes() error {
+// newFront registers a handler for every route in api.Routes that the
+// profile serves, by name, so the simulator and the client can never
+// disagree on a path.
+func (s *Server) newFront(p Profile) (*front, error) {
 	handlers := map[string]http.HandlerFunc{
 		api.RouteTasksActive:        s.handleActive,
 		api.RouteTaskGet:            s.handleTask,
@@ -301,6 +315,7 @@ func (s *Server) routes() error {
 		api.RouteEndpointUpdate:     s.hooks.handleUpdateEndpoint,
 		api.RouteEndpointDelete:     s.hooks.handleDeleteEndpoint,
 		api.RouteMessageList:        s.hooks.handleListMessages,
+		api.RouteMessageGet:         s.hooks.handleGetMessage,
 		api.RouteAttemptList:        s.hooks.handleListAttempts,
 		api.RouteEndpointDeliveries: s.hooks.handleEndpointDeliveries,
 		api.RouteResend:             s.hooks.handleResend,
@@ -308,14 +323,16 @@ func (s *Server) routes() error {
 		api.RouteTest:               s.hooks.handleTest,
 		api.RouteStats:              s.hooks.handleStats,
 	}
-	s.mux = http.NewServeMux()
+	mux := http.NewServeMux()
 	for _, r := range api.Routes {
 		h, ok := handlers[r.Name]
 		if !ok {
-			return fmt.Errorf("sim: no handler for route %s (%s)", r.Name, r.Pattern())
+			return nil, fmt.Errorf("sim: no handler for route %s (%s)", r.Name, r.Pattern())
 		}
-		s.mux.Handle(r.Pattern(), h)
+		if p.serves(r) {
+			mux.Handle(r.Pattern(), h)
+		}
 	}
-	s.mux.HandleFunc(echoPattern, s.hooks.handleEcho)
-	return nil
+	mux.HandleFunc(echoPattern, s.hooks.handleEcho)
+	return &front{s: s, p: p, mux: mux}, nil
 }

@@ -73,7 +73,10 @@ func newFakeHooks() *fakeHooks {
 func (f *fakeHooks) ListEndpoints(context.Context) ([]api.Endpoint, error) { return f.eps, nil }
 
 func (f *fakeHooks) CreateEndpoint(_ context.Context, in api.EndpointIn) (api.EndpointCreated, error) {
-	ep := api.Endpoint{ID: "ep_2b8aX3", URL: in.URL, Description: in.Description, EventTypes: api.EventTypes, RateLimit: in.RateLimit, Version: 1}
+	ep := api.Endpoint{ID: "ep_2b8aX3", URL: in.URL, Description: in.Description, EventTypes: api.EventTypes, Version: 1}
+	if in.RateLimit != nil {
+		ep.RateLimit, ep.HasRateLimit = *in.RateLimit, true
+	}
 	f.eps = append([]api.Endpoint{ep}, f.eps...)
 	return api.EndpointCreated{Endpoint: ep, Secret: goldenSecret, App: api.App{ID: "app_1"}}, nil
 }

@@ -180,13 +180,13 @@ func (d *editDialog) in() (api.EndpointIn, bool) {
 		typesF.Err, ok = "at least one event type; task.* for all", false
 	}
 	rateF := f.Field("rate_limit")
-	in.RateLimit = 0
+	in.RateLimit = nil
 	if s := strings.TrimSpace(rateF.Input.Value()); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
 			rateF.Err, ok = "a whole number of deliveries per second, or empty", false
-		} else {
-			in.RateLimit = n
+		} else if n > 0 {
+			in.RateLimit = &n
 		}
 	}
 	return in, ok

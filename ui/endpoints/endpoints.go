@@ -331,7 +331,7 @@ func (m *Model) toggled(msg toggledMsg) tea.Cmd {
 // inOf is an endpoint as the body of an update: every field, as the API
 // holds it (PUT replaces the endpoint).
 func inOf(ep api.Endpoint) api.EndpointIn {
-	in := api.EndpointIn{URL: ep.URL, Description: ep.Description, EventTypes: ep.EventTypes, RateLimit: ep.RateLimit, Version: max(ep.Version, 1)}
+	in := api.EndpointIn{URL: ep.URL, Description: ep.Description, EventTypes: ep.EventTypes, RateLimit: ep.RateIn(), Version: max(ep.Version, 1)}
 	d := ep.Disabled
 	in.Disabled = &d
 	return in
