@@ -33,7 +33,7 @@ func TestDeliverVerifiesAtAReceiver(t *testing.T) {
 // or a usable URL, nothing is sent and the error says why.
 func TestDeliverRefusals(t *testing.T) {
 	r := rxStart(t, Options{})
-	fr, err := Deliver(context.Background(), nil, Delivery{URL: r.URL(), Secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", MessageID: "msg_2", Payload: []byte(rxBody)}, time.Now())
+	fr, err := Deliver(context.Background(), nil, Delivery{URL: r.URL(), Secret: rxOtherSecret, MessageID: "msg_2", Payload: []byte(rxBody)}, time.Now())
 	if err != nil || fr.Status != http.StatusBadRequest || rxNext(t, r).Verified {
 		t.Errorf("another secret: %d, %v", fr.Status, err)
 	}
