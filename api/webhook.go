@@ -25,6 +25,9 @@ type Endpoint struct {
 	Version      int  `json:"version,omitempty"`
 	CreatedAt    Time `json:"created_at"`
 	UpdatedAt    Time `json:"updated_at"`
+	// Source says where the endpoint came from when the API does not list
+	// them (see Directory); never on the wire.
+	Source string `json:"-"`
 }
 
 // UnmarshalJSON reads snake_case or camelCase field names.

@@ -519,12 +519,18 @@ func forwardHeaders(in http.Header) http.Header {
 // when there was no answer, with fr.Status 0 and fr.Err saying why), the
 // answer's first 20 KB and its content type.
 func (r *Receiver) roundTrip(req *http.Request, fr *ForwardResult) (int, []byte, string) {
+	return send(r.client, req, fr, r.opts.ForwardTimeout, func() bool { return r.ctx.Err() != nil })
+}
+
+// send does roundTrip's work for any client: closing says whether a
+// failure came from shutting down.
+func send(client *http.Client, req *http.Request, fr *ForwardResult, timeout time.Duration, closing func() bool) (int, []byte, string) {
 	sent := time.Now()
-	resp, err := r.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		fr.Latency = time.Since(sent)
 		var status int
-		status, fr.Err = forwardFailure(err, fr.URL, r.opts.ForwardTimeout, r.ctx.Err() != nil)
+		status, fr.Err = forwardFailure(err, fr.URL, timeout, closing())
 		return status, nil, ""
 	}
 	answer, readErr := io.ReadAll(io.LimitReader(resp.Body, maxForwardBody+1))
