@@ -208,6 +208,9 @@ func (d *run) probe(ctx context.Context) {
 	} else {
 		d.note(api.RouteAttemptList, "not asked: no message to ask about (GET /webhooks/messages listed none)")
 	}
+	if ids.message != "" {
+		async(func() { d.get(ctx, api.RouteMessageGet, nil, kindMessage, nil, ids.message) })
+	}
 	if ids.endpoint != "" {
 		async(func() {
 			d.get(ctx, api.RouteEndpointDeliveries, url.Values{"limit": {"10"}}, kindAttemptList, nil, ids.endpoint)

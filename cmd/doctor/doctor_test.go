@@ -85,7 +85,6 @@ func TestDoctorFullSimulator(t *testing.T) {
 		t.Errorf("events: content type %q, note %q", ev.ContentType, ev.Note)
 	}
 	out := table(t, r)
-	t.Log("\n" + out)
 	for _, want := range []string{"GET /tasks/active", "POST /webhooks/messages/{message_id}/endpoints/{endpoint_id}/resend", "405", "The dashboard can run", "live: GET /events"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the table lacks %q:\n%s", want, out)
@@ -226,6 +225,55 @@ func TestDoctorHostileServer(t *testing.T) {
 			}
 			if mode != "escapes" && r.CanRun {
 				t.Errorf("the dashboard was said to run against a %s server", mode)
+			}
+		})
+	}
+}
+
+// Against each simulator profile, doctor's table is what the profile
+// serves: which routes are offered, and the plan that follows.
+func TestDoctorMatchesEachProfile(t *testing.T) {
+	notDocumented := map[string]bool{
+		api.RouteEvents: true, api.RouteEndpointList: true, api.RouteMessageGet: true,
+		api.RouteResend: true, api.RouteRecover: true, api.RouteTest: true, api.RouteStats: true,
+	}
+	for _, tc := range []struct {
+		profile sim.Profile
+		offered func(name string) bool
+		plan    Plan
+	}{
+		{sim.ProfileFull, func(string) bool { return true }, Plan{Feed: "live", Endpoints: "listed", Resend: "api"}},
+		{sim.ProfileSvix, func(string) bool { return true }, Plan{Feed: "live", Endpoints: "listed", Resend: "api"}},
+		{sim.ProfileDocumented, func(n string) bool { return !notDocumented[n] }, Plan{Feed: "polling", Endpoints: "discovered", Resend: "this machine"}},
+	} {
+		t.Run(string(tc.profile), func(t *testing.T) {
+			s := startSim(t, sim.Options{Profile: tc.profile, Backlog: 20, Echo: true, TimeScale: 600})
+			deadline := time.Now().Add(20 * time.Second)
+			for s.Counts().Attempts == 0 && time.Now().Before(deadline) {
+				s.CreateTasks(1)
+				time.Sleep(20 * time.Millisecond)
+			}
+			r, err := Run(context.Background(), Options{BaseURL: s.URL(), APIKey: s.APIKey()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, rt := range r.Routes {
+				want := No
+				if tc.offered(rt.Name) {
+					want = Yes
+				}
+				if rt.Offered != want {
+					t.Errorf("%s %s: offered %s, want %s (%s)", rt.Method, rt.Path, rt.Offered, want, rt.Note)
+				}
+				if rt.Offered == Yes && rt.Method == http.MethodGet && rt.Shape != recognized {
+					t.Errorf("%s %s: shape %q (%s; unknown %v, missing %v)", rt.Method, rt.Path, rt.Shape, rt.Note, rt.Unknown, rt.Missing)
+				}
+			}
+			if r.Plan.Feed != tc.plan.Feed || r.Plan.Endpoints != tc.plan.Endpoints || r.Plan.Resend != tc.plan.Resend {
+				t.Errorf("plan %+v, want %+v", r.Plan, tc.plan)
+			}
+			if !r.CanRun {
+				t.Errorf("the dashboard should run against the %s profile: %s", tc.profile, r.KeyNote)
 			}
 		})
 	}

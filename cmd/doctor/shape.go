@@ -41,7 +41,10 @@ var (
 	}}
 )
 
-var kindTaskList = func() kind { k := kindTask; k.list = true; return k }()
+var (
+	kindTaskList = func() kind { k := kindTask; k.list = true; return k }()
+	kindMessage  = func() kind { k := kindMessageList; k.list = false; return k }()
+)
 
 const (
 	recognized    = "recognized"
