@@ -46,8 +46,10 @@ func TestDirectoryDiscoversWithoutAListRoute(t *testing.T) {
 	ctx := context.Background()
 	var remembered []api.KnownEndpoint
 	d := &api.Directory{
-		Client:   c,
-		Known:    func() []api.KnownEndpoint { return append([]api.KnownEndpoint{{ID: "ep_configured", Source: api.SourceConfigured}}, remembered...) },
+		Client: c,
+		Known: func() []api.KnownEndpoint {
+			return append([]api.KnownEndpoint{{ID: "ep_configured", Source: api.SourceConfigured}}, remembered...)
+		},
 		Remember: func(k api.KnownEndpoint) { remembered = append(remembered, k) },
 	}
 	made, err := d.CreateEndpoint(ctx, api.EndpointIn{URL: "http://127.0.0.1:9/made-here", EventTypes: []string{"task.*"}})
