@@ -1,9 +1,12 @@
-// Package keys owns every key binding of the dashboard, as data: the keys,
+// Package keys owns every key binding of both screens, as data: the keys,
 // what the binding does, where it applies, whether the footer shows it,
 // whether it changes anything on the server (Dangerous) and, when it is off
-// right now, why. The `?` help, the footer and the README's key table are
-// all generated from here, and the config file's [keys] table overrides the
-// keys by binding name.
+// for the session, why. A pane pairs the bindings it answers with their
+// handlers in an Actions table (action.go); its footer is read from that
+// table, and the `?` help and the README's key tables from the Map, so
+// none of them can drift from the keys that work. The config file's [keys]
+// table overrides the keys by binding name (parse.go); Moves is the
+// movement set both screens share.
 package keys
 
 import (
