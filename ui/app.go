@@ -1,7 +1,9 @@
 // Package ui is the dashboard: the root model that lays out the panes
 // (grid, detail, event log, endpoints, deliveries), routes messages to them
 // and draws the header, footer and overlays. app.go holds the model and
-// Init, update.go the routing, view.go the layout.
+// Init, panes.go the table of panes, update.go the routing, keys.go the
+// root's own keys, focus.go focus, zoom and dialogs, navigate.go what the
+// main area shows and the way back, view.go the layout.
 //
 // The task store is owned by the Bubble Tea update loop: batches from the
 // feed arrive as messages (one per frame at most) and are applied in
@@ -76,6 +78,9 @@ type Model struct {
 
 	caught *feed.PanicError // a panic caught off the program's goroutine (in Refetch), for Caught
 
+	// panes is every pane of the table in panes.go, by PaneID; the root
+	// calls these by name.
+	panes      []common.Pane
 	grid       *grid.Model
 	detail     *detail.Model
 	log        *eventlog.Model
@@ -86,21 +91,21 @@ type Model struct {
 	resend     *webhooks.Resender
 	status     *statusbar.Model
 
-	main  common.PaneID // what the main area shows: Tasks, Detail, Log, Attempt or Hooks
-	focus common.PaneID // Tasks (the main area), Endpoints or Deliveries
+	main  common.PaneID            // the pane the main area shows: the grid, or a view opened over it
+	side  [areaCount]common.PaneID // the pane each side area shows
+	focus common.PaneID            // the pane that gets keys: main or a side pane
 	// zoom gives the focused side pane the whole body.
 	zoom bool
 	// from is where each view in the main area was opened from, so esc
 	// goes back there.
 	from []place
 
-	showHelp bool
-	help     common.Cursor
-	helpH    int
+	chrome  common.Chrome // too small, help, theme
+	helpH   int
+	actions keys.Actions // the root's own keys (keys.go)
 
 	w, h  int
-	rects map[common.PaneID]rect
-	dark  bool
+	rects [areaCount]rect // where each area is; zero when not on screen
 
 	quitting bool
 
@@ -167,13 +172,9 @@ func New(o Options) (*Model, error) {
 		raw:    newRawCache(rawKeep),
 		main:   common.Tasks,
 		focus:  common.Tasks,
-		rects:  map[common.PaneID]rect{},
-		dark:   dark,
+		chrome: common.Chrome{Name: "aspect-tui", MinW: MinWidth, MinH: MinHeight, Theme: o.Theme, NoColor: o.NoColor, Dark: dark},
 		status: statusbar.New(ctx),
-		log:    eventlog.New(ctx),
 	}
-	m.grid = grid.New(ctx, o.Store)
-	m.detail = detail.New(ctx, o.Store, m.raw.get)
 	// A nil *api.Client must become a nil interface, not an interface
 	// holding nil, for the panes to know there is no API.
 	hooks := o.Hooks
@@ -181,10 +182,8 @@ func New(o Options) (*Model, error) {
 		hooks = o.Client
 	}
 	m.resend = webhooks.NewResender(ctx, o.Context, hooks)
-	m.endpoints = endpoints.New(ctx, o.Context, hooks, o.Refresh)
-	m.deliveries = deliveries.New(ctx, o.Context, hooks, o.Refresh, m.resend)
-	m.attempt = attempt.New(ctx, o.Context, hooks, o.Refresh, m.resend)
-	m.hooks = taskhooks.New(ctx, o.Context, hooks, o.Refresh, m.resend)
+	m.buildPanes(hooks)
+	m.actions = m.rootActions()
 	m.grid.SetEmptyText(m.emptyText())
 	m.setFocus(common.Tasks)
 	return m, nil
@@ -193,7 +192,12 @@ func New(o Options) (*Model, error) {
 // Init starts the feed reader, the clock and the first fetches, and asks
 // the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitBatch(), m.nextTick(), m.endpoints.Init(), m.deliveries.Init()}
+	cmds := []tea.Cmd{m.waitBatch(), m.nextTick()}
+	for _, row := range panes {
+		if row.init != nil {
+			cmds = append(cmds, row.init(m))
+		}
+	}
 	if m.opts.Dark == nil {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}

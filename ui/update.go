@@ -39,7 +39,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
 	case tea.BackgroundColorMsg:
-		m.setDark(msg.IsDark())
+		if m.chrome.SetDark(m.ctx, msg.IsDark()) {
+			m.detail.Refresh()
+		}
 	case batchMsg:
 		return m, tea.Batch(m.applyBatch(&msg.b), m.waitBatch())
 	case feedDoneMsg:
@@ -66,7 +68,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			_, cmd := p.Update(msg)
 			return m, cmd
 		}
-		if m.main == common.Tasks && m.focus == common.Tasks {
+		if m.focus == common.Tasks {
 			_, cmd := m.grid.Update(msg)
 			return m, cmd
 		}
@@ -255,11 +257,8 @@ func (m *Model) tick() tea.Cmd {
 	if m.animating() {
 		m.ctx.Frame = (m.ctx.Frame + 1) % (theme.Frames * 1000)
 	}
-	switch m.main {
-	case common.Detail:
-		m.detail.Refresh()
-	case common.Attempt:
-		m.attempt.Refresh()
+	if t := panes[m.main].tick; t != nil {
+		t(m)
 	}
 	return m.nextTick()
 }
@@ -271,233 +270,4 @@ func (m *Model) routePane(msg common.PaneMsg) tea.Cmd {
 	}
 	_, cmd := p.Update(msg.Msg)
 	return cmd
-}
-
-func (m *Model) pane(id common.PaneID) common.Pane {
-	switch id {
-	case common.Tasks:
-		return m.grid
-	case common.Detail:
-		return m.detail
-	case common.Log:
-		return m.log
-	case common.Endpoints:
-		return m.endpoints
-	case common.Deliveries:
-		return m.deliveries
-	case common.Attempt:
-		return m.attempt
-	case common.Hooks:
-		return m.hooks
-	}
-	return nil
-}
-
-// focused is the pane that gets keys: the main area's pane or a side pane.
-func (m *Model) focused() common.Pane {
-	if m.focus == common.Tasks {
-		return m.pane(m.main)
-	}
-	return m.pane(m.focus)
-}
-
-func (m *Model) setFocus(id common.PaneID) {
-	m.focus = id
-	for _, p := range []common.PaneID{common.Tasks, common.Endpoints, common.Deliveries} {
-		if f, ok := m.pane(p).(common.Focusable); ok {
-			f.SetFocused(p == id)
-		}
-	}
-}
-
-var focusRing = []common.PaneID{common.Tasks, common.Endpoints, common.Deliveries}
-
-func (m *Model) cycleFocus(d int) {
-	var ring []common.PaneID
-	i := 0
-	for _, id := range focusRing {
-		if _, shown := m.rects[id]; shown {
-			if id == m.focus {
-				i = len(ring)
-			}
-			ring = append(ring, id)
-		}
-	}
-	if len(ring) > 0 {
-		m.setFocus(ring[(i+d+len(ring))%len(ring)])
-	}
-}
-
-// place is what the screen showed: the main area's view, the focus, and
-// whether the focused side pane was zoomed.
-type place struct {
-	main, focus common.PaneID
-	zoom        bool
-}
-
-// open shows a view in the main area, remembering where it was opened
-// from for esc.
-func (m *Model) open(which common.PaneID, id string) {
-	if which != m.main || m.focus != common.Tasks {
-		m.from = append(m.from, place{m.main, m.focus, m.zoom})
-	}
-	m.main, m.zoom = which, false
-	m.setFocus(common.Tasks)
-	m.layout()
-	if which == common.Detail {
-		m.detail.Open(id)
-	}
-}
-
-// goBack returns to where the view in the main area was opened from.
-func (m *Model) goBack() {
-	left := m.main
-	back := place{main: common.Tasks, focus: common.Tasks}
-	if n := len(m.from); n > 0 {
-		back, m.from = m.from[n-1], m.from[:n-1]
-	}
-	m.main, m.focus, m.zoom = back.main, back.focus, back.zoom
-	m.layout()
-	if _, shown := m.rects[back.focus]; shown {
-		m.setFocus(back.focus)
-	} else {
-		m.zoom = false
-		m.layout()
-		m.setFocus(common.Tasks)
-	}
-	m.closeIfGone(left)
-}
-
-// closeIfGone stops a view that left the screen from following the API,
-// unless esc can still lead back to it.
-func (m *Model) closeIfGone(id common.PaneID) {
-	if id == m.main {
-		return
-	}
-	for _, p := range m.from {
-		if p.main == id {
-			return
-		}
-	}
-	switch id {
-	case common.Attempt:
-		m.attempt.Close()
-	case common.Hooks:
-		m.hooks.Close()
-	}
-}
-
-func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.ctx.Keys
-	if msg.String() == "ctrl+c" {
-		return m.quit()
-	}
-	if p := m.overlayPane(); p != nil {
-		// A dialog takes every key until it closes.
-		_, cmd := p.Update(msg)
-		return cmd
-	}
-	if m.main == common.Tasks && m.focus == common.Tasks && m.grid.Editing() {
-		_, cmd := m.grid.Update(msg)
-		return cmd
-	}
-	if m.showHelp {
-		switch {
-		case k.Quit.Matches(msg):
-			return m.quit()
-		case k.Help.Matches(msg), k.Back.Matches(msg):
-			m.showHelp = false
-		default:
-			m.help.Key(k, msg, m.helpLines(), m.helpH)
-		}
-		return nil
-	}
-	switch {
-	case k.Quit.Matches(msg):
-		return m.quit()
-	case k.Help.Matches(msg):
-		m.showHelp, m.help = true, common.Cursor{}
-		return nil
-	case k.NextPane.Matches(msg):
-		m.unzoom()
-		m.cycleFocus(1)
-		return nil
-	case k.PrevPane.Matches(msg):
-		m.unzoom()
-		m.cycleFocus(-1)
-		return nil
-	case k.Log.Matches(msg):
-		m.open(common.Log, "")
-		return nil
-	case k.Zoom.Matches(msg):
-		m.toggleZoom()
-		return nil
-	case k.Back.Matches(msg) && m.zoom:
-		m.unzoom()
-		return nil
-	case k.Back.Matches(msg) && m.focus != common.Tasks:
-		m.setFocus(common.Tasks)
-		return nil
-	case k.Webhooks.Matches(msg) && m.main == common.Tasks && m.focus == common.Tasks:
-		return m.openHooks()
-	}
-	if b := k.Refused(msg, m.scopes()...); b != nil {
-		what := b.Hint
-		if what == "" {
-			what = b.Desc
-		}
-		return common.Note(common.Warn, b.Label()+" ("+what+") is off: "+b.Disabled)
-	}
-	_, cmd := m.focused().Update(msg)
-	return cmd
-}
-
-func (m *Model) quit() tea.Cmd {
-	m.quitting = true
-	return tea.Quit
-}
-
-// mouse: a click focuses the pane under the pointer and goes to it; the
-// wheel scrolls the pane under the pointer. Coordinates are made relative
-// to the pane's content.
-func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
-	if m.overlayPane() != nil {
-		return nil
-	}
-	if m.showHelp {
-		if w, ok := msg.(tea.MouseWheelMsg); ok {
-			m.help.Mouse(w, 0, m.helpLines(), m.helpH)
-		}
-		return nil
-	}
-	mo := msg.Mouse()
-	for _, id := range focusRing {
-		r, ok := m.rects[id]
-		if !ok || !r.contains(mo.X, mo.Y) {
-			continue
-		}
-		x, y := mo.X-r.x-1, mo.Y-r.y-1
-		var local tea.Msg
-		switch msg := msg.(type) {
-		case tea.MouseClickMsg:
-			if m.main == common.Tasks && m.grid.Editing() && id != common.Tasks {
-				return nil
-			}
-			m.setFocus(id)
-			msg.X, msg.Y = x, y
-			local = msg
-		case tea.MouseWheelMsg:
-			msg.X, msg.Y = x, y
-			local = msg
-		default:
-			return nil
-		}
-		p := m.pane(id)
-		if id == common.Tasks {
-			p = m.pane(m.main)
-		}
-		_, cmd := p.Update(local)
-		return cmd
-	}
-	return nil
 }

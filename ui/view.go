@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -10,7 +9,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/ui/common"
-	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 )
 
@@ -30,66 +28,51 @@ func (m *Model) resize(w, h int) {
 	m.layout()
 }
 
-// layout places the panes: the side panes beside the main area when the
+// layout places the areas: the side panes beside the main area when the
 // window is wide, below it when narrow (and out of the way while a narrow
 // window shows a task or the log, which need the height).
 func (m *Model) layout() {
-	clear(m.rects)
+	m.rects = [areaCount]rect{}
 	w, h := m.w, m.h
-	if w < MinWidth || h < MinHeight {
+	if !m.chrome.Fits(w, h) {
 		return
 	}
 	bodyY, bodyH := 1, h-3 // header above; hints and status below
 	switch {
-	case m.zoom && (m.focus == common.Endpoints || m.focus == common.Deliveries):
-		m.rects[m.focus] = rect{0, bodyY, w, bodyH}
+	case m.zoom && m.sideFocused():
+		m.rects[m.areaOf(m.focus)] = rect{0, bodyY, w, bodyH}
 	case w >= wideFrom:
 		// The grid gets what its columns want; the side panes the rest,
 		// between 44 and 72 columns.
 		mw := min(max(w-72, m.grid.Want()+2), w-44)
 		sw := w - mw
 		epH := max(6, bodyH/3)
-		m.rects[common.Tasks] = rect{0, bodyY, mw, bodyH}
-		m.rects[common.Endpoints] = rect{mw, bodyY, sw, epH}
-		m.rects[common.Deliveries] = rect{mw, bodyY + epH, sw, bodyH - epH}
+		m.rects[mainArea] = rect{0, bodyY, mw, bodyH}
+		m.rects[topSide] = rect{mw, bodyY, sw, epH}
+		m.rects[bottomSide] = rect{mw, bodyY + epH, sw, bodyH - epH}
 	case m.main != common.Tasks:
-		m.rects[common.Tasks] = rect{0, bodyY, w, bodyH}
+		m.rects[mainArea] = rect{0, bodyY, w, bodyH}
 	default:
 		sh := 7
 		if bodyH >= 34 {
 			sh = 10
 		}
 		half := w / 2
-		m.rects[common.Tasks] = rect{0, bodyY, w, bodyH - sh}
-		m.rects[common.Endpoints] = rect{0, bodyY + bodyH - sh, half, sh}
-		m.rects[common.Deliveries] = rect{half, bodyY + bodyH - sh, w - half, sh}
+		m.rects[mainArea] = rect{0, bodyY, w, bodyH - sh}
+		m.rects[topSide] = rect{0, bodyY + bodyH - sh, half, sh}
+		m.rects[bottomSide] = rect{half, bodyY + bodyH - sh, w - half, sh}
 	}
-	if main, ok := m.rects[common.Tasks]; ok {
-		for _, p := range []common.Pane{m.grid, m.detail, m.log, m.attempt, m.hooks} {
-			p.SetSize(main.w-2, main.h-2)
+	// Every pane of the main area takes its size, so a view opened later
+	// draws at once; a side pane only while it is on screen.
+	for i, row := range panes {
+		if r := m.rects[row.area]; m.shown(row.area) {
+			m.panes[i].SetSize(r.w-2, r.h-2)
 		}
 	}
-	for _, id := range []common.PaneID{common.Endpoints, common.Deliveries} {
-		if r, ok := m.rects[id]; ok {
-			m.pane(id).SetSize(r.w-2, r.h-2)
-		}
-	}
-	if _, ok := m.rects[m.focus]; !ok {
-		m.setFocus(common.Tasks)
+	if !m.shown(m.areaOf(m.focus)) {
+		m.setFocus(m.main)
 	}
 	m.helpH = bodyH - 2
-}
-
-func (m *Model) setDark(dark bool) {
-	if dark == m.dark {
-		return
-	}
-	th, err := theme.New(m.opts.Theme, dark, m.opts.NoColor)
-	if err != nil {
-		return // the overrides were checked in New; nothing changes
-	}
-	m.dark, m.ctx.Theme = dark, th
-	m.detail.Refresh()
 }
 
 // View draws the whole screen. It does no I/O and reads no clock.
@@ -100,8 +83,8 @@ func (m *Model) View() tea.View {
 		content = ""
 	case m.w == 0 || m.h == 0:
 		content = ""
-	case m.w < MinWidth || m.h < MinHeight:
-		content = m.tooSmall()
+	case !m.chrome.Fits(m.w, m.h):
+		content = m.chrome.TooSmall(m.w, m.h)
 	default:
 		content = m.screen()
 	}
@@ -115,51 +98,24 @@ func (m *Model) View() tea.View {
 	return v
 }
 
-func (m *Model) tooSmall() string {
-	msg := []string{
-		"aspect-tui needs a window of at least " + strconv.Itoa(MinWidth) + "×" + strconv.Itoa(MinHeight) + ".",
-		"This one is " + strconv.Itoa(m.w) + "×" + strconv.Itoa(m.h) + ": make it larger, or press q to quit.",
-	}
-	lines := make([]string, m.h)
-	top := max(0, (m.h-len(msg))/2)
-	for i := range lines {
-		if j := i - top; j >= 0 && j < len(msg) {
-			s := msg[j]
-			pad := max(0, (m.w-common.Width(s))/2)
-			lines[i] = common.Fit(common.Spaces(pad)+s, m.w)
-		} else {
-			lines[i] = common.Spaces(m.w)
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
 func (m *Model) screen() string {
 	th := m.ctx.Theme
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.status.Header(m.w, m.opts.Label))
 
-	if m.showHelp {
-		body := m.helpBody(m.w-2, m.h-5)
-		title := "Help · esc or ? closes"
-		if n := m.helpLines(); n > m.helpH {
-			title = "Help · lines " + strconv.Itoa(m.help.Offset+1) + "–" + strconv.Itoa(min(n, m.help.Offset+m.helpH)) + " of " + strconv.Itoa(n) + ", j/k scroll · esc or ? closes"
-		}
-		lines = append(lines, common.Box(th, title, body, m.w, m.h-3, true)...)
+	if m.chrome.ShowHelp {
+		lines = append(lines, m.chrome.HelpBox(th, m.helpContent(m.w-2), m.w, m.h-3)...)
 	} else if m.zoom {
-		r := m.rects[m.focus]
+		r := m.rects[m.areaOf(m.focus)]
 		p := m.pane(m.focus)
 		lines = append(lines, common.Box(th, p.Title()+" · "+m.ctx.Keys.Zoom.Label()+" or "+m.ctx.Keys.Back.Label()+" unzooms", paneLines(p, r), r.w, r.h, true)...)
 	} else {
-		mainR := m.rects[common.Tasks]
+		mainR := m.rects[mainArea]
 		mp := m.pane(m.main)
-		mainBox := common.Box(th, mp.Title(), paneLines(mp, mainR), mainR.w, mainR.h, m.focus == common.Tasks)
-		epR, hasEp := m.rects[common.Endpoints]
-		dlR := m.rects[common.Deliveries]
+		mainBox := common.Box(th, mp.Title(), paneLines(mp, mainR), mainR.w, mainR.h, m.mainFocused())
 		var side []string
-		if hasEp {
-			ep := common.Box(th, m.endpoints.Title(), paneLines(m.endpoints, epR), epR.w, epR.h, m.focus == common.Endpoints)
-			dl := common.Box(th, m.deliveries.Title(), paneLines(m.deliveries, dlR), dlR.w, dlR.h, m.focus == common.Deliveries)
+		if m.shown(topSide) {
+			ep, dl := m.sideBox(topSide), m.sideBox(bottomSide)
 			if m.w >= wideFrom {
 				side = append(ep, dl...)
 			} else {
@@ -167,7 +123,7 @@ func (m *Model) screen() string {
 			}
 		}
 		switch {
-		case !hasEp:
+		case side == nil:
 			lines = append(lines, mainBox...)
 		case m.w >= wideFrom:
 			lines = append(lines, common.SideBySide(mainBox, side)...)
@@ -176,11 +132,18 @@ func (m *Model) screen() string {
 			lines = append(lines, side...)
 		}
 	}
-	if p := m.overlayPane(); p != nil && !m.showHelp {
+	if p := m.overlayPane(); p != nil && !m.chrome.ShowHelp {
 		overlay(th, lines, p.(common.Overlayer).Overlay(), m.w)
 	}
 	lines = append(lines, m.hints(), m.status.View(m.w))
 	return strings.Join(lines, "\n")
+}
+
+// sideBox is a side area's pane in its box.
+func (m *Model) sideBox(a area) []string {
+	r, id := m.rects[a], m.side[a]
+	p := m.pane(id)
+	return common.Box(m.ctx.Theme, p.Title(), paneLines(p, r), r.w, r.h, m.focus == id)
 }
 
 // overlay draws a dialog's box over the body, centred, replacing the
@@ -261,25 +224,16 @@ func fits(s string, w int) bool {
 // global ones.
 func (m *Model) hints() string {
 	th := m.ctx.Theme
-	k := m.ctx.Keys
 	var bs []key.Binding
-	if m.showHelp {
-		bs = keys.KeyBindings(k.Back, k.Down, k.Up, k.Quit)
-	} else {
-		bs = m.focused().ShortHelp()
-		if m.main == common.Tasks && m.focus == common.Tasks && !m.grid.Editing() && m.w >= 100 {
-			// The way to a task's webhooks, where it leaves room for help.
-			bs = append(bs, keys.KeyBindings(keys.Footer(k.Webhooks)...)...)
-		}
-		if p := m.overlayPane(); p != nil {
-			bs = p.ShortHelp()
-		} else if !(m.main == common.Tasks && m.focus == common.Tasks && m.grid.Editing()) {
-			global := []*keys.Binding{k.Help, k.Quit}
-			if _, sides := m.rects[common.Endpoints]; sides {
-				global = append([]*keys.Binding{k.NextPane}, global...)
-			}
-			bs = append(bs, keys.KeyBindings(keys.Footer(global...)...)...)
-		}
+	switch p := m.overlayPane(); {
+	case m.chrome.ShowHelp:
+		bs = m.chrome.HelpHints(m.ctx.Keys)
+	case p != nil:
+		bs = p.ShortHelp()
+	case m.focus == common.Tasks && m.grid.Editing():
+		bs = m.grid.ShortHelp()
+	default:
+		bs = m.actions.Footer(m.focused().ShortHelp())
 	}
 	var key strings.Builder
 	for _, b := range bs {
@@ -302,14 +256,6 @@ func (m *Model) hints() string {
 // helpLines is how many lines the help body has.
 func (m *Model) helpLines() int { return len(m.helpContent(max(20, m.w-2))) }
 
-func (m *Model) helpBody(w, h int) []string {
-	all := m.helpContent(w)
-	m.help.Clamp(len(all), h)
-	end := min(len(all), m.help.Offset+h)
-	body := all[min(m.help.Offset, end):end]
-	return common.Lines(strings.Join(body, "\n"), w, h)
-}
-
 // helpContent is every binding by scope, in two columns when the window is
 // wide enough, then the legend of states and the mouse.
 func (m *Model) helpContent(w int) []string {
@@ -324,11 +270,7 @@ func (m *Model) helpContent(w int) []string {
 	for _, s := range km.Scopes() {
 		block := []string{th.Bold.Render(capitalize(string(s)))}
 		for _, b := range km.InScope(s) {
-			desc := b.Desc
-			if b.Disabled != "" {
-				desc = th.MutedStyle.Render(desc + " (off: " + b.Disabled + ")")
-			}
-			block = append(block, "  "+th.HelpKey.Render(common.Fit(b.Label(), labelW))+"  "+desc)
+			block = append(block, "  "+common.HelpLine(th, b, labelW))
 		}
 		blocks = append(blocks, block)
 	}

@@ -55,15 +55,20 @@ type Model struct {
 	loaded   bool
 	err      error
 
-	lines  []string
-	offset int
-	w, h   int
+	view    common.Scroll
+	actions keys.Actions
 }
 
 // New returns a closed detail.
 func New(ctx *common.Context, base context.Context, client webhooks.Client, every time.Duration, rs *webhooks.Resender) *Model {
 	m := &Model{ctx: ctx, base: base, client: client, resend: rs}
 	m.poll = common.Poller{Every: every, Fast: rs.Active, FastEvery: 500 * time.Millisecond}
+	k := ctx.Keys
+	m.actions = keys.Actions{
+		{Binding: k.Back, Shown: true, Do: func() tea.Cmd { return func() tea.Msg { return common.BackMsg{} } }},
+		{Binding: k.Resend, Do: m.resendIt},
+		{Binding: k.GoToTask, Do: m.goToTask},
+	}
 	return m
 }
 
@@ -71,7 +76,7 @@ func New(ctx *common.Context, base context.Context, client webhooks.Client, ever
 func (m *Model) Open(a api.Attempt, msg *api.Message) tea.Cmd {
 	m.seq++
 	m.a, m.msg, m.msgTried, m.msgErr = a, msg, msg != nil, nil
-	m.timeline, m.loaded, m.err, m.offset = nil, false, nil, 0
+	m.timeline, m.loaded, m.err, m.view.Offset = nil, false, nil, 0
 	m.poll.Restart()
 	m.rebuild()
 	return m.poll.Now(m.fetch())
@@ -113,12 +118,9 @@ func (m *Model) fetch() tea.Cmd {
 
 // SetSize implements common.Pane.
 func (m *Model) SetSize(w, h int) {
-	m.w, m.h = w, h
+	m.view.SetSize(w, h)
 	m.rebuild()
 }
-
-// Scopes implements common.Scoped.
-func (m *Model) Scopes() []keys.Scope { return []keys.Scope{keys.Global, keys.List, keys.Deliveries} }
 
 // Title implements common.Pane.
 func (m *Model) Title() string {
@@ -138,15 +140,12 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	case webhooks.ResentMsg:
 		return m, tea.Batch(m.resend.Sent(msg), m.poll.Now(m.fetch()))
 	case tea.KeyPressMsg:
-		return m, m.key(msg)
-	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			m.offset -= 3
-		case tea.MouseWheelDown:
-			m.offset += 3
+		if cmd, ok := common.Press(m.actions, msg); ok {
+			return m, cmd
 		}
-		m.clamp()
+		m.view.Key(&m.ctx.Keys.Moves, msg)
+	case tea.MouseWheelMsg:
+		m.view.Wheel(msg)
 	}
 	return m, nil
 }
@@ -184,63 +183,37 @@ func (m *Model) loadedMsg(msg LoadedMsg) tea.Cmd {
 	return tea.Batch(seen, m.poll.Done(common.Attempt, msg.Err, m.fetch()))
 }
 
-func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.ctx.Keys
-	page := max(1, m.h)
-	switch {
-	case k.Back.Matches(msg):
-		return func() tea.Msg { return common.BackMsg{} }
-	case k.Resend.Matches(msg):
-		cmd := m.resend.Start(common.Attempt, webhooks.PairOf(m.a), webhooks.Label(m.a.URL))
-		m.rebuild()
-		return cmd
-	case k.GoToTask.Matches(msg):
-		if m.msg == nil {
-			return common.Note(common.Warn, "the message of this attempt was not found among the messages read, so its task is not known")
-		}
-		id := m.msg.TaskID()
-		if id == "" {
-			return common.Note(common.Warn, "message "+api.Clip(m.msg.ID, 40)+" is not about a task (no data.task.id)")
-		}
-		return func() tea.Msg { return webhooks.GoToTaskMsg{TaskID: id} }
-	case k.Up.Matches(msg):
-		m.offset--
-	case k.Down.Matches(msg):
-		m.offset++
-	case k.PageUp.Matches(msg):
-		m.offset -= page
-	case k.PageDown.Matches(msg):
-		m.offset += page
-	case k.HalfUp.Matches(msg):
-		m.offset -= page / 2
-	case k.HalfDown.Matches(msg):
-		m.offset += page / 2
-	case k.Top.Matches(msg):
-		m.offset = 0
-	case k.Bottom.Matches(msg):
-		m.offset = len(m.lines)
-	}
-	m.clamp()
-	return nil
+func (m *Model) resendIt() tea.Cmd {
+	cmd := m.resend.Start(common.Attempt, webhooks.PairOf(m.a), webhooks.Label(m.a.URL))
+	m.rebuild()
+	return cmd
 }
 
-func (m *Model) clamp() { m.offset = min(max(m.offset, 0), max(0, len(m.lines)-m.h)) }
+func (m *Model) goToTask() tea.Cmd {
+	if m.msg == nil {
+		return common.Note(common.Warn, "the message of this attempt was not found among the messages read, so its task is not known")
+	}
+	id := m.msg.TaskID()
+	if id == "" {
+		return common.Note(common.Warn, "message "+api.Clip(m.msg.ID, 40)+" is not about a task (no data.task.id)")
+	}
+	return func() tea.Msg { return webhooks.GoToTaskMsg{TaskID: id} }
+}
 
 // Refresh redraws (the clock moved, or a resend started elsewhere).
 func (m *Model) Refresh() { m.rebuild() }
 
 func (m *Model) rebuild() {
-	if m.w <= 0 {
+	if m.view.W <= 0 {
 		return
 	}
-	m.lines = m.build()
-	m.clamp()
+	m.view.SetLines(m.build())
 }
 
 func (m *Model) build() []string {
 	th := m.ctx.Theme
 	a := m.a
-	w := max(m.w, 20)
+	w := max(m.view.W, 20)
 	var out []string
 	add := func(s string) { out = append(out, common.Fit(s, w)) }
 	heading := func(s string) { add(""); add(" " + th.Bold.Render(s)) }
@@ -396,16 +369,13 @@ func wrapText(s string, w int) []string {
 }
 
 // View implements common.Pane.
-func (m *Model) View() string { return common.Window(m.lines, m.offset, m.w, m.h) }
+func (m *Model) View() string { return m.view.View() }
 
 // Lines is the whole content, for tests.
-func (m *Model) Lines() []string { return m.lines }
+func (m *Model) Lines() []string { return m.view.Lines }
 
 // ShortHelp implements help.KeyMap.
-func (m *Model) ShortHelp() []key.Binding {
-	k := m.ctx.Keys
-	return keys.KeyBindings(append([]*keys.Binding{k.Back}, keys.Footer(k.Resend, k.GoToTask)...)...)
-}
+func (m *Model) ShortHelp() []key.Binding { return common.Hints(m.actions) }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {

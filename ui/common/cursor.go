@@ -12,32 +12,15 @@ type Cursor struct {
 	Pos, Offset int
 }
 
-// Key moves the cursor for a navigation key; it reports whether the key was
+// Key moves the cursor for a movement key; it reports whether the key was
 // one.
-func (c *Cursor) Key(k *keys.Map, msg tea.KeyPressMsg, n, h int) bool {
-	page := max(1, h)
-	switch {
-	case k.Up.Matches(msg):
-		c.Pos--
-	case k.Down.Matches(msg):
-		c.Pos++
-	case k.PageUp.Matches(msg):
-		c.Pos -= page
-		c.Offset -= page
-	case k.PageDown.Matches(msg):
-		c.Pos += page
-		c.Offset += page
-	case k.HalfUp.Matches(msg):
-		c.Pos -= page / 2
-	case k.HalfDown.Matches(msg):
-		c.Pos += page / 2
-	case k.Top.Matches(msg):
-		c.Pos = 0
-	case k.Bottom.Matches(msg):
-		c.Pos = n - 1
-	default:
+func (c *Cursor) Key(mv *keys.Moves, msg tea.KeyPressMsg, n, h int) bool {
+	v, ok := mv.Move(msg, h)
+	if !ok {
 		return false
 	}
+	c.Pos = v.From(c.Pos, n)
+	c.Offset += v.View
 	c.Clamp(n, h)
 	return true
 }

@@ -2,8 +2,6 @@ package common
 
 import (
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/aspect-hq/aspect-tui/ui/keys"
 )
 
 // Level is how a note in the status line reads: done, worth a look, or
@@ -48,12 +46,6 @@ type RefreshMsg struct{}
 
 // Refresh is a Cmd that asks the webhook panes to refresh.
 func Refresh() tea.Msg { return RefreshMsg{} }
-
-// Scoped is a pane whose keys live in a key scope of their own, so the
-// root can say why a key that is off there did nothing.
-type Scoped interface {
-	Scopes() []keys.Scope
-}
 
 // BackMsg asks the root to close the view in the main area and go back to
 // where it was opened from.

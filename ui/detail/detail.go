@@ -34,22 +34,27 @@ type Model struct {
 	store *feed.Store
 	raw   RawFunc
 
-	id     string
-	task   api.Task
-	held   bool // the store still holds the task
-	lines  []string
-	offset int
-	w, h   int
+	id      string
+	task    api.Task
+	held    bool // the store still holds the task
+	view    common.Scroll
+	actions keys.Actions
 }
 
 // New returns a closed detail pane.
 func New(ctx *common.Context, store *feed.Store, raw RawFunc) *Model {
-	return &Model{ctx: ctx, store: store, raw: raw}
+	m := &Model{ctx: ctx, store: store, raw: raw}
+	m.actions = keys.Actions{
+		{Binding: ctx.Keys.Back, Shown: true, Do: func() tea.Cmd { return func() tea.Msg { return BackMsg{} } }},
+		{Binding: ctx.Keys.Down, Shown: true},
+		{Binding: ctx.Keys.Up, Shown: true},
+	}
+	return m
 }
 
 // Open shows a task.
 func (m *Model) Open(id string) {
-	m.id, m.offset = id, 0
+	m.id, m.view.Offset = id, 0
 	m.Refresh()
 }
 
@@ -58,7 +63,7 @@ func (m *Model) ID() string { return m.id }
 
 // SetSize implements common.Pane.
 func (m *Model) SetSize(w, h int) {
-	m.w, m.h = w, h
+	m.view.SetSize(w, h)
 	m.Refresh()
 }
 
@@ -73,12 +78,7 @@ func (m *Model) Refresh() {
 	} else {
 		m.held = false
 	}
-	m.lines = m.build()
-	m.clamp()
-}
-
-func (m *Model) clamp() {
-	m.offset = min(max(m.offset, 0), max(0, len(m.lines)-m.h))
+	m.view.SetLines(m.build())
 }
 
 // Title implements common.Pane.
@@ -90,7 +90,7 @@ func (m *Model) build() []string {
 	th := m.ctx.Theme
 	now := m.ctx.ServerNow() // the task's times are the server's
 	t := m.task
-	w := max(m.w, 20)
+	w := max(m.view.W, 20)
 	var out []string
 	add := func(s string) { out = append(out, common.Fit(s, w)) }
 	heading := func(s string) { add(""); add(" " + th.Bold.Render(s)) }
@@ -247,55 +247,27 @@ func stamp(t, now time.Time) string {
 }
 
 // View implements common.Pane.
-func (m *Model) View() string { return common.Window(m.lines, m.offset, m.w, m.h) }
+func (m *Model) View() string { return m.view.View() }
 
 // Lines is the whole content, for tests.
-func (m *Model) Lines() []string { return m.lines }
+func (m *Model) Lines() []string { return m.view.Lines }
 
 // Update implements common.Pane.
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		k := m.ctx.Keys
-		page := max(1, m.h)
-		switch {
-		case k.Back.Matches(msg):
-			return m, func() tea.Msg { return BackMsg{} }
-		case k.Up.Matches(msg):
-			m.offset--
-		case k.Down.Matches(msg):
-			m.offset++
-		case k.PageUp.Matches(msg):
-			m.offset -= page
-		case k.PageDown.Matches(msg):
-			m.offset += page
-		case k.HalfUp.Matches(msg):
-			m.offset -= page / 2
-		case k.HalfDown.Matches(msg):
-			m.offset += page / 2
-		case k.Top.Matches(msg):
-			m.offset = 0
-		case k.Bottom.Matches(msg):
-			m.offset = len(m.lines)
+		if cmd, ok := common.Press(m.actions, msg); ok {
+			return m, cmd
 		}
-		m.clamp()
+		m.view.Key(&m.ctx.Keys.Moves, msg)
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			m.offset -= 3
-		case tea.MouseWheelDown:
-			m.offset += 3
-		}
-		m.clamp()
+		m.view.Wheel(msg)
 	}
 	return m, nil
 }
 
 // ShortHelp implements help.KeyMap.
-func (m *Model) ShortHelp() []key.Binding {
-	k := m.ctx.Keys
-	return keys.KeyBindings(k.Back, k.Down, k.Up)
-}
+func (m *Model) ShortHelp() []key.Binding { return common.Hints(m.actions) }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {

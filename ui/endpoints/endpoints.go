@@ -59,12 +59,15 @@ type Model struct {
 	cur     common.Cursor
 	w, h    int
 	focused bool
+	actions keys.Actions
 }
 
 // New returns the pane; client may be nil (no API: the pane says so).
 func New(ctx *common.Context, base context.Context, client webhooks.Client, every time.Duration) *Model {
-	return &Model{ctx: ctx, base: base, client: client, offered: true, statsOffered: true,
+	m := &Model{ctx: ctx, base: base, client: client, offered: true, statsOffered: true,
 		poll: common.Poller{Every: every}, stats: map[string]api.Stats{}, masked: map[string]string{}, toggling: map[string]bool{}}
+	m.actions = m.keyActions()
+	return m
 }
 
 // Init starts the first fetch.
@@ -123,14 +126,6 @@ func (m *Model) SetSize(w, h int) {
 
 // rowsH is how many endpoints show: two lines each.
 func (m *Model) rowsH() int { return max(1, m.h/2) }
-
-// Scopes implements common.Scoped.
-func (m *Model) Scopes() []keys.Scope {
-	if m.dialog != nil {
-		return []keys.Scope{keys.Dialog}
-	}
-	return []keys.Scope{keys.Global, keys.List, keys.Endpoints}
-}
 
 // Update implements common.Pane.
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
@@ -230,43 +225,60 @@ func (m *Model) Selected() (api.Endpoint, bool) {
 }
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if m.cur.Key(&m.ctx.Keys.Moves, msg, len(m.items), m.rowsH()) {
+		return nil
+	}
+	cmd, _ := common.Press(m.actions, msg)
+	return cmd
+}
+
+// keyActions is the pane's keys and what each does, in the footer's order.
+func (m *Model) keyActions() keys.Actions {
 	k := m.ctx.Keys
-	if m.cur.Key(k, msg, len(m.items), m.rowsH()) {
-		return nil
+	return keys.Actions{
+		{Binding: k.NewEndpoint, Do: func() tea.Cmd {
+			if m.client == nil {
+				return common.Note(common.Warn, "no API client: nothing can be created")
+			}
+			m.open(newEditDialog(nil))
+			return nil
+		}},
+		{Binding: k.EditEndpoint, Do: m.onSelected(func(ep api.Endpoint) tea.Cmd {
+			m.open(newEditDialog(&ep))
+			return nil
+		})},
+		{Binding: k.ToggleEndpoint, Do: m.onSelected(m.toggle)},
+		{Binding: k.DeleteEndpoint, Do: m.onSelected(func(ep api.Endpoint) tea.Cmd {
+			m.open(&deleteDialog{ep: ep})
+			return nil
+		})},
+		{Binding: k.TestEndpoint, Do: m.onSelected(func(ep api.Endpoint) tea.Cmd {
+			if ep.Disabled {
+				return common.Note(common.Warn, "the endpoint is disabled: "+k.ToggleEndpoint.Label()+" enables it before a test event can reach it")
+			}
+			m.open(newTestDialog(ep))
+			return nil
+		})},
+		{Binding: k.Recover, Do: m.onSelected(func(ep api.Endpoint) tea.Cmd {
+			if ep.Disabled {
+				return common.Note(common.Warn, "the endpoint is disabled: "+k.ToggleEndpoint.Label()+" enables it before failed messages can be sent again")
+			}
+			m.open(newRecoverDialog(ep))
+			return nil
+		})},
 	}
-	if k.NewEndpoint.Matches(msg) {
-		if m.client == nil {
-			return common.Note(common.Warn, "no API client: nothing can be created")
+}
+
+// onSelected is an action on the selected endpoint; without one it says
+// how to make one.
+func (m *Model) onSelected(do func(api.Endpoint) tea.Cmd) func() tea.Cmd {
+	return func() tea.Cmd {
+		ep, ok := m.Selected()
+		if !ok {
+			return common.Note(common.Info, "no endpoint selected; "+m.ctx.Keys.NewEndpoint.Label()+" creates one")
 		}
-		m.open(newEditDialog(nil))
-		return nil
+		return do(ep)
 	}
-	ep, ok := m.Selected()
-	if !ok {
-		if k.EditEndpoint.Matches(msg) || k.ToggleEndpoint.Matches(msg) || k.DeleteEndpoint.Matches(msg) || k.TestEndpoint.Matches(msg) || k.Recover.Matches(msg) {
-			return common.Note(common.Info, "no endpoint selected; "+k.NewEndpoint.Label()+" creates one")
-		}
-		return nil
-	}
-	switch {
-	case k.EditEndpoint.Matches(msg):
-		m.open(newEditDialog(&ep))
-	case k.ToggleEndpoint.Matches(msg):
-		return m.toggle(ep)
-	case k.DeleteEndpoint.Matches(msg):
-		m.open(&deleteDialog{ep: ep})
-	case k.TestEndpoint.Matches(msg):
-		if ep.Disabled {
-			return common.Note(common.Warn, "the endpoint is disabled: "+k.ToggleEndpoint.Label()+" enables it before a test event can reach it")
-		}
-		m.open(newTestDialog(ep))
-	case k.Recover.Matches(msg):
-		if ep.Disabled {
-			return common.Note(common.Warn, "the endpoint is disabled: "+k.ToggleEndpoint.Label()+" enables it before failed messages can be sent again")
-		}
-		m.open(newRecoverDialog(ep))
-	}
-	return nil
 }
 
 func (m *Model) open(d dialog) {
@@ -470,7 +482,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.dialog != nil {
 		return keys.KeyBindings(keys.Footer(m.dialog.hints(k)...)...)
 	}
-	return keys.KeyBindings(keys.Footer(k.NewEndpoint, k.EditEndpoint, k.ToggleEndpoint, k.DeleteEndpoint, k.TestEndpoint, k.Recover, k.Zoom)...)
+	return common.Hints(m.actions)
 }
 
 // FullHelp implements help.KeyMap.

@@ -43,10 +43,17 @@ type Model struct {
 	counts  feed.Counts
 	cur     common.Cursor
 	w, h    int
+	actions keys.Actions
 }
 
 // New returns an empty log.
-func New(ctx *common.Context) *Model { return &Model{ctx: ctx} }
+func New(ctx *common.Context) *Model {
+	m := &Model{ctx: ctx}
+	m.actions = keys.Actions{
+		{Binding: ctx.Keys.Back, Shown: true, Do: func() tea.Cmd { return func() tea.Msg { return BackMsg{} } }},
+	}
+	return m
+}
 
 // Skips logs a batch's skipped events.
 func (m *Model) Skips(skips []feed.Skip) {
@@ -158,10 +165,10 @@ func (m *Model) View() string {
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		if m.ctx.Keys.Back.Matches(msg) {
-			return m, func() tea.Msg { return BackMsg{} }
+		if cmd, ok := common.Press(m.actions, msg); ok {
+			return m, cmd
 		}
-		m.cur.Key(m.ctx.Keys, msg, len(m.entries), m.rowsH())
+		m.cur.Key(&m.ctx.Keys.Moves, msg, len(m.entries), m.rowsH())
 	case tea.MouseWheelMsg, tea.MouseClickMsg:
 		y := 0
 		if c, ok := msg.(tea.MouseClickMsg); ok {
@@ -173,7 +180,7 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 }
 
 // ShortHelp implements help.KeyMap.
-func (m *Model) ShortHelp() []key.Binding { return keys.KeyBindings(m.ctx.Keys.Back) }
+func (m *Model) ShortHelp() []key.Binding { return common.Hints(m.actions) }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {

@@ -46,6 +46,8 @@ type Model struct {
 	extraCols []string
 	lay       layout
 	buf       []*entry
+
+	actions, editActions keys.Actions
 }
 
 // New returns an empty grid over store.
@@ -59,6 +61,46 @@ func New(ctx *common.Context, store *feed.Store) *Model {
 		empty:   "No tasks yet.",
 	}
 	m.rows = newList(lessFor(m.sort, m.reverse))
+	k := ctx.Keys
+	m.actions = keys.Actions{
+		{Binding: k.Open, Do: m.open},
+		{Binding: k.Filter, Do: func() tea.Cmd { m.setEditing(true); return nil }},
+		{Binding: k.Sort, Do: func() tea.Cmd {
+			m.sort = (m.sort + 1) % sortCount
+			m.reverse = false
+			m.rebuild()
+			return nil
+		}},
+		{Binding: k.Reverse, Do: func() tea.Cmd { m.reverse = !m.reverse; m.rebuild(); return nil }},
+		{Binding: k.FailedOnly, Do: func() tea.Cmd {
+			next := m.flt
+			next.failedOnly = !next.failedOnly
+			m.setFilter(next)
+			return nil
+		}},
+		{Binding: k.ActiveOnly, Do: func() tea.Cmd {
+			next := m.flt
+			next.activeOnly = !next.activeOnly
+			m.setFilter(next)
+			return nil
+		}},
+		{Binding: k.Back, Do: func() tea.Cmd {
+			if m.flt.active() {
+				m.setFilter(filter{})
+			}
+			return nil
+		}},
+	}
+	m.editActions = keys.Actions{
+		{Binding: k.FilterKeep, Do: func() tea.Cmd { m.setEditing(false); return nil }},
+		{Binding: k.FilterClear, Do: func() tea.Cmd {
+			m.setEditing(false)
+			next := m.flt
+			next.setText("")
+			m.setFilter(next)
+			return nil
+		}},
+	}
 	return m
 }
 
@@ -341,68 +383,25 @@ func (m *Model) scroll(d int) {
 }
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.ctx.Keys
-	page := max(1, m.visibleRows())
-	switch {
-	case k.Up.Matches(msg):
-		m.moveTo(m.cursor - 1)
-	case k.Down.Matches(msg):
-		m.moveTo(m.cursor + 1)
-	case k.PageUp.Matches(msg):
-		m.offset -= page
-		m.moveTo(m.cursor - page)
-	case k.PageDown.Matches(msg):
-		m.offset += page
-		m.moveTo(m.cursor + page)
-	case k.HalfUp.Matches(msg):
-		m.moveTo(m.cursor - page/2)
-	case k.HalfDown.Matches(msg):
-		m.moveTo(m.cursor + page/2)
-	case k.Top.Matches(msg):
-		m.moveTo(0)
-	case k.Bottom.Matches(msg):
-		m.moveTo(m.rows.len() - 1)
-	case k.Open.Matches(msg):
-		if m.sel != nil {
-			id := m.sel.id
-			return func() tea.Msg { return OpenMsg{ID: id} }
-		}
-	case k.Filter.Matches(msg):
-		m.setEditing(true)
-	case k.Sort.Matches(msg):
-		m.sort = (m.sort + 1) % sortCount
-		m.reverse = false
-		m.rebuild()
-	case k.Reverse.Matches(msg):
-		m.reverse = !m.reverse
-		m.rebuild()
-	case k.FailedOnly.Matches(msg):
-		next := m.flt
-		next.failedOnly = !next.failedOnly
-		m.setFilter(next)
-	case k.ActiveOnly.Matches(msg):
-		next := m.flt
-		next.activeOnly = !next.activeOnly
-		m.setFilter(next)
-	case k.Back.Matches(msg):
-		if m.flt.active() {
-			m.setFilter(filter{})
-		}
+	if v, ok := m.ctx.Keys.Move(msg, m.visibleRows()); ok {
+		m.offset += v.View
+		m.moveTo(v.From(m.cursor, m.rows.len()))
+		return nil
+	}
+	cmd, _ := common.Press(m.actions, msg)
+	return cmd
+}
+
+func (m *Model) open() tea.Cmd {
+	if m.sel != nil {
+		id := m.sel.id
+		return func() tea.Msg { return OpenMsg{ID: id} }
 	}
 	return nil
 }
 
 func (m *Model) editKey(msg tea.KeyPressMsg) {
-	k := m.ctx.Keys
-	switch {
-	case k.FilterKeep.Matches(msg):
-		m.setEditing(false)
-		return
-	case k.FilterClear.Matches(msg):
-		m.setEditing(false)
-		next := m.flt
-		next.setText("")
-		m.setFilter(next)
+	if _, ok := common.Press(m.editActions, msg); ok {
 		return
 	}
 	switch msg.String() {
@@ -483,15 +482,11 @@ func (m *Model) Title() string {
 }
 
 // ShortHelp implements help.KeyMap: the footer's hints.
-func (m *Model) ShortHelp() []key.Binding { return keys.KeyBindings(m.footer()...) }
-
-// footer is the hints for the footer, as data.
-func (m *Model) footer() []*keys.Binding {
-	k := m.ctx.Keys
+func (m *Model) ShortHelp() []key.Binding {
 	if m.editing {
-		return keys.Footer(k.FilterKeep, k.FilterClear)
+		return common.Hints(m.editActions)
 	}
-	return keys.Footer(k.Open, k.Filter, k.Sort, k.FailedOnly, k.ActiveOnly)
+	return common.Hints(m.actions)
 }
 
 // FullHelp implements help.KeyMap.

@@ -9,11 +9,65 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/aspect-hq/aspect-tui/api"
-	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/keys"
 )
 
-func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+// bindActions is the screen's keys and what each does, in the footer's
+// order: the list's or the detail's first, then the global ones.
+func (m *Model) bindActions() {
 	k := m.keys
+	done := func(f func()) func() tea.Cmd { return func() tea.Cmd { f(); return nil } }
+	m.global = keys.Actions{
+		{Binding: k.Copy, Do: m.copyBody},
+		{Binding: k.Replay, Do: m.replay},
+		{Binding: k.NextPane, Shown: true, FooterIf: m.wide, Do: done(func() {
+			if m.wide() && m.list.sel != nil {
+				m.setDetail(!m.inDetail)
+			}
+		})},
+		{Binding: k.Help, Do: done(m.chrome.OpenHelp)},
+		{Binding: k.Quit, Do: m.quit},
+	}
+	l := m.list
+	m.listActions = keys.Actions{
+		{Binding: k.Open, Do: done(func() {
+			if l.sel != nil {
+				m.setDetail(true)
+			}
+		})},
+		{Binding: k.Filter, Do: done(func() { m.setEditing(true) })},
+		{Binding: k.RefusedOnly, Do: done(func() {
+			f := l.flt
+			f.refusedOnly = !f.refusedOnly
+			l.setFilter(f)
+		})},
+		{Binding: k.Order, Do: done(func() { l.setOrder(!l.oldestFirst) })},
+		{Binding: k.Clear, Do: done(l.clear)},
+		{Binding: k.Back, Do: done(func() {
+			if l.flt.active() {
+				l.setFilter(filter{})
+			}
+		})},
+	}
+	m.detailActions = keys.Actions{
+		{Binding: k.Back, Shown: true, Do: done(func() { m.setDetail(false) })},
+		{Binding: k.Open, When: m.wide, Do: done(func() { m.setDetail(false) })},
+	}
+	m.editActions = keys.Actions{
+		{Binding: k.FilterKeep, Do: done(func() { m.setEditing(false) })},
+		{Binding: k.FilterClear, Do: done(func() {
+			m.setEditing(false)
+			f := l.flt
+			f.setText("")
+			l.setFilter(f)
+		})},
+	}
+}
+
+// refuse says in the footer why a key that is off did nothing.
+func (m *Model) refuse(b *keys.Binding, why string) tea.Cmd { return m.say(keys.Refusal(b, why)) }
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return m.quit()
 	}
@@ -21,84 +75,32 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.editKey(msg)
 		return nil
 	}
-	if m.showHelp {
-		switch {
-		case k.Quit.Matches(msg):
+	if m.chrome.ShowHelp {
+		if m.chrome.HelpKey(m.keys.Map, msg, len(m.helpContent(m.w-2)), m.bodyH()-2) {
 			return m.quit()
-		case k.Help.Matches(msg), k.Back.Matches(msg):
-			m.showHelp = false
-		default:
-			m.help.Key(k.Map, msg, len(m.helpContent(m.w-2)), m.bodyH()-2)
 		}
 		return nil
 	}
-	switch {
-	case k.Quit.Matches(msg):
-		return m.quit()
-	case k.Help.Matches(msg):
-		m.showHelp, m.help = true, common.Cursor{}
-		return nil
-	case k.Copy.Matches(msg):
-		return m.copyBody()
-	case k.Replay.Matches(msg):
-		return m.replay()
-	case k.NextPane.Matches(msg):
-		if m.wide() && m.list.sel != nil {
-			m.setDetail(!m.inDetail)
-		}
-		return nil
+	if cmd, ok := m.global.Run(msg, m.refuse); ok {
+		return cmd
 	}
 	if m.inDetail {
-		m.detailKey(msg)
+		if cmd, ok := m.detailActions.Run(msg, m.refuse); ok {
+			return cmd
+		}
+		m.clampDetail()
+		m.det.Key(&m.keys.Moves, msg)
 		return nil
 	}
-	m.listKey(msg)
-	return nil
-}
-
-func (m *Model) listKey(msg tea.KeyPressMsg) {
-	k := m.keys
-	l := m.list
-	page := max(1, l.h)
-	c := l.cursor()
-	switch {
-	case k.Up.Matches(msg):
-		l.moveTo(c - 1)
-	case k.Down.Matches(msg):
-		l.moveTo(c + 1)
-	case k.PageUp.Matches(msg):
-		l.offset -= page
-		l.moveTo(c - page)
-	case k.PageDown.Matches(msg):
-		l.offset += page
-		l.moveTo(c + page)
-	case k.HalfUp.Matches(msg):
-		l.moveTo(c - page/2)
-	case k.HalfDown.Matches(msg):
-		l.moveTo(c + page/2)
-	case k.Top.Matches(msg):
-		l.moveTo(0)
-	case k.Bottom.Matches(msg):
-		l.moveTo(l.len() - 1)
-	case k.Open.Matches(msg):
-		if l.sel != nil {
-			m.setDetail(true)
-		}
-	case k.Filter.Matches(msg):
-		m.setEditing(true)
-	case k.RefusedOnly.Matches(msg):
-		f := l.flt
-		f.refusedOnly = !f.refusedOnly
-		l.setFilter(f)
-	case k.Order.Matches(msg):
-		l.setOrder(!l.oldestFirst)
-	case k.Clear.Matches(msg):
-		l.clear()
-	case k.Back.Matches(msg):
-		if l.flt.active() {
-			l.setFilter(filter{})
-		}
+	if cmd, ok := m.listActions.Run(msg, m.refuse); ok {
+		return cmd
 	}
+	l := m.list
+	if v, ok := m.keys.Move(msg, l.h); ok {
+		l.offset += v.View
+		l.moveTo(v.From(l.cursor(), l.len()))
+	}
+	return nil
 }
 
 // setDetail gives the keys to the detail or back to the list. The
@@ -110,38 +112,9 @@ func (m *Model) setDetail(on bool) {
 	m.layout()
 }
 
-func (m *Model) detailKey(msg tea.KeyPressMsg) {
-	k := m.keys
-	h := m.detailH()
-	page := max(1, h)
-	d := &m.det
-	switch {
-	case k.Back.Matches(msg), k.Open.Matches(msg) && m.wide():
-		m.setDetail(false)
-		return
-	case k.Up.Matches(msg):
-		d.offset--
-	case k.Down.Matches(msg):
-		d.offset++
-	case k.PageUp.Matches(msg):
-		d.offset -= page
-	case k.PageDown.Matches(msg):
-		d.offset += page
-	case k.HalfUp.Matches(msg):
-		d.offset -= page / 2
-	case k.HalfDown.Matches(msg):
-		d.offset += page / 2
-	case k.Top.Matches(msg):
-		d.offset = 0
-	case k.Bottom.Matches(msg):
-		d.offset = len(d.lines)
-	}
-	m.clampDetail()
-}
-
 func (m *Model) clampDetail() {
-	d := &m.det
-	d.offset = min(max(d.offset, 0), max(0, len(d.lines)-m.detailH()))
+	m.det.H = m.detailH()
+	m.det.Clamp()
 }
 
 // setEditing opens or closes the filter line, which takes a row of the
@@ -152,19 +125,10 @@ func (m *Model) setEditing(on bool) {
 }
 
 func (m *Model) editKey(msg tea.KeyPressMsg) {
-	k := m.keys
-	l := m.list
-	switch {
-	case k.FilterKeep.Matches(msg):
-		m.setEditing(false)
-		return
-	case k.FilterClear.Matches(msg):
-		m.setEditing(false)
-		f := l.flt
-		f.setText("")
-		l.setFilter(f)
+	if _, ok := m.editActions.Run(msg, m.refuse); ok {
 		return
 	}
+	l := m.list
 	switch msg.String() {
 	case "backspace":
 		if r := []rune(l.flt.text); len(r) > 0 {

@@ -20,6 +20,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/listen"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 )
 
@@ -73,9 +74,12 @@ type Model struct {
 
 	inDetail bool // keys go to the detail (narrow: the detail fills the body)
 	editing  bool // typing a filter
-	showHelp bool
-	help     common.Cursor
+	chrome   common.Chrome
 	det      detailView
+
+	// The keys and what each does (actions.go): global ones first, then
+	// the list's or the detail's, or the filter line's while typing.
+	global, listActions, detailActions, editActions keys.Actions
 
 	// What the receiver says of itself, read once: it does not change.
 	url, forward string
@@ -90,7 +94,6 @@ type Model struct {
 	noticeID int
 
 	w, h     int
-	dark     bool
 	quitting bool
 }
 
@@ -101,8 +104,7 @@ type detailView struct {
 	th      *theme.Theme
 	w       int
 	replays int
-	lines   []string
-	offset  int
+	common.Scroll
 }
 
 // Check validates the parts of Options a user writes (theme colours and
@@ -155,13 +157,15 @@ func New(o Options) (*Model, error) {
 		ctx:  &common.Context{Theme: th, Keys: k.Map, Clock: o.Clock, Now: o.Clock()},
 		keys: k,
 		list: newList(o.Limit, o.BodyBudget),
-		dark: dark,
+		chrome: common.Chrome{Name: "aspect-tui listen", MinW: MinWidth, MinH: MinHeight,
+			Theme: o.Theme, NoColor: o.NoColor, Dark: dark},
 
 		url:        api.Clean(o.Receiver.URL()),
 		forward:    forward,
 		secretList: o.Receiver.Secrets(),
 	}
 	m.paint = paintsFor(th)
+	m.bindActions()
 	for _, w := range o.Receiver.Warnings() {
 		m.warnings = append(m.warnings, api.Clean(w))
 	}
@@ -196,7 +200,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
 	case tea.BackgroundColorMsg:
-		m.setDark(msg.IsDark())
+		if m.chrome.SetDark(m.ctx, msg.IsDark()) {
+			m.paint = paintsFor(m.ctx.Theme)
+		}
 	case deliveriesMsg:
 		cmd = m.arrived(msg)
 	case replayedMsg:
@@ -249,18 +255,6 @@ func (m *Model) arrived(msg deliveriesMsg) tea.Cmd {
 		return nil
 	}
 	return waitDeliveries(m.rx.Requests(), time.Now())
-}
-
-func (m *Model) setDark(dark bool) {
-	if dark == m.dark {
-		return
-	}
-	th, err := theme.New(m.opts.Theme, dark, m.opts.NoColor)
-	if err != nil {
-		return // the overrides were checked in New; nothing changes
-	}
-	m.dark, m.ctx.Theme = dark, th
-	m.paint = paintsFor(th)
 }
 
 // say shows a notice in the footer for a few seconds.

@@ -452,7 +452,7 @@ func TestNoFrameShowsASecret(t *testing.T) {
 	}
 	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	h.press("?", "?", "g", "enter", "G", "esc", "j", "enter", "esc", "g", "enter")
-	detail := ansi.Strip(strings.Join(h.m.det.lines, "\n"))
+	detail := ansi.Strip(strings.Join(h.m.det.Lines, "\n"))
 	if !strings.Contains(detail, "X-Webhook-Secret: whsec_••••LaSw") || !strings.Contains(detail, "Authorization: Bearer whsec_••••IQ==") {
 		t.Errorf("a secret in a header shows masked:\n%s", detail)
 	}
@@ -491,8 +491,8 @@ func TestMouse(t *testing.T) {
 		t.Errorf("the selection is dragged along when it would leave the screen: %q", l)
 	}
 	h.send(tea.MouseWheelMsg{X: 150, Y: 10, Button: tea.MouseWheelDown})
-	if h.m.det.offset != 3 {
-		t.Errorf("the wheel over the detail scrolls it: offset %d", h.m.det.offset)
+	if h.m.det.Offset != 3 {
+		t.Errorf("the wheel over the detail scrolls it: offset %d", h.m.det.Offset)
 	}
 	h.send(tea.MouseClickMsg{X: 150, Y: 10, Button: tea.MouseLeft})
 	h.must("┏━ #27 POST /m")

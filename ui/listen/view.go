@@ -12,7 +12,6 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
-	"github.com/aspect-hq/aspect-tui/ui/keys"
 )
 
 // wideFrom is the width from which the detail stands beside the list
@@ -91,10 +90,10 @@ func (m *Model) syncDetail() {
 		return
 	}
 	if d.seq != e.d.Seq {
-		d.offset = 0
+		d.Offset = 0
 	}
 	d.seq, d.th, d.w, d.replays = e.d.Seq, th, w, len(e.replays)
-	d.lines = buildDetail(th, e, m.secretList, w)
+	d.Lines = buildDetail(th, e, m.secretList, w)
 	m.clampDetail()
 }
 
@@ -103,8 +102,8 @@ func (m *Model) View() tea.View {
 	var content string
 	switch {
 	case m.quitting, m.w == 0 || m.h == 0:
-	case m.w < MinWidth || m.h < MinHeight:
-		content = m.tooSmall()
+	case !m.chrome.Fits(m.w, m.h):
+		content = m.chrome.TooSmall(m.w, m.h, "Still receiving: "+common.Count(m.counts.received)+" so far, "+common.Count(m.counts.refused)+" refused.")
 	default:
 		content = m.screen()
 	}
@@ -123,26 +122,6 @@ func (m *Model) host() string {
 	return api.Clean(u.Host)
 }
 
-func (m *Model) tooSmall() string {
-	msg := []string{
-		"aspect-tui listen needs a window of at least " + strconv.Itoa(MinWidth) + "×" + strconv.Itoa(MinHeight) + ".",
-		"This one is " + strconv.Itoa(m.w) + "×" + strconv.Itoa(m.h) + ": make it larger, or press q to quit.",
-		"Still receiving: " + common.Count(m.counts.received) + " so far, " + common.Count(m.counts.refused) + " refused.",
-	}
-	lines := make([]string, m.h)
-	top := max(0, (m.h-len(msg))/2)
-	for i := range lines {
-		if j := i - top; j >= 0 && j < len(msg) {
-			s := msg[j]
-			pad := max(0, (m.w-common.Width(s))/2)
-			lines[i] = common.Fit(common.Spaces(pad)+s, m.w)
-		} else {
-			lines[i] = common.Spaces(m.w)
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
 func (m *Model) screen() string {
 	th := m.ctx.Theme
 	lines := make([]string, 0, m.h)
@@ -152,8 +131,8 @@ func (m *Model) screen() string {
 	}
 	bh := m.bodyH()
 	switch {
-	case m.showHelp:
-		lines = append(lines, m.helpBox(bh)...)
+	case m.chrome.ShowHelp:
+		lines = append(lines, m.chrome.HelpBox(th, m.helpContent(m.w-2), m.w, bh)...)
 	case m.wide():
 		lw := m.listW()
 		left := common.Box(th, m.listTitle(), m.listLines(lw-2, bh-2), lw, bh, !m.inDetail)
@@ -321,8 +300,8 @@ func (m *Model) detailTitle() string {
 	}
 	t := "#" + strconv.Itoa(e.d.Seq) + " " + e.d.Method + " " + common.Clip(e.d.Path, 40)
 	d := &m.det
-	if h := m.detailH(); len(d.lines) > h {
-		t += " · lines " + strconv.Itoa(d.offset+1) + "–" + strconv.Itoa(min(len(d.lines), d.offset+h)) + " of " + strconv.Itoa(len(d.lines))
+	if h := m.detailH(); len(d.Lines) > h {
+		t += " · lines " + strconv.Itoa(d.Offset+1) + "–" + strconv.Itoa(min(len(d.Lines), d.Offset+h)) + " of " + strconv.Itoa(len(d.Lines))
 	}
 	if m.inDetail {
 		t += " · esc back"
@@ -337,11 +316,11 @@ func (m *Model) detailLines(w, h int) []string {
 		return common.Lines("  "+m.ctx.Theme.MutedP.S("Select a request to see it whole."), w, h)
 	}
 	d := &m.det
-	end := min(d.offset+h, len(d.lines))
+	end := min(d.Offset+h, len(d.Lines))
 	out := make([]string, h)
 	for i := range out {
-		if j := d.offset + i; j < end {
-			out[i] = common.Fit(d.lines[j], w)
+		if j := d.Offset + i; j < end {
+			out[i] = common.Fit(d.Lines[j], w)
 		} else {
 			out[i] = common.Spaces(w)
 		}
@@ -356,25 +335,18 @@ func (m *Model) hints() string {
 	if m.notice != "" {
 		return common.Fit(" "+th.AccentP.S(m.notice), m.w)
 	}
-	k := m.keys
-	var bs []*keys.Binding
+	var bs []key.Binding
 	switch {
 	case m.editing:
-		bs = []*keys.Binding{k.FilterKeep, k.FilterClear}
-	case m.showHelp:
-		return m.shortHelp(keys.KeyBindings(k.Back, k.Down, k.Up, k.Quit))
+		bs = common.Hints(m.editActions)
+	case m.chrome.ShowHelp:
+		bs = m.chrome.HelpHints(m.keys.Map)
 	case m.inDetail:
-		bs = []*keys.Binding{k.Back, k.Copy, k.Replay}
+		bs = m.global.Footer(common.Hints(m.detailActions))
 	default:
-		bs = []*keys.Binding{k.Open, k.Filter, k.RefusedOnly, k.Copy, k.Replay}
+		bs = m.global.Footer(common.Hints(m.listActions))
 	}
-	if !m.editing {
-		if m.wide() {
-			bs = append(bs, k.NextPane)
-		}
-		bs = append(bs, k.Help, k.Quit)
-	}
-	return m.shortHelp(keys.KeyBindings(keys.Footer(bs...)...))
+	return m.shortHelp(bs)
 }
 
 func (m *Model) shortHelp(bs []key.Binding) string {
@@ -383,19 +355,6 @@ func (m *Model) shortHelp(bs []key.Binding) string {
 	h.Styles = help.Styles{ShortKey: th.HelpKey, ShortDesc: th.HelpDesc, ShortSeparator: th.HelpSep, Ellipsis: th.HelpSep}
 	h.SetWidth(m.w - 1)
 	return common.Fit(" "+h.ShortHelpView(bs), m.w)
-}
-
-func (m *Model) helpBox(bh int) []string {
-	th := m.ctx.Theme
-	w, h := m.w-2, bh-2
-	all := m.helpContent(w)
-	m.help.Clamp(len(all), h)
-	end := min(len(all), m.help.Offset+h)
-	title := "Help · esc or ? closes"
-	if len(all) > h {
-		title = "Help · lines " + strconv.Itoa(m.help.Offset+1) + "–" + strconv.Itoa(end) + " of " + strconv.Itoa(len(all)) + ", j/k scroll · esc or ? closes"
-	}
-	return common.Box(th, title, common.Lines(strings.Join(all[min(m.help.Offset, end):end], "\n"), w, h), m.w, bh, true)
 }
 
 // helpContent is every binding by scope, then what the list's glyphs mean:
@@ -414,11 +373,7 @@ func (m *Model) helpContent(w int) []string {
 		}
 		bindings = append(bindings, " "+th.Bold.Render(capitalize(string(s))))
 		for _, b := range km.InScope(s) {
-			desc := b.Desc
-			if b.Disabled != "" {
-				desc = th.MutedStyle.Render(desc + " (off: " + b.Disabled + ")")
-			}
-			bindings = append(bindings, "   "+th.HelpKey.Render(common.Fit(b.Label(), labelW))+"  "+desc)
+			bindings = append(bindings, "   "+common.HelpLine(th, b, labelW))
 		}
 	}
 	legend := []string{" " + th.Bold.Render("The list")}
@@ -466,10 +421,8 @@ func capitalize(s string) string {
 // mouse: the wheel scrolls what is under the pointer; a click selects a
 // row, or focuses the detail beside the list.
 func (m *Model) mouse(msg tea.MouseMsg) {
-	if m.showHelp {
-		if w, ok := msg.(tea.MouseWheelMsg); ok {
-			m.help.Mouse(w, 0, len(m.helpContent(m.w-2)), m.bodyH()-2)
-		}
+	if m.chrome.ShowHelp {
+		m.chrome.HelpMouse(msg, len(m.helpContent(m.w-2)), m.bodyH()-2)
 		return
 	}
 	mo := msg.Mouse()
@@ -488,7 +441,7 @@ func (m *Model) mouse(msg tea.MouseMsg) {
 			d = 3
 		}
 		if onDetail {
-			m.det.offset += d
+			m.det.Offset += d
 			m.clampDetail()
 		} else {
 			m.list.scroll(d)

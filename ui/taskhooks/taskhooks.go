@@ -52,10 +52,11 @@ type Model struct {
 	loaded  bool
 	err     error
 
-	rows   []row
-	sel    int // index into rows, always an attempt row when there is one
-	offset int
-	w, h   int
+	rows    []row
+	sel     int // index into rows, always an attempt row when there is one
+	offset  int
+	w, h    int
+	actions keys.Actions
 }
 
 type row struct {
@@ -68,6 +69,12 @@ type row struct {
 func New(ctx *common.Context, base context.Context, client webhooks.Client, every time.Duration, rs *webhooks.Resender) *Model {
 	m := &Model{ctx: ctx, base: base, client: client, resend: rs}
 	m.poll = common.Poller{Every: every, Fast: rs.Active, FastEvery: 500 * time.Millisecond}
+	k := ctx.Keys
+	m.actions = keys.Actions{
+		{Binding: k.Back, Shown: true, Do: func() tea.Cmd { return func() tea.Msg { return common.BackMsg{} } }},
+		{Binding: k.OpenAttempt, Do: m.openAttempt},
+		{Binding: k.Resend, Do: m.resendIt},
+	}
 	return m
 }
 
@@ -139,9 +146,6 @@ func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
 	m.keepVisible()
 }
-
-// Scopes implements common.Scoped.
-func (m *Model) Scopes() []keys.Scope { return []keys.Scope{keys.Global, keys.List, keys.Deliveries} }
 
 // Title implements common.Pane.
 func (m *Model) Title() string {
@@ -280,41 +284,37 @@ func (m *Model) keepVisible() {
 }
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.ctx.Keys
-	page := m.listH()
+	if cmd, ok := common.Press(m.actions, msg); ok {
+		return cmd
+	}
+	v, ok := m.ctx.Keys.Move(msg, m.listH())
 	switch {
-	case k.Back.Matches(msg):
-		return func() tea.Msg { return common.BackMsg{} }
-	case k.Up.Matches(msg):
-		m.move(-1)
-	case k.Down.Matches(msg):
-		m.move(1)
-	case k.PageUp.Matches(msg):
-		m.move(-page)
-	case k.PageDown.Matches(msg):
-		m.move(page)
-	case k.HalfUp.Matches(msg):
-		m.move(-page / 2)
-	case k.HalfDown.Matches(msg):
-		m.move(page / 2)
-	case k.Top.Matches(msg):
+	case !ok:
+	case v.To == keys.ToFirst:
 		m.sel = 0
 		m.fixSel(1)
-	case k.Bottom.Matches(msg):
+	case v.To == keys.ToLast:
 		m.sel = len(m.rows) - 1
 		m.fixSel(-1)
-	case k.OpenAttempt.Matches(msg):
-		if a := m.selected(); a != nil {
-			at, mm := *a, *m.rows[m.sel].msg
-			return func() tea.Msg { return webhooks.OpenAttemptMsg{Attempt: at, Message: &mm} }
-		}
-	case k.Resend.Matches(msg):
-		if a := m.selected(); a != nil {
-			return m.resend.Start(common.Hooks, webhooks.PairOf(*a), webhooks.Label(a.URL))
-		}
-		return common.Note(common.Info, "no attempt selected to resend")
+	default:
+		m.move(v.By)
 	}
 	return nil
+}
+
+func (m *Model) openAttempt() tea.Cmd {
+	if a := m.selected(); a != nil {
+		at, mm := *a, *m.rows[m.sel].msg
+		return func() tea.Msg { return webhooks.OpenAttemptMsg{Attempt: at, Message: &mm} }
+	}
+	return nil
+}
+
+func (m *Model) resendIt() tea.Cmd {
+	if a := m.selected(); a != nil {
+		return m.resend.Start(common.Hooks, webhooks.PairOf(*a), webhooks.Label(a.URL))
+	}
+	return common.Note(common.Info, "no attempt selected to resend")
 }
 
 // View implements common.Pane.
@@ -413,10 +413,7 @@ func plural(n int, s string) string {
 }
 
 // ShortHelp implements help.KeyMap.
-func (m *Model) ShortHelp() []key.Binding {
-	k := m.ctx.Keys
-	return keys.KeyBindings(append([]*keys.Binding{k.Back}, keys.Footer(k.OpenAttempt, k.Resend)...)...)
-}
+func (m *Model) ShortHelp() []key.Binding { return common.Hints(m.actions) }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
