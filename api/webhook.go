@@ -324,6 +324,10 @@ type Attempt struct {
 	TriggerType        TriggerType   `json:"trigger_type"`
 	Timestamp          Time          `json:"timestamp"`
 	NextAttempt        Time          `json:"next_attempt,omitzero"`
+	// FromHere marks an attempt aspect-tui made itself, from this machine
+	// (a re-delivery where the API has no resend route), not one Aspect's
+	// Svix made; never on the wire.
+	FromHere bool `json:"-"`
 }
 
 // UnmarshalJSON reads snake_case or camelCase field names.

@@ -63,10 +63,15 @@ type Options struct {
 	Theme    map[string]string // the config file's [theme]
 	Keys     map[string]string // the config file's [keys]
 	ReadOnly bool
-	Refresh  time.Duration // how often endpoints and deliveries refresh (default 5 s)
-	NoColor  bool
-	Dark     *bool // the background, when known; otherwise asked of the terminal
-	Clock    func() time.Time
+	// EndpointSecrets (the config's [endpoint_secrets], by endpoint id) and
+	// WebhookSecret (ASPECT_WEBHOOK_SECRET) sign re-deliveries from this
+	// machine where the API has no resend route.
+	EndpointSecrets map[string]string
+	WebhookSecret   string
+	Refresh         time.Duration // how often endpoints and deliveries refresh (default 5 s)
+	NoColor         bool
+	Dark            *bool // the background, when known; otherwise asked of the terminal
+	Clock           func() time.Time
 }
 
 // Model is the root model.
@@ -89,6 +94,7 @@ type Model struct {
 	attempt    *attempt.Model
 	hooks      *taskhooks.Model
 	resend     *webhooks.Resender
+	secrets    *webhooks.Secrets
 	status     *statusbar.Model
 
 	main  common.PaneID            // the pane the main area shows: the grid, or a view opened over it
@@ -181,7 +187,9 @@ func New(o Options) (*Model, error) {
 	if hooks == nil && o.Client != nil {
 		hooks = o.Client
 	}
+	m.secrets = webhooks.NewSecrets(o.EndpointSecrets, o.WebhookSecret)
 	m.resend = webhooks.NewResender(ctx, o.Context, hooks)
+	m.resend.UseSecrets(m.secrets)
 	m.buildPanes(hooks)
 	m.actions = m.rootActions()
 	m.grid.SetEmptyText(m.emptyText())

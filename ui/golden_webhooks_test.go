@@ -114,6 +114,15 @@ func (f *fakeHooks) ListMessages(context.Context, api.MessageQuery) ([]api.Messa
 	return out, nil
 }
 
+func (f *fakeHooks) Message(_ context.Context, id string) (api.Message, error) {
+	for _, m := range f.msgs {
+		if m.ID == id {
+			return m, nil
+		}
+	}
+	return api.Message{}, &api.Error{Status: 404, Detail: "Message not found"}
+}
+
 func (f *fakeHooks) Resend(context.Context, string, string) error { return nil }
 
 // webhookHarness is the golden dashboard with the fixed webhook API.

@@ -51,6 +51,7 @@ var panes = []paneRow{
 	{id: common.Endpoints, area: topSide,
 		build: func(m *Model, hooks webhooks.Client) common.Pane {
 			m.endpoints = endpoints.New(m.ctx, m.opts.Context, hooks, m.opts.Refresh)
+			m.endpoints.KeepSecrets(m.secrets)
 			return m.endpoints
 		},
 		init: func(m *Model) tea.Cmd { return m.endpoints.Init() }},

@@ -137,6 +137,8 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		return m, m.loadedMsg(msg)
 	case common.PollMsg:
 		return m, m.poll.Tick(msg, m.fetch())
+	case webhooks.RedeliveredMsg:
+		return m, m.resend.Redelivered(msg)
 	case webhooks.ResentMsg:
 		return m, tea.Batch(m.resend.Sent(msg), m.poll.Now(m.fetch()))
 	case tea.KeyPressMsg:
@@ -184,7 +186,7 @@ func (m *Model) loadedMsg(msg LoadedMsg) tea.Cmd {
 }
 
 func (m *Model) resendIt() tea.Cmd {
-	cmd := m.resend.Start(common.Attempt, webhooks.PairOf(m.a), webhooks.Label(m.a.URL))
+	cmd := m.resend.Start(common.Attempt, m.a)
 	m.rebuild()
 	return cmd
 }

@@ -146,6 +146,8 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		}
 	case common.PollMsg:
 		return m, m.poll.Tick(msg, m.fetch())
+	case webhooks.RedeliveredMsg:
+		return m, m.resend.Redelivered(msg)
 	case webhooks.ResentMsg:
 		return m, m.resend.Sent(msg)
 	case tea.KeyPressMsg:

@@ -64,6 +64,15 @@ func (f *fake) ListMessages(context.Context, api.MessageQuery) ([]api.Message, e
 	return f.msgs, nil
 }
 
+func (f *fake) Message(_ context.Context, id string) (api.Message, error) {
+	for _, m := range f.msgs {
+		if m.ID == id {
+			return m, nil
+		}
+	}
+	return api.Message{}, &api.Error{Status: 404, Detail: "Message not found"}
+}
+
 func (f *fake) Resend(context.Context, string, string) error {
 	f.mu.Lock()
 	f.resends++

@@ -38,6 +38,9 @@ func (m *Model) listed(msg ListedMsg) tea.Cmd {
 			}
 		}
 	}
+	// Re-deliveries made from this machine show beside Aspect's attempts,
+	// marked as such; they do not change what Aspect knows of the pair.
+	items = append(items, m.resend.SentHere()...)
 	webhooks.NewestFirst(items)
 	now := m.ctx.Now
 	for _, a := range items {
@@ -109,6 +112,9 @@ func (m *Model) deliveredSince(a api.Attempt) (api.Attempt, bool) {
 func (m *Model) learn(msg ListedMsg, items []api.Attempt) {
 	for _, list := range [][]api.Attempt{items, msg.Recent, msg.Checked} {
 		for _, a := range list {
+			if a.FromHere {
+				continue // Aspect still holds the pair as it was
+			}
 			p := webhooks.PairOf(a)
 			if l, ok := m.latest[p]; !ok || a.Timestamp.After(l.Timestamp.Time) {
 				m.latest[p] = a
@@ -174,7 +180,7 @@ func (m *Model) stillFailing() (failing, unknown int) {
 	seen := map[webhooks.Pair]bool{}
 	for _, a := range m.items {
 		p := webhooks.PairOf(a)
-		if a.Status != api.AttemptFailed || seen[p] {
+		if a.Status != api.AttemptFailed || a.FromHere || seen[p] {
 			continue
 		}
 		seen[p] = true

@@ -30,7 +30,7 @@ func (m *Model) keyActions() keys.Actions {
 			return func() tea.Msg { return webhooks.OpenAttemptMsg{Attempt: a, Message: msgp} }
 		})},
 		{Binding: k.Resend, Do: m.onSelected(func(a api.Attempt) tea.Cmd {
-			return m.resend.Start(common.Deliveries, webhooks.PairOf(a), webhooks.Label(a.URL))
+			return m.resend.Start(common.Deliveries, a)
 		})},
 		{Binding: k.AllAttempts, Do: func() tea.Cmd {
 			m.all = !m.all

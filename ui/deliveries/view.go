@@ -211,6 +211,9 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 			}
 		}
 	}
+	if a.FromHere && !c.trigger {
+		st += " here" // the TRIGGER column that says "from here" has no room
+	}
 	if m.resend.Pending(webhooks.PairOf(a)) && m.newestOfPair(a) {
 		st, paint = "◌ resending", th.AccentP
 	}

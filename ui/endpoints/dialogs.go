@@ -284,6 +284,7 @@ func (m *Model) created(msg createdMsg) tea.Cmd {
 	ep := msg.out.Endpoint
 	if ep.ID != "" && msg.out.Secret != "" {
 		m.masked[ep.ID] = api.Mask(msg.out.Secret)
+		m.secrets.Made(ep.ID, msg.out.Secret)
 	}
 	m.open(&secretDialog{ep: ep, secret: msg.out.Secret})
 	return common.Refresh

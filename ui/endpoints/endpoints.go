@@ -46,8 +46,11 @@ type Model struct {
 	statsErr     error
 	statsOffered bool
 	// masked holds the masked secret of each endpoint created here: the
-	// only form in which a secret outlives its one showing.
-	masked   map[string]string
+	// only form in which a secret outlives its one showing on screen.
+	masked map[string]string
+	// secrets keeps, in memory only, the secret of each endpoint created
+	// here, for re-deliveries from this machine (see webhooks.Secrets).
+	secrets  *webhooks.Secrets
 	toggling map[string]bool
 
 	dialog dialog
@@ -61,6 +64,9 @@ type Model struct {
 	focused bool
 	actions keys.Actions
 }
+
+// KeepSecrets is where the secrets of endpoints created here are kept.
+func (m *Model) KeepSecrets(s *webhooks.Secrets) { m.secrets = s }
 
 // New returns the pane; client may be nil (no API: the pane says so).
 func New(ctx *common.Context, base context.Context, client webhooks.Client, every time.Duration) *Model {

@@ -162,6 +162,8 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		return m, m.loadedMsg(msg)
 	case common.PollMsg:
 		return m, m.poll.Tick(msg, m.fetch())
+	case webhooks.RedeliveredMsg:
+		return m, m.resend.Redelivered(msg)
 	case webhooks.ResentMsg:
 		return m, tea.Batch(m.resend.Sent(msg), m.poll.Now(m.fetch()))
 	case tea.KeyPressMsg:
@@ -312,7 +314,7 @@ func (m *Model) openAttempt() tea.Cmd {
 
 func (m *Model) resendIt() tea.Cmd {
 	if a := m.selected(); a != nil {
-		return m.resend.Start(common.Hooks, webhooks.PairOf(*a), webhooks.Label(a.URL))
+		return m.resend.Start(common.Hooks, *a)
 	}
 	return common.Note(common.Info, "no attempt selected to resend")
 }

@@ -29,7 +29,26 @@ type Resender struct {
 	base   context.Context
 	client Client
 	flight map[Pair]*resend
+
+	// local is set once the API answered that it has no resend route:
+	// from then on a resend is a re-delivery from this machine, signed
+	// with the endpoint's secret, asked for once a session (a real POST
+	// to a real URL) by a second press within ConfirmWithin.
+	local     bool
+	confirmed bool
+	asked     Pair
+	askedAt   time.Time
+	secrets   *Secrets
+	sent      []api.Attempt // the re-deliveries made from here, oldest first
+	sentSeq   int
 }
+
+// ConfirmWithin is how soon the second press must come to confirm the
+// first re-delivery from this machine.
+const ConfirmWithin = 10 * time.Second
+
+// maxSentHere bounds the re-deliveries from here kept for the panes.
+const maxSentHere = 200
 
 type resend struct {
 	at       time.Time
@@ -41,6 +60,7 @@ type resend struct {
 // ResentMsg is a resend's answer.
 type ResentMsg struct {
 	Pair     Pair
+	URL      string // the endpoint's, for a re-delivery from here if the API has no resend
 	Baseline map[string]bool
 	Err      error
 }
@@ -50,14 +70,21 @@ func NewResender(ctx *common.Context, base context.Context, client Client) *Rese
 	return &Resender{ctx: ctx, base: base, client: client, flight: map[Pair]*resend{}}
 }
 
-// Start resends p's message to its endpoint unless it is already being
-// resent; the answer comes back tagged for pane. label names the endpoint
-// in notes.
-func (r *Resender) Start(pane common.PaneID, p Pair, label string) tea.Cmd {
+// UseSecrets is where re-deliveries from this machine find the endpoints'
+// signing secrets; without it they have none.
+func (r *Resender) UseSecrets(s *Secrets) { r.secrets = s }
+
+// Start resends a's message to its endpoint unless it is already being
+// resent; the answer comes back tagged for pane.
+func (r *Resender) Start(pane common.PaneID, a api.Attempt) tea.Cmd {
+	p, label := PairOf(a), Label(a.URL)
 	if r.client == nil || p.Msg == "" || p.Endpoint == "" {
 		return common.Note(common.Warn, "nothing to resend here")
 	}
 	r.expire()
+	if r.local {
+		return r.redeliver(pane, a)
+	}
 	if f, busy := r.flight[p]; busy {
 		if f.done {
 			return common.Note(common.Info, "just resent "+common.Short(api.Clean(p.Msg), 16)+" to "+label+"; press again in a moment to send it once more")
@@ -73,13 +100,13 @@ func (r *Resender) Start(pane common.PaneID, p Pair, label string) tea.Cmd {
 		// manual ones, whatever the clocks say.
 		before, err := c.ListAttempts(ctx, api.AttemptQuery{MessageID: p.Msg, EndpointID: p.Endpoint, Limit: 250, Max: 1000})
 		if err != nil {
-			return ResentMsg{Pair: p, Err: err}
+			return ResentMsg{Pair: p, URL: a.URL, Err: err}
 		}
 		base := make(map[string]bool, len(before))
 		for _, a := range before {
 			base[a.ID] = true
 		}
-		return ResentMsg{Pair: p, Baseline: base, Err: c.Resend(ctx, p.Msg, p.Endpoint)}
+		return ResentMsg{Pair: p, URL: a.URL, Baseline: base, Err: c.Resend(ctx, p.Msg, p.Endpoint)}
 	})
 }
 
@@ -93,9 +120,8 @@ func (r *Resender) Sent(msg ResentMsg) tea.Cmd {
 	if msg.Err != nil {
 		delete(r.flight, msg.Pair)
 		if api.IsNotOffered(msg.Err) {
-			r.ctx.Keys.Resend.Disabled = "this API does not offer resend (404 on an assumed route)"
-			rt := api.RouteByName(api.RouteResend)
-			return common.NotOffered("resend", rt.Method+" "+rt.Path)
+			r.local = true
+			return r.ask(msg.Pair, msg.URL)
 		}
 		return common.Note(common.Error, "resend failed: "+api.Brief(msg.Err))
 	}

@@ -27,6 +27,7 @@ type Client interface {
 	Recover(ctx context.Context, endpointID string, since time.Time, until *time.Time) (api.RecoverOut, error)
 	ListAttempts(ctx context.Context, q api.AttemptQuery) ([]api.Attempt, error)
 	ListMessages(ctx context.Context, q api.MessageQuery) ([]api.Message, error)
+	Message(ctx context.Context, id string) (api.Message, error)
 	Resend(ctx context.Context, messageID, endpointID string) error
 }
 
@@ -77,7 +78,14 @@ func Latency(ms int64) string {
 }
 
 // Trigger is "scheduled" (a first try or a retry) or "manual" (a resend).
-func Trigger(a api.Attempt) string { return api.Clean(a.TriggerType.String()) }
+// A re-delivery aspect-tui made itself reads "from here": Aspect did
+// not make it.
+func Trigger(a api.Attempt) string {
+	if a.FromHere {
+		return "from here"
+	}
+	return api.Clean(a.TriggerType.String())
+}
 
 // Label is an endpoint's URL as a column shows it: without "https://".
 func Label(url string) string { return strings.TrimPrefix(api.Clean(url), "https://") }
