@@ -36,6 +36,10 @@ type LoadedMsg struct {
 	Message  *api.Message
 	Err      error
 	MsgErr   error
+	// PayloadTried: the message's payload was fetched on its own, because
+	// it came without one; PayloadErr is why that failed.
+	PayloadTried bool
+	PayloadErr   error
 }
 
 // Model is the attempt detail.
@@ -46,14 +50,18 @@ type Model struct {
 	resend *webhooks.Resender
 	poll   common.Poller
 
-	seq      int
-	a        api.Attempt
-	msg      *api.Message
-	msgTried bool
-	msgErr   error
-	timeline []api.Attempt
-	loaded   bool
-	err      error
+	seq        int
+	a          api.Attempt
+	msg        *api.Message
+	msgTried   bool
+	msgErr     error
+	payloadErr error
+	// payloadTried: the message came without its payload (Svix sends
+	// none unless asked) and it was fetched once on its own.
+	payloadTried bool
+	timeline     []api.Attempt
+	loaded       bool
+	err          error
 
 	view    common.Scroll
 	actions keys.Actions
@@ -75,7 +83,7 @@ func New(ctx *common.Context, base context.Context, client webhooks.Client, ever
 // Open shows an attempt; msg is its message when the caller holds it.
 func (m *Model) Open(a api.Attempt, msg *api.Message) tea.Cmd {
 	m.seq++
-	m.a, m.msg, m.msgTried, m.msgErr = a, msg, msg != nil, nil
+	m.a, m.msg, m.msgTried, m.msgErr, m.payloadTried = a, msg, msg != nil, nil, false
 	m.timeline, m.loaded, m.err, m.view.Offset = nil, false, nil, 0
 	m.poll.Restart()
 	m.rebuild()
@@ -93,6 +101,10 @@ func (m *Model) fetch() tea.Cmd {
 		return nil
 	}
 	c, base, seq, a, needMsg := m.client, m.base, m.seq, m.a, !m.msgTried
+	var bare *api.Message // the message, without its payload, to fetch whole
+	if m.msg != nil && !m.msg.HasPayload() && !m.payloadTried {
+		bare = m.msg
+	}
 	return common.Tag(common.Attempt, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(base, webhooks.CallTimeout)
 		defer cancel()
@@ -109,8 +121,19 @@ func (m *Model) fetch() tea.Cmd {
 			found, err := webhooks.FindMessages(ctx, c, map[string]time.Time{a.MsgID: first})
 			if msg, ok := found[a.MsgID]; ok {
 				out.Message = &msg
+				if !msg.HasPayload() {
+					bare = &msg
+				}
 			}
 			out.MsgErr = err
+		}
+		if bare != nil {
+			out.PayloadTried = true
+			if full, err := c.Message(ctx, bare.ID); err == nil && full.HasPayload() {
+				out.Message = &full
+			} else if err != nil {
+				out.PayloadErr = err
+			}
 		}
 		return out
 	})
@@ -156,6 +179,11 @@ func (m *Model) loadedMsg(msg LoadedMsg) tea.Cmd {
 	m.err = msg.Err
 	if msg.Err == nil {
 		m.timeline, m.loaded = msg.Timeline, true
+		for _, x := range m.resend.SentHere() {
+			if webhooks.PairOf(x) == webhooks.PairOf(m.a) {
+				m.timeline = append(m.timeline, x)
+			}
+		}
 		webhooks.NewestFirst(m.timeline)
 		// Oldest first reads as a timeline.
 		for i, j := 0, len(m.timeline)-1; i < j; i, j = i+1, j-1 {
@@ -170,6 +198,12 @@ func (m *Model) loadedMsg(msg LoadedMsg) tea.Cmd {
 	if !m.msgTried {
 		m.msgTried, m.msgErr = true, msg.MsgErr
 		if msg.Message != nil {
+			m.msg = msg.Message
+		}
+	}
+	if msg.PayloadTried {
+		m.payloadTried, m.payloadErr = true, msg.PayloadErr
+		if msg.Message != nil && msg.Message.HasPayload() {
 			m.msg = msg.Message
 		}
 	}
@@ -226,6 +260,12 @@ func (m *Model) build() []string {
 		th.MutedStyle.Render(" · ") + m.numberText() + th.MutedStyle.Render(" · ") + webhooks.Trigger(a)
 	add(" " + label("attempt") + api.Clean(a.ID) + "   " + summary)
 	add(" " + label("time") + stamp(a.Timestamp.Time, m.ctx.Now))
+	if !a.NextAttempt.IsZero() {
+		add(" " + label("next try") + stamp(a.NextAttempt.Time, m.ctx.Now) + th.MutedStyle.Render("  (when Svix tries again, as the API says)"))
+	}
+	if a.FromHere {
+		add(" " + label("sent by") + th.AccentStyle.Render("this machine (aspect-tui re-delivered it, signed with the endpoint's secret), not Aspect"))
+	}
 	msgLine := api.Clean(a.MsgID)
 	if m.msg != nil {
 		msgLine += th.MutedStyle.Render(" · ") + api.Clean(m.msg.EventType)
@@ -346,6 +386,12 @@ func (m *Model) timelineNote() string {
 
 func (m *Model) payloadNote() string {
 	switch {
+	case m.msg != nil && !m.msg.HasPayload() && !m.payloadTried:
+		return "(the API sent the message without its payload; fetching it…)"
+	case m.msg != nil && !m.msg.HasPayload() && m.payloadErr != nil:
+		return "(the API sent the message without its payload, and fetching it failed: " + api.Clean(api.Brief(m.payloadErr)) + ")"
+	case m.msg != nil && !m.msg.HasPayload():
+		return "(the API sent the message without its payload, and has none to give)"
 	case m.msg != nil:
 		return "(the message as sent, pretty-printed)"
 	case !m.msgTried:

@@ -472,6 +472,9 @@ func (m *Model) statsText(e api.Endpoint, long bool) string {
 		b.WriteString(th.OKStyle.Render("✓ " + common.Count(st.Success) + " delivered"))
 		b.WriteString("  " + th.ErrorStyle.Render("✗ "+common.Count(st.Fail)+" failed"))
 		b.WriteString("  " + th.MutedStyle.Render("◌ "+common.Count(st.Pending+st.Sending)+" retrying"))
+		if st.Canceled > 0 {
+			b.WriteString("  " + th.WarnStyle.Render("⊘ "+common.Count(st.Canceled)+" canceled"))
+		}
 		return b.String()
 	}
 	b.WriteString(th.OKStyle.Render("✓" + common.Count(st.Success)))
