@@ -166,19 +166,26 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 		return s
 	}
 	defer resp.Body.Close()
-	if err := f.snapshot(connCtx, synced); err != nil {
-		return session{err: err, fatal: api.IsUnauthorized(err), retryAfter: api.RetryAfterOf(err), opened: true}
-	}
 	start := time.Now()
-	if pol == nil {
-		f.state(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
-	}
 	live := false
-	first := func() {
-		live = true
-		if pol != nil {
+	var first func() error
+	if pol == nil {
+		if err := f.snapshot(connCtx, synced); err != nil {
+			return session{err: err, fatal: api.IsUnauthorized(err), retryAfter: api.RetryAfterOf(err), opened: true}
+		}
+		f.state(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
+		first = func() error { live = true; return nil }
+	} else {
+		// The snapshot waits for the stream to say something: one that
+		// stays silent changes nothing, and polling goes on.
+		first = func() error {
+			if err := f.snapshot(connCtx, synced); err != nil {
+				return err
+			}
 			pol.stop()
+			live = true
 			f.state(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
+			return nil
 		}
 	}
 
@@ -193,7 +200,8 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 		err = ErrStalled
 	}
 	healthy := sr.events > 0 || time.Since(start) >= healthyAfter
-	return session{err: err, healthy: healthy, opened: true, live: live}
+	return session{err: err, fatal: api.IsUnauthorized(err), healthy: healthy, opened: true, live: live,
+		retryAfter: api.RetryAfterOf(err)}
 }
 
 // snapshot loads GET /tasks/active and hands it over as a Resync.
@@ -208,22 +216,27 @@ func (f *Feed) snapshot(ctx context.Context, synced *bool) error {
 }
 
 // activityReader re-arms the stall watchdog whenever bytes arrive, and
-// calls first when the first ones do.
+// calls first when the first ones do (before they are read: an error from
+// it ends the stream).
 type activityReader struct {
 	r        io.Reader
 	watchdog *time.Timer
 	window   time.Duration
-	first    func()
+	first    func() error
 }
 
 func (a *activityReader) Read(p []byte) (int, error) {
 	n, err := a.r.Read(p)
 	if n > 0 {
-		a.watchdog.Reset(a.window)
 		if a.first != nil {
-			a.first()
+			a.watchdog.Stop()
+			ferr := a.first()
 			a.first = nil
+			if ferr != nil {
+				return 0, ferr
+			}
 		}
+		a.watchdog.Reset(a.window)
 	}
 	return n, err
 }
