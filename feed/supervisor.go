@@ -73,13 +73,14 @@ func (f *Feed) supervise(ctx context.Context) error {
 		if !s.live {
 			dead++
 		}
-		why := ""
+		// Failing attempts lead to polling only on a stream that has never
+		// gone live (or while polling already): one that was live exists,
+		// and is reconnected to as before.
+		failed := 0
 		if !everLive || pol != nil {
-			why = noStream(s, f.events.label, dead, f.opts.StallWindow)
-		} else {
-			why = noStream(s, f.events.label, 0, f.opts.StallWindow)
+			failed = dead
 		}
-		if why != "" {
+		if why := noStream(s, f.events.label, failed, f.opts.StallWindow); why != "" {
 			reason = why
 			if pol == nil {
 				pol = f.startPolling(ctx)
