@@ -75,10 +75,11 @@ func (f *Feed) supervise(ctx context.Context) error {
 		}
 		// Failing attempts lead to polling only on a stream that has never
 		// gone live (or while polling already): one that was live exists,
-		// and is reconnected to as before.
+		// and is reconnected to as before. The count is capped so that the
+		// reason stays put while the stream keeps failing the same way.
 		failed := 0
 		if !everLive || pol != nil {
-			failed = dead
+			failed = min(dead, pollAfter)
 		}
 		if why := noStream(s, f.events.label, failed, f.opts.StallWindow); why != "" {
 			reason = why
