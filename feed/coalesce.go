@@ -47,6 +47,27 @@ func (c *coalescer) resync(tasks []api.Task) {
 	}
 	c.mu.Lock()
 	c.pending.Resync = tasks
+	if p := c.pending.Poll; p != nil {
+		// The snapshot is newer than the poll's list and accounts for
+		// the pending tasks itself; what the poll fetched still counts.
+		p.Active, p.Full = nil, false
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+// poll merges a round of polling into what is pending: the newer list of
+// active tasks replaces an older one, and the tasks fetched add up.
+func (c *coalescer) poll(p Poll) {
+	c.mu.Lock()
+	if q := c.pending.Poll; q != nil {
+		q.Active = p.Active
+		q.Finished = append(q.Finished, p.Finished...)
+		q.Gone = append(q.Gone, p.Gone...)
+		q.Full = q.Full || p.Full
+	} else {
+		c.pending.Poll = &p
+	}
 	c.mu.Unlock()
 	c.signal()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -28,6 +29,27 @@ type Options struct {
 	// what followed it while it still holds it).
 	LastEventID string
 	Now         func() time.Time // default time.Now
+
+	// PollInterval spaces the reads of GET /tasks/active while there is
+	// no live stream; default 5s (what Aspect's SDK uses to watch a task).
+	PollInterval time.Duration
+	// PollParallel bounds the GET /tasks/{id} calls polling makes at once
+	// (one per task that left the active list); default 4.
+	PollParallel int
+	// MaxBackoffPolling bounds the wait between the stream attempts made
+	// in the background while polling; default 5m.
+	MaxBackoffPolling time.Duration
+
+	// EventsURL is where the stream lives when it is not at the API's
+	// /events: an absolute http(s) URL, or a path relative to the API's
+	// base URL ("/v2/events"). Empty: the client's own /events route.
+	EventsURL string
+	// APIKey and HTTPClient open the stream at EventsURL, because
+	// api.Client opens only its own /events and does not lend its key:
+	// APIKey is sent as the Bearer token, and HTTPClient defaults to one
+	// on api.NewTransport(). Unused without EventsURL.
+	APIKey     string
+	HTTPClient *http.Client
 }
 
 // Defaults.
@@ -44,6 +66,10 @@ const (
 	DefaultFrameInterval = time.Second / 30
 	DefaultMinBackoff    = 500 * time.Millisecond
 	DefaultMaxBackoff    = 30 * time.Second
+
+	DefaultPollInterval      = 5 * time.Second
+	DefaultPollParallel      = 4
+	DefaultMaxBackoffPolling = 5 * time.Minute
 )
 
 // maxServerWait caps what a server's retry: or Retry-After may ask, so a
@@ -76,6 +102,16 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = DefaultPollInterval
+	}
+	if o.PollParallel <= 0 {
+		o.PollParallel = DefaultPollParallel
+	}
+	if o.MaxBackoffPolling <= 0 {
+		o.MaxBackoffPolling = DefaultMaxBackoffPolling
+	}
+	o.MaxBackoffPolling = max(o.MaxBackoffPolling, o.MinBackoff)
 	return o
 }
 
@@ -93,6 +129,17 @@ type Feed struct {
 	err      error                      // set by the supervisor before it exits
 	panicked atomic.Pointer[PanicError] // the first panic caught, if any
 
+	// stopFeed ends the supervisor with a cause: a key refused while
+	// polling, or a panic in the poller.
+	stopFeed context.CancelCauseFunc
+	events   eventsSource
+
+	// The last state handed over and the last poll's error, shared by
+	// the supervisor and the poller.
+	mu      sync.Mutex
+	cur     ConnState
+	pollErr error
+
 	// Owned by the supervisor goroutine.
 	drops    int
 	lastDrop string
@@ -105,10 +152,13 @@ type Feed struct {
 func Start(ctx context.Context, c *api.Client, o Options) *Feed {
 	f := &Feed{c: c, opts: o.withDefaults(), out: make(chan Batch)}
 	f.co.wake = make(chan struct{}, 1)
-	// A panic in either goroutine (a bug, most likely in reading what the
+	f.events = newEventsSource(c, f.opts)
+	// A panic in any goroutine (a bug, most likely in reading what the
 	// network sent) stops the feed with a *PanicError instead of killing
 	// the process with the terminal still in raw mode.
 	ctx, cancel := context.WithCancel(ctx)
+	supCtx, supCancel := context.WithCancelCause(ctx)
+	f.stopFeed = supCancel
 	supDone := make(chan struct{})
 	f.wg.Add(2)
 	go func() {
@@ -119,7 +169,7 @@ func Start(ctx context.Context, c *api.Client, o Options) *Feed {
 				f.crashed(r, debug.Stack())
 			}
 		}()
-		f.err = f.supervise(ctx)
+		f.err = f.supervise(supCtx)
 	}()
 	go func() {
 		defer f.wg.Done()
@@ -152,12 +202,16 @@ func (e *PanicError) Error() string {
 
 // crashed records the supervisor's panic and says so to the consumer, as
 // its last state.
-func (f *Feed) crashed(r any, stack []byte) {
+func (f *Feed) crashed(r any, stack []byte) *PanicError {
 	pe := &PanicError{Value: r, Stack: stack}
 	f.panicked.CompareAndSwap(nil, pe)
+	f.mu.Lock()
+	drops, last := f.cur.Reconnects, f.cur.LastDrop
+	f.mu.Unlock()
 	// time.Now, not Options.Now: nothing that might be the bug.
 	f.co.conn(ConnState{Phase: PhaseStopped, Since: time.Now(), Reason: "the live feed stopped on " + pe.Error(), Err: pe,
-		Reconnects: f.drops, LastDrop: f.lastDrop})
+		Reconnects: drops, LastDrop: last})
+	return pe
 }
 
 // Batches delivers at most one Batch per FrameInterval. It is closed when

@@ -734,29 +734,30 @@ func TestRefetch(t *testing.T) {
 	}
 }
 
-func TestFeedStopsWhenTheAPIHasNoEventStream(t *testing.T) {
+// Without /events the feed does not stop: it shows the snapshot and
+// polls (poll_test.go has the whole story).
+func TestFeedPollsWhenTheAPIHasNoEventStream(t *testing.T) {
 	noLeaks(t)
 	fa := newFakeAPI(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"detail":"Not Found"}`, http.StatusNotFound)
 	})
 	fa.active = []api.Task{taskAt("t1", 1, api.StateProcessing)}
-	f := Start(context.Background(), fa.client, fastOpts())
+	o := fastOpts()
+	o.PollInterval = 20 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	f := Start(ctx, fa.client, o)
 	c := newConsumer()
-	for b := range f.Batches() {
-		c.take(b)
-	}
-	if err := f.Wait(); !api.IsNotOffered(err) {
-		t.Fatalf("Wait: %v, want the 404 on an assumed route", err)
-	}
-	if _, ok := c.store.Task("t1"); !ok {
-		t.Error("the snapshot should still show where things stand")
-	}
+	c.run(t, f, 10*time.Second, func() bool {
+		_, ok := c.store.Task("t1")
+		return ok && len(c.conns) > 0 && c.conns[len(c.conns)-1].Phase == PhasePolling
+	})
+	stop(t, cancel, f)
 	last := c.conns[len(c.conns)-1]
-	if last.Phase != PhaseStopped || !strings.Contains(last.Reason, "does not offer /events") {
-		t.Errorf("last state %+v", last)
+	if got, want := last.Summary(), "polling every 20ms: no live stream (GET /events answered 404)"; got != want {
+		t.Errorf("state %q, want %q", got, want)
 	}
-	if n := fa.conns.Load(); n != 1 {
-		t.Errorf("%d requests to /events", n)
+	if last.Reconnects != 0 {
+		t.Errorf("%d reconnects: a stream that was never there was never lost", last.Reconnects)
 	}
 }
 

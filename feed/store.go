@@ -43,6 +43,31 @@ type Transition struct {
 	Feature string
 	From    api.State // "" when the task was first seen
 	To      api.State
+	Source  Source // how the change was seen
+}
+
+// Source is how the store learned of a transition. One seen by polling
+// or in a snapshot may stand for several changes between two reads, and
+// its time is when it was read, not when it happened.
+type Source uint8
+
+// Sources.
+const (
+	SourceEvent    Source = iota // an event from the stream
+	SourceSnapshot               // GET /tasks/active after a (re)connect, or a single GET (ApplyTask)
+	SourcePolled                 // polling while there was no live stream
+)
+
+func (s Source) String() string {
+	switch s {
+	case SourceEvent:
+		return "event"
+	case SourceSnapshot:
+		return "snapshot"
+	case SourcePolled:
+		return "polled"
+	}
+	return "?"
 }
 
 // Meta is what the store knows about a task beyond the task itself.
@@ -106,11 +131,13 @@ type feat struct {
 	state         sym
 }
 
-// step is a Transition in 32 bytes (one with two time.Time is 96).
+// step is a Transition in 32 bytes (one with two time.Time is 96); the
+// source sits in what would be padding.
 type step struct {
 	at, seen int64 // Unix nanoseconds: the server's `updated`, the local clock
 	feature  sym
 	from, to sym
+	source   Source
 }
 
 // Store holds every task the client knows, applying envelopes in a way that
@@ -200,7 +227,7 @@ func (s *Store) apply(ev *Event, ch *changeSet) Outcome {
 	if id != "" {
 		s.seen.add(key)
 	}
-	if !s.put(ev.Env.Data.Task, ch) {
+	if !s.put(ev.Env.Data.Task, ch, SourceEvent) {
 		s.counts.Stale++
 		return Stale
 	}
@@ -242,14 +269,19 @@ func knownEventType(envType, sseType string) bool {
 
 // ApplyTask merges a task fetched from the API (a snapshot or a single
 // GET): it is applied unless the store already holds a newer `updated`.
-func (s *Store) ApplyTask(t api.Task) bool { return s.put(&t, nil) }
+func (s *Store) ApplyTask(t api.Task) bool { return s.put(&t, nil, SourceSnapshot) }
 
 // put stores t unless it would step back; it reports whether it did.
-func (s *Store) put(t *api.Task, ch *changeSet) bool {
+func (s *Store) put(t *api.Task, ch *changeSet, src Source) bool {
 	r, ok := s.tasks[t.ID]
 	updated := s.stamp(t.Updated.Time)
 	if ok && updated.before(r.updated) {
 		return false
+	}
+	if ok && src == SourcePolled && updated == r.updated && s.sameFeats(r, t) {
+		// Polling reads every active task every few seconds: one that
+		// has not changed is not news, nor listed as changed.
+		return true
 	}
 	now := s.opts.Now().UnixNano()
 	// The store keeps copies of the strings it retains: a decoded event's
@@ -280,7 +312,7 @@ func (s *Store) put(t *api.Task, ch *changeSet) bool {
 		if i < 32 {
 			changed |= 1 << i
 		}
-		r.timeline = s.appendStep(r.timeline, step{at: unixNano(t.Updated.Time), seen: now, feature: f.name, from: from, to: f.state})
+		r.timeline = s.appendStep(r.timeline, step{at: unixNano(t.Updated.Time), seen: now, feature: f.name, from: from, to: f.state, source: src})
 	}
 	if cap(r.feats) >= len(feats) {
 		r.feats = append(r.feats[:0], feats...)
@@ -332,6 +364,21 @@ func (s *Store) feats(t *api.Task) []feat {
 	}
 	s.scratch = out[:0]
 	return out
+}
+
+// sameFeats reports whether t's features are those r holds (state and
+// storage variant), without building them.
+func (s *Store) sameFeats(r *rec, t *api.Task) bool {
+	if len(r.feats) != len(t.Features) {
+		return false
+	}
+	for _, f := range r.feats {
+		tf, ok := t.Features[s.syms.str(f.name)]
+		if !ok || string(tf.State) != s.syms.str(f.state) || tf.StorageVariant != s.syms.str(f.variant) {
+			return false
+		}
+	}
+	return r.asset == t.AssetID && s.syms.str(r.user) == t.UserID
 }
 
 // stateSym interns a state, the documented ones without a lookup.
@@ -461,17 +508,17 @@ func (s *Store) evict(ch *changeSet) {
 // were missed, and the caller should fetch each (GET /tasks/{id}) and hand
 // it to ApplyTask.
 func (s *Store) Resync(tasks []api.Task) (missing []string) {
-	return s.resync(tasks, nil)
+	return s.resync(tasks, nil, SourceSnapshot)
 }
 
-func (s *Store) resync(tasks []api.Task, ch *changeSet) (missing []string) {
+func (s *Store) resync(tasks []api.Task, ch *changeSet, src Source) (missing []string) {
 	listed := make(map[string]struct{}, len(tasks))
 	for i := range tasks {
 		if tasks[i].ID == "" {
 			continue
 		}
 		listed[tasks[i].ID] = struct{}{}
-		s.put(&tasks[i], ch)
+		s.put(&tasks[i], ch, src)
 	}
 	for id, r := range s.tasks {
 		if _, ok := listed[id]; !ok && !r.done {
@@ -488,7 +535,10 @@ func (s *Store) ApplyBatch(b *Batch) Changes {
 	ch := &changeSet{}
 	var missing []string
 	if b.Resync != nil {
-		missing = s.resync(b.Resync, ch)
+		missing = s.resync(b.Resync, ch, SourceSnapshot)
+	}
+	if b.Poll != nil {
+		missing = append(missing, s.applyPoll(b.Poll, ch)...)
 	}
 	var outcomes []Outcome
 	if len(b.Events) > 0 {
@@ -497,9 +547,12 @@ func (s *Store) ApplyBatch(b *Batch) Changes {
 	for i := range b.Events {
 		outcomes[i] = s.apply(&b.Events[i], ch)
 	}
-	if len(missing) > 0 && len(b.Events) > 0 {
-		// An event in this batch may have finished a task the snapshot
-		// left out; only those still pending need fetching.
+	if len(missing) > 0 && (len(b.Events) > 0 || b.Poll != nil) {
+		// An event or a poll in this batch may have finished (or
+		// removed) a task the snapshot left out; only those still
+		// pending need fetching, each once.
+		slices.Sort(missing)
+		missing = slices.Compact(missing)
 		kept := missing[:0]
 		for _, id := range missing {
 			if r, ok := s.tasks[id]; ok && !r.done {
@@ -509,6 +562,32 @@ func (s *Store) ApplyBatch(b *Batch) Changes {
 		missing = kept
 	}
 	return Changes{Updated: ch.updated, Removed: ch.removed, Missing: missing, Outcomes: outcomes}
+}
+
+// applyPoll applies what polling read, marking its transitions
+// SourcePolled: the tasks fetched after they left the active list, then
+// the list. It forgets the tasks that are gone, and on a full poll returns
+// the pending tasks neither accounts for.
+func (s *Store) applyPoll(p *Poll, ch *changeSet) (missing []string) {
+	for i := range p.Finished {
+		if p.Finished[i].ID != "" {
+			s.put(&p.Finished[i], ch, SourcePolled)
+		}
+	}
+	for _, id := range p.Gone {
+		if s.Forget(id) {
+			ch.remove(id)
+		}
+	}
+	if p.Full {
+		return s.resync(p.Active, ch, SourcePolled)
+	}
+	for i := range p.Active {
+		if p.Active[i].ID != "" {
+			s.put(&p.Active[i], ch, SourcePolled)
+		}
+	}
+	return nil
 }
 
 // Forget removes a task the API no longer has (see GoneError). It reports
@@ -578,7 +657,7 @@ func (s *Store) Timeline(id string) []Transition {
 	out := make([]Transition, len(r.timeline))
 	for i, st := range r.timeline {
 		out[i] = Transition{At: fromUnixNano(st.at), Seen: time.Unix(0, st.seen), Feature: s.syms.str(st.feature),
-			From: api.State(s.syms.str(st.from)), To: api.State(s.syms.str(st.to))}
+			From: api.State(s.syms.str(st.from)), To: api.State(s.syms.str(st.to)), Source: st.source}
 	}
 	return out
 }

@@ -21,11 +21,21 @@ type session struct {
 	err        error         // why it ended; nil for a clean close by the server
 	fatal      bool          // retrying will not help: stop
 	healthy    bool          // it went live and delivered, so backoff starts over
+	opened     bool          // the server answered with an event stream
+	live       bool          // the stream sent something (an event, a comment, a retry:)
 	retryAfter time.Duration // the server's Retry-After on a refused attempt
 }
 
 // supervise owns the connection until ctx is done or the API refuses the
 // key. It returns nil for the former, the API's error for the latter.
+//
+// When the stream is not offered (404, 405, 501), answers with something
+// else than an event stream, or fails pollAfter times in a row without
+// ever going live, it polls (see poll) and keeps trying the stream in the
+// background, backing off up to MaxBackoffPolling; the first attempt that
+// goes live ends the polling. The snapshot taken when the stream opens
+// covers what happened since the last poll, and the store's `updated`
+// check drops what both saw, so the switch has no gap and no repeat.
 func (f *Feed) supervise(ctx context.Context) error {
 	sr := &streamReader{
 		lastID:   f.opts.LastEventID,
@@ -34,14 +44,23 @@ func (f *Feed) supervise(ctx context.Context) error {
 		onEvent:  f.co.event,
 		onSkip:   f.co.skip,
 	}
-	synced := false // a snapshot has been handed over at least once
-	failures := 0   // attempts since the last healthy connection
+	defer f.events.close()
+	var pol *poller // non-nil while polling
+	defer func() { pol.stop() }()
+	synced := false   // a snapshot has been handed over at least once
+	failures := 0     // attempts since the last healthy connection
+	dead := 0         // attempts in a row that never went live
+	everLive := false // a stream has gone live since Start
+	reason := ""      // while polling: why there is no live stream
 	f.state(ConnState{Phase: PhaseConnecting, Since: f.opts.Now(), Attempt: 1})
 	for {
-		s := f.connect(ctx, sr, &synced)
+		s := f.connect(ctx, sr, &synced, pol)
+		if s.live {
+			everLive, dead = true, 0
+			pol = nil // connect stopped it
+		}
 		if ctx.Err() != nil {
-			f.state(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: "stopped"})
-			return nil
+			return f.stopped(ctx)
 		}
 		if s.fatal {
 			f.state(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: api.Clip(s.err.Error(), 300), Err: s.err})
@@ -51,46 +70,94 @@ func (f *Feed) supervise(ctx context.Context) error {
 			failures = 0
 		}
 		failures++
-		f.drops++
-		f.lastDrop = reasonText(s.err, f.opts.StallWindow)
-		wait := backoffDelay(f.opts, failures, sr.retry, s.retryAfter, rand.Float64)
+		if !s.live {
+			dead++
+		}
+		// Failing attempts lead to polling only on a stream that has never
+		// gone live (or while polling already): one that was live exists,
+		// and is reconnected to as before. The count is capped so that the
+		// reason stays put while the stream keeps failing the same way.
+		failed := 0
+		if !everLive || pol != nil {
+			failed = min(dead, pollAfter)
+		}
+		if why := noStream(s, f.events.label, failed, f.opts.StallWindow); why != "" {
+			reason = why
+			if pol == nil {
+				pol = f.startPolling(ctx)
+			}
+		}
+		var wait time.Duration
 		now := f.opts.Now()
-		f.state(ConnState{Phase: PhaseReconnecting, Since: now, Attempt: failures, NextTry: now.Add(wait),
-			Reason: f.lastDrop, Err: s.err})
+		if pol != nil {
+			o := f.opts
+			o.MaxBackoff = f.opts.MaxBackoffPolling
+			wait = max(backoffDelay(o, failures, sr.retry, s.retryAfter, rand.Float64), min(f.opts.PollInterval, o.MaxBackoff))
+			f.state(ConnState{Phase: PhasePolling, Since: now, Attempt: failures, NextTry: now.Add(wait),
+				Reason: reason, Err: s.err, PollEvery: f.opts.PollInterval})
+		} else {
+			f.drops++
+			f.lastDrop = reasonText(s.err, f.opts.StallWindow)
+			wait = backoffDelay(f.opts, failures, sr.retry, s.retryAfter, rand.Float64)
+			f.state(ConnState{Phase: PhaseReconnecting, Since: now, Attempt: failures, NextTry: now.Add(wait),
+				Reason: f.lastDrop, Err: s.err})
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			f.state(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: "stopped"})
-			return nil
+			return f.stopped(ctx)
 		case <-t.C:
 		}
-		f.state(ConnState{Phase: PhaseConnecting, Since: f.opts.Now(), Attempt: failures})
+		if pol == nil {
+			f.state(ConnState{Phase: PhaseConnecting, Since: f.opts.Now(), Attempt: failures})
+		}
 	}
 }
 
-// state hands over a connection state with the drop tally.
+// stopped says why the feed stopped and returns what Wait reports: nil
+// when its context ended, the API's error when the poller met a refused
+// key. A panic in the poller has said so already.
+func (f *Feed) stopped(ctx context.Context) error {
+	cause := context.Cause(ctx)
+	var pe *PanicError
+	switch {
+	case errors.As(cause, &pe):
+		return nil
+	case api.IsUnauthorized(cause):
+		f.state(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: api.Clip(cause.Error(), 300), Err: cause})
+		return cause
+	}
+	f.state(ConnState{Phase: PhaseStopped, Since: f.opts.Now(), Reason: "stopped"})
+	return nil
+}
+
+// state hands over a connection state with the drop tally and, while
+// polling, how the last poll went.
 func (f *Feed) state(s ConnState) {
 	s.Reconnects, s.LastDrop = f.drops, f.lastDrop
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if s.Phase == PhasePolling {
+		s.PollErr = f.pollErr
+	}
+	f.cur = s
 	f.co.conn(s)
 }
 
 // connect makes one attempt: open the stream, take the snapshot, read until
-// the stream ends.
-func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool) session {
+// the stream ends. While polling (pol non-nil) the stream counts as live,
+// and the polling stops, only once it sends something: a stream that
+// opens and then says nothing is what polling stands in for.
+func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol *poller) session {
 	connCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	resp, err := f.c.OpenEvents(connCtx, sr.lastID)
+	resp, err := f.events.open(connCtx, sr.lastID)
 	if err != nil {
 		s := session{err: err, retryAfter: api.RetryAfterOf(err)}
 		switch {
 		case api.IsUnauthorized(err):
 			s.fatal = true
-		case api.IsNotOffered(err):
-			// Without /events there is nothing to reconnect to; the
-			// snapshot still shows where things stand.
-			s.fatal = true
-			f.snapshot(connCtx, synced)
 		case !*synced:
 			// Show the tasks while the stream is unavailable; the snapshot
 			// is taken again once it connects.
@@ -101,11 +168,28 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool) sess
 		return s
 	}
 	defer resp.Body.Close()
-	if err := f.snapshot(connCtx, synced); err != nil {
-		return session{err: err, fatal: api.IsUnauthorized(err), retryAfter: api.RetryAfterOf(err)}
-	}
 	start := time.Now()
-	f.state(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
+	live := false
+	var first func() error
+	if pol == nil {
+		if err := f.snapshot(connCtx, synced); err != nil {
+			return session{err: err, fatal: api.IsUnauthorized(err), retryAfter: api.RetryAfterOf(err), opened: true}
+		}
+		f.state(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
+		first = func() error { live = true; return nil }
+	} else {
+		// The snapshot waits for the stream to say something: one that
+		// stays silent changes nothing, and polling goes on.
+		first = func() error {
+			if err := f.snapshot(connCtx, synced); err != nil {
+				return err
+			}
+			pol.stop()
+			live = true
+			f.state(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
+			return nil
+		}
+	}
 
 	var stalled atomic.Bool
 	watchdog := time.AfterFunc(f.opts.StallWindow, func() {
@@ -113,11 +197,13 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool) sess
 		cancel()
 	})
 	defer watchdog.Stop()
-	err = sr.read(&activityReader{r: resp.Body, watchdog: watchdog, window: f.opts.StallWindow})
+	err = sr.read(&activityReader{r: resp.Body, watchdog: watchdog, window: f.opts.StallWindow, first: first})
 	if stalled.Load() && ctx.Err() == nil {
 		err = ErrStalled
 	}
-	return session{err: err, healthy: sr.events > 0 || time.Since(start) >= healthyAfter}
+	healthy := sr.events > 0 || time.Since(start) >= healthyAfter
+	return session{err: err, fatal: api.IsUnauthorized(err), healthy: healthy, opened: true, live: live,
+		retryAfter: api.RetryAfterOf(err)}
 }
 
 // snapshot loads GET /tasks/active and hands it over as a Resync.
@@ -131,16 +217,27 @@ func (f *Feed) snapshot(ctx context.Context, synced *bool) error {
 	return nil
 }
 
-// activityReader re-arms the stall watchdog whenever bytes arrive.
+// activityReader re-arms the stall watchdog whenever bytes arrive, and
+// calls first when the first ones do (before they are read: an error from
+// it ends the stream).
 type activityReader struct {
 	r        io.Reader
 	watchdog *time.Timer
 	window   time.Duration
+	first    func() error
 }
 
 func (a *activityReader) Read(p []byte) (int, error) {
 	n, err := a.r.Read(p)
 	if n > 0 {
+		if a.first != nil {
+			a.watchdog.Stop()
+			ferr := a.first()
+			a.first = nil
+			if ferr != nil {
+				return 0, ferr
+			}
+		}
 		a.watchdog.Reset(a.window)
 	}
 	return n, err
