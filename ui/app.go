@@ -216,6 +216,8 @@ func (m *Model) emptyText() string {
 	switch m.status.Conn().Phase {
 	case feed.PhaseLive:
 		return "No tasks yet: the API lists none active, and no event has arrived. New tasks appear here as they start."
+	case feed.PhasePolling:
+		return "No tasks yet: GET /tasks/active lists none. There is no live stream, so the grid polls it; new tasks appear within one poll."
 	case feed.PhaseStopped:
 		return "No tasks: the feed stopped (see the status line)."
 	}

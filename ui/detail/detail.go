@@ -136,8 +136,12 @@ func (m *Model) build() []string {
 			from = theme.Word(tr.From, false)
 		}
 		at := when(tr)
+		seen := ""
+		if tr.Source == feed.SourcePolled {
+			seen = th.MutedStyle.Render("  (seen by polling: it happened by then)")
+		}
 		add("   " + th.MutedStyle.Render(at.Local().Format("15:04:05.000")) + "  " + common.Fit(api.Clean(tr.Feature), nameW) +
-			th.MutedStyle.Render(from+" → ") + th.StateLipgloss(tr.To).Render(theme.Word(tr.To, false)))
+			th.MutedStyle.Render(from+" → ") + th.StateLipgloss(tr.To).Render(theme.Word(tr.To, false)) + seen)
 	}
 
 	src, how := m.json()

@@ -211,6 +211,10 @@ func (m *Model) ConnText(long bool) string {
 			s += ": " + api.Clean(c.Reason)
 		}
 		return th.WarnP.S(s)
+	case feed.PhasePolling:
+		// No live stream: the grid follows GET /tasks/active, and why is
+		// the first thing a user asks.
+		return th.WarnP.S("◌ " + api.Clean(c.Summary()))
 	case feed.PhaseStopped:
 		s := "✗ stopped"
 		if c.Reason != "" {
