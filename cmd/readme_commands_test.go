@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"bufio"
@@ -22,7 +22,7 @@ import (
 // for each the block it sits in.
 func readmeShellLines(t *testing.T) [][]string {
 	t.Helper()
-	data, err := os.ReadFile("README.md")
+	data, err := os.ReadFile(readme)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,9 +71,8 @@ func TestReadmeCommands(t *testing.T) {
 		t.Skip("builds the binary and runs the README's commands")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "aspect-tui")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	if err := os.Symlink(binary(t), filepath.Join(dir, "aspect-tui")); err != nil {
+		t.Fatal(err)
 	}
 	s, err := sim.New(sim.Options{Addr: "127.0.0.1:0", Rate: 20, TimeScale: 60, Seed: 3})
 	if err != nil {
@@ -136,12 +135,29 @@ var urlRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 func runReadmeLine(t *testing.T, line string, env []string, workdir string) {
 	switch {
 	case strings.HasPrefix(line, "aspect-tui ") && strings.HasSuffix(line, "--help"):
-		if out := runOnce(t, line, env, workdir); !strings.Contains(out, "Usage:") || !strings.Contains(out, "--") {
+		if out := runOnce(t, line, env, workdir); !strings.Contains(out, "USAGE") || !strings.Contains(out, "--") {
 			t.Errorf("help without usage or flags:\n%s", out)
 		}
-	case line == "aspect-tui version":
+	case line == "aspect-tui version", line == "aspect-tui --version":
 		if out := runOnce(t, line, env, workdir); !strings.HasPrefix(out, "aspect-tui ") {
 			t.Errorf("version printed %q", out)
+		}
+	case strings.HasPrefix(line, "source <(aspect-tui completion "):
+		// bash is the shell the line runs in; the others are checked by
+		// TestCompletionScripts.
+		if out := runOnce(t, line+"; complete -p aspect-tui", env, workdir); !strings.Contains(out, "aspect-tui") {
+			t.Errorf("the completion did not load: %q", out)
+		}
+	case strings.HasPrefix(line, "aspect-tui completion "):
+		if out := runOnce(t, line, env, workdir); !strings.Contains(out, "aspect-tui") {
+			t.Errorf("no completion script: %q", lastOf(out, 400))
+		}
+	case strings.HasPrefix(line, "aspect-tui man"):
+		if _, err := exec.LookPath("man"); err != nil && strings.Contains(line, "man -l") {
+			t.Skip("man is not installed")
+		}
+		if out := runOnce(t, line, env, workdir); !strings.Contains(out, "aspect-tui") {
+			t.Errorf("no man page: %q", lastOf(out, 400))
 		}
 	case strings.HasPrefix(line, "aspect-tui sim"):
 		if !strings.Contains(line, "--addr") {
@@ -192,11 +208,11 @@ func runReadmeLine(t *testing.T, line string, env []string, workdir string) {
 		// Every benchmark named runs once: the names and flags are right.
 		line = regexp.MustCompile(`-count \d+`).ReplaceAllString(line, "-count 1")
 		line = strings.Replace(line, " -bench ", " -benchtime 1x -bench ", 1)
-		if out := runOnce(t, line, env, "."); !strings.Contains(out, "Benchmark") {
+		if out := runOnce(t, line, env, ".."); !strings.Contains(out, "Benchmark") {
 			t.Errorf("no benchmark ran:\n%s", out)
 		}
 	case strings.HasPrefix(line, "go test -run '^$' -fuzz"):
-		runOnce(t, regexp.MustCompile(`-fuzztime \S+`).ReplaceAllString(line, "-fuzztime 2s"), env, ".")
+		runOnce(t, regexp.MustCompile(`-fuzztime \S+`).ReplaceAllString(line, "-fuzztime 2s"), env, "..")
 	default:
 		t.Fatalf("no rule to try this README line headless; add one to TestReadmeCommands: %s", line)
 	}
