@@ -12,7 +12,7 @@ import (
 // and process lists.
 func apiFlags(fs *pflag.FlagSet) *overrides {
 	o := &overrides{}
-	fs.StringVar(&o.APIURL, "api-url", "", "API base URL (overrides "+envAPIURL+"; default https://api.aspect.inc)")
+	fs.StringVar(&o.APIURL, "api-url", "", "the API base URL (overrides "+envAPIURL+"; default https://api.aspect.inc)")
 	fs.StringVar(&o.ConfigPath, "config", "", "config file (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
 	return o
 }

@@ -18,12 +18,15 @@ func manCommand(io *stdio) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "man",
 		Short: "print the manual page (roff); read it with: aspect-tui man | man -l -",
-		RunE: func(c *cobra.Command, _ []string) error {
-			page, err := mcobra.NewManPage(1, c.Root())
+		RunE: func(*cobra.Command, []string) error {
+			// The page is for every user: the config file's path is not
+			// this one's.
+			root := newRoot(&stdio{getenv: func(string) string { return "" }})
+			page, err := mcobra.NewManPage(1, root)
 			if err != nil {
 				return failed("man", err)
 			}
-			page = page.WithSection("Environment", manEnvironment(c.Root())).
+			page = page.WithSection("Environment", manEnvironment(root)).
 				WithSection("Files", "$XDG_CONFIG_HOME/aspect-tui/config.toml (or ~/.config/aspect-tui/config.toml, or $"+envConfig+
 					"): optional TOML; flags win over the environment, which wins over the file.\n\n"+
 					"$XDG_STATE_HOME/aspect-tui/ (or ~/.local/state/aspect-tui/): crash reports, mode 0600.")
