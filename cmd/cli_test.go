@@ -88,16 +88,12 @@ type runningCLI struct {
 type cliOption func(*cliOptions)
 
 type cliOptions struct {
-	combined bool      // stderr into stdout, in order, as a terminal shows both
-	keys     bool      // stdin is a pipe the test types into
-	out      io.Writer // stdout also goes here (a Screen)
+	combined bool // stderr into stdout, in order, as a terminal shows both
+	keys     bool // stdin is a pipe the test types into
 }
 
 func cliCombined(o *cliOptions) { o.combined = true }
 func cliKeys(o *cliOptions)     { o.keys = true }
-func cliScreen(s *clitest.Screen) cliOption {
-	return func(o *cliOptions) { o.out = s }
-}
 
 // startCLI runs the command of args in the background; the test's end
 // stops it, as Ctrl+C would, if it is still running.
@@ -115,18 +111,14 @@ func startCLI(t *testing.T, env map[string]string, args []string, opts ...cliOpt
 		in, r.keys = pr, pw
 		t.Cleanup(func() { pw.Close() })
 	}
-	var stdout io.Writer = r.out
-	if o.out != nil {
-		stdout = io.MultiWriter(r.out, o.out)
-	}
 	var stderr io.Writer = r.err
 	if o.combined {
-		stderr = stdout
+		stderr = r.out
 	}
 	getenv := func(k string) string { return env[k] }
 	go func() {
 		defer close(r.exited)
-		r.code = run(ctx, args, &stdio{in: in, out: stdout, err: stderr, getenv: getenv})
+		r.code = run(ctx, args, &stdio{in: in, out: r.out, err: stderr, getenv: getenv})
 	}()
 	t.Cleanup(func() {
 		cancel()

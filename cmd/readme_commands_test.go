@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/sim"
 )
 
@@ -163,7 +164,7 @@ func runReadmeLine(t *testing.T, line string, env []string, workdir string) {
 		if !strings.Contains(line, "--addr") {
 			line += " --addr 127.0.0.1:0" // the default port may be taken here
 		}
-		out, _ := runFor(t, line, env, workdir, "http://127.0.0.1:")
+		out, _ := runFor(t, line, env, workdir, func(all, _ string) bool { return urlRE.MatchString(all) && strings.Contains(all, "curl") })
 		if !urlRE.MatchString(out) || !strings.Contains(out, "curl") {
 			t.Errorf("sim printed no URL or curl:\n%s", out)
 		}
@@ -171,14 +172,14 @@ func runReadmeLine(t *testing.T, line string, env []string, workdir string) {
 		if !strings.Contains(line, "--addr") {
 			line += " --addr 127.0.0.1:0"
 		}
-		out, _ := runFor(t, line, env, workdir, "http://127.0.0.1:")
+		out, _ := runFor(t, line, env, workdir, func(all, _ string) bool { return urlRE.MatchString(all) })
 		if !urlRE.MatchString(out) {
 			t.Errorf("listen printed no URL:\n%s", out)
 		}
 	case strings.HasPrefix(line, "aspect-tui tail"):
 		jsonOut := strings.Contains(line, "--json")
 		line = strings.TrimSpace(strings.SplitN(line, "|", 2)[0]) // jq may be missing; the JSON is checked here
-		_, stdout := runFor(t, line, env, workdir, "\n")
+		_, stdout := runFor(t, line, env, workdir, func(_, stdout string) bool { return len(nonEmpty(stdout)) >= 3 })
 		lines := nonEmpty(stdout)
 		if len(lines) == 0 {
 			t.Fatalf("tail printed nothing")
@@ -230,10 +231,10 @@ func runOnce(t *testing.T, line string, env []string, dir string) string {
 	return string(out)
 }
 
-// runFor starts a long-running command, waits until its output holds ready
-// (and a moment more for a few events), interrupts it as Ctrl+C would, and
+// runFor starts a long-running command, waits until ready holds for its
+// output (all of it, and stdout alone), interrupts it as Ctrl+C would, and
 // checks it exits 0. It returns all the output and stdout alone.
-func runFor(t *testing.T, line string, env []string, dir, ready string) (all, stdout string) {
+func runFor(t *testing.T, line string, env []string, dir string, ready func(all, stdout string) bool) (all, stdout string) {
 	t.Helper()
 	c := exec.Command("bash", "-c", "exec "+line)
 	c.Env, c.Dir = env, dir
@@ -258,20 +259,32 @@ func runFor(t *testing.T, line string, env []string, dir, ready string) (all, st
 		defer mu.Unlock()
 		return buf.String()
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(output(), ready) && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	time.Sleep(1500 * time.Millisecond) // let a few events arrive; the assertions are on content, not timing
-	_ = c.Process.Signal(syscall.SIGINT)
+	exited := make(chan struct{})
 	done := make(chan error, 1)
-	go func() { done <- c.Wait() }()
+	go func() {
+		done <- c.Wait()
+		close(exited)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-exited:
+		default:
+			_ = c.Process.Kill()
+			<-exited
+		}
+	})
+	clitest.Wait(t, "the output "+line+" should print", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return ready(buf.String(), outBuf.String())
+	}, exited, output)
+	_ = c.Process.Signal(syscall.SIGINT)
 	select {
 	case err := <-done:
 		if err != nil {
 			t.Errorf("%s: after Ctrl+C: %v\n%s", line, err, output())
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(clitest.Patience):
 		_ = c.Process.Kill()
 		t.Fatalf("%s did not stop on Ctrl+C\n%s", line, output())
 	}

@@ -127,7 +127,7 @@ func TestDemoRunNeverShowsASecret(t *testing.T) {
 				if !strings.Contains(text, secretBody(sec)) {
 					continue
 				}
-				if i == 4 && !dialogShut { // the dialog's own: the fifth made (demo, listen, dialog) after the key and the demo's
+				if i == 4 && !dialogShut { // created[2], the dialog's own
 					continue
 				}
 				shownWhole = append(shownWhole, api.Mask(sec))
