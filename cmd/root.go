@@ -9,9 +9,11 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"charm.land/fang/v2"
@@ -76,9 +78,38 @@ func newRoot(io *stdio) *cobra.Command {
 		demoCommand(io), simCommand(io), tailCommand(io), listenCommand(io),
 		versionCommand(io), manCommand(io),
 	)
+	root.SetHelpCommand(helpCommand())
 	// cobra adds the completion command when it runs; added now, its
 	// argument errors are usage errors like every other command's.
 	root.InitDefaultCompletionCmd()
 	markUsageErrors(root)
 	return root
+}
+
+// helpCommand is cobra's help command, except that help for no such
+// command is a usage error (exit 2), as it was before cobra.
+func helpCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "help [command]",
+		Short: "help about any command (the same as COMMAND --help)",
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return usageError(c.Root(), fmt.Errorf("unknown command %q", strings.Join(args, " ")))
+			}
+			return target.Help()
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var names []cobra.Completion
+			if len(args) == 0 {
+				for _, sub := range c.Root().Commands() {
+					if sub.IsAvailableCommand() {
+						names = append(names, sub.Name())
+					}
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+	}
+	return c
 }

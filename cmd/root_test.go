@@ -94,6 +94,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"sim", "--addr"}, "flag needs an argument: --addr"},
 		{[]string{"completion", "bash", "extra"}, `"extra"`},
 		{[]string{"version", "now"}, `unexpected argument "now"`},
+		{[]string{"help", "frobnicate"}, `aspect-tui: unknown command "frobnicate"`},
 	} {
 		code, out, errOut := runCLI(t, nil, c.args...)
 		if code != 2 || out != "" || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 || strings.Contains(errOut, "\x1b") {
