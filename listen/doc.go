@@ -4,7 +4,8 @@
 // refusal (verify.go: the signature each secret computes beside the one
 // received, a body re-serialized by a JSON parser, a secret used as text,
 // a clock off), forwards verified requests to the user's handler, and
-// resends one to it signed afresh (resend.go).
+// resends one to it signed afresh (resend.go); and the plain and JSON lines
+// the command prints on a pipe (print.go).
 //
 // It shares nothing with the SSE feed: both use only api's sanitizing and
 // masking.

@@ -1,11 +1,11 @@
-package main
+package cmd
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -14,50 +14,15 @@ import (
 
 	"github.com/creack/pty"
 
+	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/sim"
 )
-
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-	binDir  string
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// binary builds aspect-tui once for the tests that run it as a process.
-func binary(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	binOnce.Do(func() {
-		if binDir, binErr = os.MkdirTemp("", "aspect-tui-bin-"); binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "aspect-tui")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = errors.New(string(out))
-		}
-	})
-	if binErr != nil {
-		t.Fatalf("go build: %v", binErr)
-	}
-	return binPath
-}
 
 // proc is the binary running, its output read as it comes.
 type proc struct {
 	cmd      *exec.Cmd
-	out, err *lockedBuffer
+	out, err *clitest.Buffer
+	screen   *clitest.Screen // what the terminal shows, with a tty
 	exited   chan struct{}
 	code     int
 }
@@ -70,14 +35,15 @@ func start(t *testing.T, env []string, tty bool, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Env = env
-	p := &proc{cmd: cmd, out: &lockedBuffer{}, err: &lockedBuffer{}, exited: make(chan struct{})}
+	p := &proc{cmd: cmd, out: &clitest.Buffer{}, err: &clitest.Buffer{}, exited: make(chan struct{})}
 	var copied sync.WaitGroup
 	if tty {
 		ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 45, Cols: 160})
 		if err != nil {
 			t.Fatal(err)
 		}
-		copied.Go(func() { io.Copy(p.out, ptmx) })
+		p.screen = clitest.NewScreen(t, 160, 45)
+		copied.Go(func() { io.Copy(io.MultiWriter(p.out, p.screen), ptmx) })
 		t.Cleanup(func() { ptmx.Close() })
 	} else {
 		cmd.Stdout, cmd.Stderr = p.out, p.err
@@ -109,20 +75,22 @@ func start(t *testing.T, env []string, tty bool, args ...string) *proc {
 	return p
 }
 
-// waitOutput waits until stdout (the terminal, with a tty) holds want.
+// waitOutput waits until stdout holds want or, with a tty, the screen
+// shows it.
 func (p *proc) waitOutput(t *testing.T, want string) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(p.out.String(), want) {
-		select {
-		case <-p.exited:
-			t.Fatalf("exited %d before %q; stdout %q, stderr %q", p.code, want, p.out.String(), p.err.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 15s for %q; stdout %q, stderr %q", want, p.out.String(), p.err.String())
-		}
+	if p.screen != nil {
+		p.screen.WaitFor(t, want, p.exited)
+		return
 	}
+	p.waitIn(t, "stdout", p.out, want)
+}
+
+func (p *proc) waitIn(t *testing.T, name string, b *clitest.Buffer, want string) {
+	t.Helper()
+	clitest.Wait(t, name+" to hold "+want, func() bool { return strings.Contains(b.String(), want) }, p.exited, func() string {
+		return fmt.Sprintf("exit %d; stdout %q, stderr %q", p.code, lastOf(p.out.String(), 2000), p.err.String())
+	})
 }
 
 func (p *proc) signal(t *testing.T, sig syscall.Signal) int {
@@ -132,8 +100,8 @@ func (p *proc) signal(t *testing.T, sig syscall.Signal) int {
 	}
 	select {
 	case <-p.exited:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("still running 10s after %v; stdout %q, stderr %q", sig, p.out.String(), p.err.String())
+	case <-time.After(clitest.Patience):
+		t.Fatalf("still running %v after %v; stdout %q, stderr %q", clitest.Patience, sig, p.out.String(), p.err.String())
 	}
 	return p.code
 }
@@ -175,7 +143,7 @@ func TestSignalsStopEveryCommandCleanly(t *testing.T) {
 				if c.ready != "" {
 					p.waitOutput(t, c.ready)
 				} else {
-					waitStderr(t, p, "listening on")
+					p.waitIn(t, "stderr", p.err, "listening on")
 				}
 				if code := p.signal(t, sig); code != 0 {
 					t.Fatalf("exit code %d after %v; stdout %q, stderr %q", code, sig, p.out.String(), p.err.String())
@@ -202,22 +170,4 @@ func TestSignalsStopEveryCommandCleanly(t *testing.T) {
 			})
 		}
 	}
-}
-
-func waitStderr(t *testing.T, p *proc, want string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(p.err.String(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 15s for %q on stderr: %q", want, p.err.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func lastOf(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[len(s)-n:]
 }

@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/feed"
 )
 
@@ -69,7 +70,7 @@ func TestCrashRestoresTheTerminal(t *testing.T) {
 				}
 				return ""
 			}
-			out := &lockedBuffer{}
+			out := &clitest.Buffer{}
 			var errOut bytes.Buffer
 			pr, pw := io.Pipe()
 			defer pw.Close()
@@ -78,20 +79,14 @@ func TestCrashRestoresTheTerminal(t *testing.T) {
 			go func() {
 				done <- runProgram(context.Background(), std, &panicky{where: where}, "dashboard", []string{"sk_live_4eC39HqLyjWDarjtT1zdp7dc"})
 			}()
-			deadline := time.Now().Add(10 * time.Second)
 			// The first frame: with no window size the program draws no
 			// text, but it enters the alt screen and turns the mouse on.
-			for !strings.Contains(out.String(), "\x1b[?1006h") {
-				if time.Now().After(deadline) {
-					t.Fatalf("the first frame never came: %q", out.String())
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
+			clitest.Wait(t, "the first frame", func() bool { return strings.Contains(out.String(), "\x1b[?1006h") }, nil, out.String)
 			io.WriteString(pw, "p")
 			var err error
 			select {
 			case err = <-done:
-			case <-time.After(10 * time.Second):
+			case <-time.After(clitest.Patience):
 				t.Fatal("the program did not end after the panic")
 			}
 			var ee *exitError
@@ -168,7 +163,7 @@ func TestCrashWithoutAStateDirectory(t *testing.T) {
 	defer pw.Close()
 	done := make(chan error, 1)
 	go func() {
-		done <- runProgram(context.Background(), &stdio{in: pr, out: &lockedBuffer{}, err: &errOut, getenv: getenv}, &panicky{where: "update"}, "listen", nil)
+		done <- runProgram(context.Background(), &stdio{in: pr, out: &clitest.Buffer{}, err: &errOut, getenv: getenv}, &panicky{where: "update"}, "listen", nil)
 	}()
 	io.WriteString(pw, "p")
 	err := <-done

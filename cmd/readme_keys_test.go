@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"testing"
@@ -8,7 +8,7 @@ import (
 )
 
 // TestReadmeKeysTable fails when the README's key table differs from the
-// bindings in ui/keys; go test -run TestReadmeKeysTable -update . rewrites it.
+// bindings in ui/keys; go test -run TestReadmeKeysTable -update ./cmd rewrites it.
 func TestReadmeKeysTable(t *testing.T) { checkReadmeSection(t, "keys", keys.Markdown(keys.Default())) }
 
 // TestReadmeInboxKeysTable does the same for the `listen` inbox's bindings.

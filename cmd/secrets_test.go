@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/sim"
 )
 
@@ -57,31 +58,22 @@ func (s *secretsSeen) list() []string {
 	return append([]string(nil), s.all...)
 }
 
-// waitIn waits until b holds want.
-func waitIn(t *testing.T, b *lockedBuffer, want string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(b.String(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 15s for %q in %q", want, lastOf(b.String(), 2000))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // A full demo run: the simulator (its log kept), the demo's listen
-// receiver as its endpoint, the dashboard drawing into a buffer and driven
-// through the webhook keys (an endpoint created there shows its secret
-// once), `listen --json` on an endpoint of its own and `tail --json`. The
-// API key and every whsec_ secret appear in full nowhere in what any of
-// them wrote, except the new endpoint's secret in the dialog that shows it,
-// and never after that dialog closed.
+// receiver as its endpoint, the dashboard drawing into a 160×45 terminal
+// and driven through the webhook keys (an endpoint created there shows its
+// secret once), `listen --json` on an endpoint of its own and `tail
+// --json`. The API key and every whsec_ secret appear in full nowhere in
+// what any of them wrote, except the new endpoint's secret in the dialog
+// that shows it, and never after that dialog closed. The screen is read
+// through a terminal emulator, after every write, so a secret is caught
+// however the renderer drew it; the raw bytes are checked too, for a
+// secret written whole but drawn over.
 func TestDemoRunNeverShowsASecret(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the demo")
 	}
 	const apiKey = "sk_sim_Zq8rT2vLw9XkP4mN7bC1dF6h"
-	simLog := &lockedBuffer{}
+	simLog := &clitest.Buffer{}
 	s, err := sim.New(sim.Options{Addr: "127.0.0.1:0", APIKey: apiKey, Seed: 1, Rate: 5, TimeScale: 20, Backlog: 10,
 		Logf: func(format string, args ...any) { fmt.Fprintf(simLog, format+"\n", args...) }})
 	if err != nil {
@@ -107,20 +99,6 @@ func TestDemoRunNeverShowsASecret(t *testing.T) {
 	state := t.TempDir()
 	env := map[string]string{"XDG_CONFIG_HOME": t.TempDir(), "XDG_STATE_HOME": state, "ASPECT_API_URL": s.URL(), "ASPECT_API_KEY": apiKey}
 	getenv := func(k string) string { return env[k] }
-	type cmdRun struct {
-		name     string
-		out, err *lockedBuffer
-		done     chan int
-	}
-	var runs []*cmdRun
-	startCmd := func(name string, args ...string) *cmdRun {
-		r := &cmdRun{name: name, out: &lockedBuffer{}, err: &lockedBuffer{}, done: make(chan int, 1)}
-		go func() {
-			r.done <- run(ctx, args, &stdio{in: strings.NewReader(""), out: r.out, err: r.err, getenv: getenv})
-		}()
-		runs = append(runs, r)
-		return r
-	}
 
 	// listen --json on an endpoint of its own: created first for its
 	// secret, pointed at the receiver once it listens.
@@ -128,26 +106,48 @@ func TestDemoRunNeverShowsASecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	listen := startCmd("listen --json", "listen", "--addr", "127.0.0.1:0", "--secret", own.Secret, "--json")
-	waitIn(t, listen.err, "listening on ")
-	addr := regexp.MustCompile(`listening on (http://[0-9.:]+)`).FindStringSubmatch(listen.err.String())
-	if addr == nil {
-		t.Fatalf("no address in %q", listen.err.String())
-	}
-	if _, err := client.UpdateEndpoint(ctx, own.Endpoint.ID, api.EndpointIn{URL: addr[1] + "/hook", EventTypes: []string{"task.*"}, Version: 1}); err != nil {
+	listen := startListen(t, env, []string{"--secret", own.Secret, "--json"})
+	if _, err := client.UpdateEndpoint(ctx, own.Endpoint.ID, api.EndpointIn{URL: listen.url + "/hook", EventTypes: []string{"task.*"}, Version: 1}); err != nil {
 		t.Fatal(err)
 	}
-	tail := startCmd("tail --json", "tail", "--json")
+	tail := startCLI(t, env, []string{"tail", "--json"})
 
-	// The dashboard, as the demo runs it, drawing 160×45 into a buffer.
+	// The secrets, and what each may show in full: nothing but the new
+	// endpoint's secret, and that only until its dialog closes.
+	var (
+		mu          sync.Mutex
+		dialogShut  bool
+		shownWhole  []string
+		onScreenNow = func(text string) {
+			created := seen.list()
+			all := append([]string{apiKey, demoSecret}, created...)
+			mu.Lock()
+			defer mu.Unlock()
+			for i, sec := range all {
+				if !strings.Contains(text, secretBody(sec)) {
+					continue
+				}
+				if i == 4 && !dialogShut { // created[2], the dialog's own
+					continue
+				}
+				shownWhole = append(shownWhole, api.Mask(sec))
+			}
+		}
+	)
+
+	// The dashboard, as the demo runs it, drawing 160×45 into a terminal.
 	extraProgramOptions = []tea.ProgramOption{tea.WithWindowSize(160, 45)}
 	defer func() { extraProgramOptions = nil }()
-	term, dashErr := &lockedBuffer{}, &lockedBuffer{}
+	screen := clitest.NewScreen(t, 160, 45, clitest.NotATTY)
+	screen.Watch(onScreenNow)
+	term, dashErr := &clitest.Buffer{}, &clitest.Buffer{}
 	keys, typing := io.Pipe()
 	defer typing.Close()
 	dashDone := make(chan error, 1)
+	dashExited := make(chan struct{})
 	go func() {
-		dashDone <- runDashboard(ctx, &stdio{in: keys, out: term, err: dashErr, getenv: getenv},
+		defer close(dashExited)
+		dashDone <- runDashboard(ctx, &stdio{in: keys, out: io.MultiWriter(term, screen), err: dashErr, getenv: getenv},
 			dashboardRun{client: client, cfg: config{Refresh: 300 * time.Millisecond, StallWindow: 45 * time.Second}, label: "demo", extra: []string{apiKey, demoSecret}})
 	}()
 	press := func(s string) {
@@ -155,95 +155,107 @@ func TestDemoRunNeverShowsASecret(t *testing.T) {
 		if _, err := io.WriteString(typing, s); err != nil {
 			t.Fatal(err)
 		}
-		if s == "\x1b" {
-			// A lone ESC is a key only once no more bytes follow it.
-			time.Sleep(200 * time.Millisecond)
-		}
 	}
-	waitIn(t, term, "/webhooks/aspect") // the demo's endpoint is listed
-	waitIn(t, term, "✗ 500")            // and its failures
-	waitIn(t, listen.out, `"verified":true`)
-	waitIn(t, tail.out, `"event_type"`)
+	// shows and gone wait for the screen; a key whose effect the next one
+	// depends on (a lone ESC above all: ESC and the next byte together
+	// read as alt+key) is followed by one of them.
+	shows := func(sub string) { t.Helper(); screen.WaitFor(t, sub, dashExited) }
+	gone := func(sub string) {
+		t.Helper()
+		screen.WaitUntil(t, "the screen to stop showing "+sub, func(text string) bool { return !strings.Contains(text, sub) }, dashExited)
+	}
+	shows("/webhooks/aspect") // the demo's endpoint is listed
+	shows("✗ 500")            // and its failures
+	listen.waitOut(t, `"verified":true`)
+	tail.waitOut(t, `"event_type"`)
 
 	// Create an endpoint: the secret is shown in its dialog, once.
 	press("\t")
 	press("n")
-	waitIn(t, term, "New endpoint")
+	shows("New endpoint")
 	press("http://127.0.0.1:9/created\tmade in the test\r")
-	waitIn(t, term, "shown this once")
+	shows("shown this once")
 	created := seen.list()
 	if len(created) != 3 {
 		t.Fatalf("%d endpoints created; want the demo's, listen's and the dialog's", len(created))
 	}
 	secret := created[2]
-	waitIn(t, term, secret)
+	shows(secret)
 	press("\x1b")
-	waitIn(t, term, "made in the test")
-	closed := len(term.String())
-	waitIn(t, term, "secret "+api.Mask(secret))
+	gone("shown this once")
+	mu.Lock()
+	dialogShut = true
+	mu.Unlock()
+	closed := term.Len()
+	shows("made in the test")
+	shows("secret " + api.Mask(secret))
 
 	// Around the webhook panes once more: deliveries zoomed, an attempt
 	// open, the help, the log; then quit.
 	press("\t")
 	press("z")
-	time.Sleep(300 * time.Millisecond)
+	shows("unzooms")
 	press("\r")
-	time.Sleep(500 * time.Millisecond)
+	shows("Attempts of this message to this endpoint")
 	press("\x1b")
+	gone("Attempts of this message to this endpoint")
 	press("z")
+	gone("unzooms")
 	press("?")
-	waitIn(t, term, "Help")
+	shows("Help")
 	press("\x1b")
+	gone("Help")
 	press("L")
-	time.Sleep(500 * time.Millisecond)
+	shows("Event log")
 	press("\x1b")
+	gone("Event log")
 	press("q")
 	select {
 	case err := <-dashDone:
 		if err != nil {
 			t.Fatalf("dashboard: %v (stderr %q)", err, dashErr.String())
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("q did not quit the dashboard: %q", lastOf(term.String(), 3000))
+	case <-time.After(clitest.Patience):
+		t.Fatalf("q did not quit the dashboard:\n%s", screen.Text())
 	}
 	cancel()
-	for _, r := range runs {
-		select {
-		case code := <-r.done:
-			if code != 0 {
-				t.Errorf("%s exited %d: %s", r.name, code, r.err.String())
-			}
-		case <-time.After(15 * time.Second):
-			t.Fatalf("%s did not stop", r.name)
+	for name, r := range map[string]*runningCLI{"listen --json": listen.runningCLI, "tail --json": tail} {
+		if code := r.interrupt(t); code != 0 {
+			t.Errorf("%s exited %d: %s", name, code, r.err.String())
 		}
 	}
 
+	mu.Lock()
+	if len(shownWhole) > 0 {
+		t.Errorf("the screen showed these secrets in full: %v", slices.Compact(shownWhole))
+	}
+	mu.Unlock()
 	secrets := append([]string{apiKey, demoSecret}, created...)
 	outputs := map[string]string{
-		"the terminal after the dialog closed": term.String()[closed:],
-		"the dashboard's stderr":               dashErr.String(),
-		"the simulator's log":                  simLog.String(),
-	}
-	for _, r := range runs {
-		outputs[r.name+" stdout"] = r.out.String()
-		outputs[r.name+" stderr"] = r.err.String()
+		"the terminal's bytes after the dialog closed": term.String()[closed:],
+		"the dashboard's stderr":                       dashErr.String(),
+		"the simulator's log":                          simLog.String(),
+		"listen --json stdout":                         listen.out.String(),
+		"listen --json stderr":                         listen.err.String(),
+		"tail --json stdout":                           tail.out.String(),
+		"tail --json stderr":                           tail.err.String(),
 	}
 	for name, out := range outputs {
 		if out == "" && !strings.Contains(name, "stderr") {
 			t.Errorf("%s is empty: the run did not exercise it", name)
 		}
 		for _, sec := range secrets {
-			body := strings.TrimPrefix(strings.TrimPrefix(sec, "whsec_"), "sk_sim_")
+			body := secretBody(sec)
 			if strings.Contains(out, body) {
 				i := strings.Index(out, body)
 				t.Errorf("%s holds the secret %s in full: …%q…", name, api.Mask(sec), out[max(0, i-80):min(len(out), i+80)])
 			}
 		}
 	}
-	// Before the dialog closed, the only full secret drawn is the new one.
+	// Before the dialog closed, the only full secret written is the new one.
 	for _, sec := range secrets[:4] {
-		if strings.Contains(term.String()[:closed], strings.TrimPrefix(strings.TrimPrefix(sec, "whsec_"), "sk_sim_")) {
-			t.Errorf("the terminal showed %s in full", api.Mask(sec))
+		if strings.Contains(term.String()[:closed], secretBody(sec)) {
+			t.Errorf("the terminal was sent %s in full", api.Mask(sec))
 		}
 	}
 	if files, _ := filepath.Glob(filepath.Join(state, "*", "*")); len(files) > 0 {
@@ -252,4 +264,9 @@ func TestDemoRunNeverShowsASecret(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(state, "aspect-tui")); err == nil {
 		t.Error("the state directory was made without a crash")
 	}
+}
+
+// secretBody is a secret without its prefix: what must not show whole.
+func secretBody(sec string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(sec, "whsec_"), "sk_sim_")
 }

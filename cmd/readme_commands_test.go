@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"bufio"
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/sim"
 )
 
@@ -22,7 +23,7 @@ import (
 // for each the block it sits in.
 func readmeShellLines(t *testing.T) [][]string {
 	t.Helper()
-	data, err := os.ReadFile("README.md")
+	data, err := os.ReadFile(readme)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,9 +72,8 @@ func TestReadmeCommands(t *testing.T) {
 		t.Skip("builds the binary and runs the README's commands")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "aspect-tui")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	if err := os.Symlink(binary(t), filepath.Join(dir, "aspect-tui")); err != nil {
+		t.Fatal(err)
 	}
 	s, err := sim.New(sim.Options{Addr: "127.0.0.1:0", Rate: 20, TimeScale: 60, Seed: 3})
 	if err != nil {
@@ -136,18 +136,35 @@ var urlRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 func runReadmeLine(t *testing.T, line string, env []string, workdir string) {
 	switch {
 	case strings.HasPrefix(line, "aspect-tui ") && strings.HasSuffix(line, "--help"):
-		if out := runOnce(t, line, env, workdir); !strings.Contains(out, "Usage:") || !strings.Contains(out, "--") {
+		if out := runOnce(t, line, env, workdir); !strings.Contains(out, "USAGE") || !strings.Contains(out, "--") {
 			t.Errorf("help without usage or flags:\n%s", out)
 		}
-	case line == "aspect-tui version":
+	case line == "aspect-tui version", line == "aspect-tui --version":
 		if out := runOnce(t, line, env, workdir); !strings.HasPrefix(out, "aspect-tui ") {
 			t.Errorf("version printed %q", out)
+		}
+	case strings.HasPrefix(line, "source <(aspect-tui completion "):
+		// bash is the shell the line runs in; the others are checked by
+		// TestCompletionScripts.
+		if out := runOnce(t, line+"; complete -p aspect-tui", env, workdir); !strings.Contains(out, "aspect-tui") {
+			t.Errorf("the completion did not load: %q", out)
+		}
+	case strings.HasPrefix(line, "aspect-tui completion "):
+		if out := runOnce(t, line, env, workdir); !strings.Contains(out, "aspect-tui") {
+			t.Errorf("no completion script: %q", lastOf(out, 400))
+		}
+	case strings.HasPrefix(line, "aspect-tui man"):
+		if _, err := exec.LookPath("man"); err != nil && strings.Contains(line, "man -l") {
+			t.Skip("man is not installed")
+		}
+		if out := runOnce(t, line, env, workdir); !strings.Contains(out, "aspect-tui") {
+			t.Errorf("no man page: %q", lastOf(out, 400))
 		}
 	case strings.HasPrefix(line, "aspect-tui sim"):
 		if !strings.Contains(line, "--addr") {
 			line += " --addr 127.0.0.1:0" // the default port may be taken here
 		}
-		out, _ := runFor(t, line, env, workdir, "http://127.0.0.1:")
+		out, _ := runFor(t, line, env, workdir, func(all, _ string) bool { return urlRE.MatchString(all) && strings.Contains(all, "curl") })
 		if !urlRE.MatchString(out) || !strings.Contains(out, "curl") {
 			t.Errorf("sim printed no URL or curl:\n%s", out)
 		}
@@ -155,14 +172,14 @@ func runReadmeLine(t *testing.T, line string, env []string, workdir string) {
 		if !strings.Contains(line, "--addr") {
 			line += " --addr 127.0.0.1:0"
 		}
-		out, _ := runFor(t, line, env, workdir, "http://127.0.0.1:")
+		out, _ := runFor(t, line, env, workdir, func(all, _ string) bool { return urlRE.MatchString(all) })
 		if !urlRE.MatchString(out) {
 			t.Errorf("listen printed no URL:\n%s", out)
 		}
 	case strings.HasPrefix(line, "aspect-tui tail"):
 		jsonOut := strings.Contains(line, "--json")
 		line = strings.TrimSpace(strings.SplitN(line, "|", 2)[0]) // jq may be missing; the JSON is checked here
-		_, stdout := runFor(t, line, env, workdir, "\n")
+		_, stdout := runFor(t, line, env, workdir, func(_, stdout string) bool { return len(nonEmpty(stdout)) >= 3 })
 		lines := nonEmpty(stdout)
 		if len(lines) == 0 {
 			t.Fatalf("tail printed nothing")
@@ -192,11 +209,11 @@ func runReadmeLine(t *testing.T, line string, env []string, workdir string) {
 		// Every benchmark named runs once: the names and flags are right.
 		line = regexp.MustCompile(`-count \d+`).ReplaceAllString(line, "-count 1")
 		line = strings.Replace(line, " -bench ", " -benchtime 1x -bench ", 1)
-		if out := runOnce(t, line, env, "."); !strings.Contains(out, "Benchmark") {
+		if out := runOnce(t, line, env, ".."); !strings.Contains(out, "Benchmark") {
 			t.Errorf("no benchmark ran:\n%s", out)
 		}
 	case strings.HasPrefix(line, "go test -run '^$' -fuzz"):
-		runOnce(t, regexp.MustCompile(`-fuzztime \S+`).ReplaceAllString(line, "-fuzztime 2s"), env, ".")
+		runOnce(t, regexp.MustCompile(`-fuzztime \S+`).ReplaceAllString(line, "-fuzztime 2s"), env, "..")
 	default:
 		t.Fatalf("no rule to try this README line headless; add one to TestReadmeCommands: %s", line)
 	}
@@ -214,10 +231,10 @@ func runOnce(t *testing.T, line string, env []string, dir string) string {
 	return string(out)
 }
 
-// runFor starts a long-running command, waits until its output holds ready
-// (and a moment more for a few events), interrupts it as Ctrl+C would, and
+// runFor starts a long-running command, waits until ready holds for its
+// output (all of it, and stdout alone), interrupts it as Ctrl+C would, and
 // checks it exits 0. It returns all the output and stdout alone.
-func runFor(t *testing.T, line string, env []string, dir, ready string) (all, stdout string) {
+func runFor(t *testing.T, line string, env []string, dir string, ready func(all, stdout string) bool) (all, stdout string) {
 	t.Helper()
 	c := exec.Command("bash", "-c", "exec "+line)
 	c.Env, c.Dir = env, dir
@@ -242,20 +259,32 @@ func runFor(t *testing.T, line string, env []string, dir, ready string) (all, st
 		defer mu.Unlock()
 		return buf.String()
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(output(), ready) && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	time.Sleep(1500 * time.Millisecond) // let a few events arrive; the assertions are on content, not timing
-	_ = c.Process.Signal(syscall.SIGINT)
+	exited := make(chan struct{})
 	done := make(chan error, 1)
-	go func() { done <- c.Wait() }()
+	go func() {
+		done <- c.Wait()
+		close(exited)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-exited:
+		default:
+			_ = c.Process.Kill()
+			<-exited
+		}
+	})
+	clitest.Wait(t, "the output "+line+" should print", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return ready(buf.String(), outBuf.String())
+	}, exited, output)
+	_ = c.Process.Signal(syscall.SIGINT)
 	select {
 	case err := <-done:
 		if err != nil {
 			t.Errorf("%s: after Ctrl+C: %v\n%s", line, err, output())
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(clitest.Patience):
 		_ = c.Process.Kill()
 		t.Fatalf("%s did not stop on Ctrl+C\n%s", line, output())
 	}

@@ -1,10 +1,11 @@
-package main
+package cmd
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
@@ -16,32 +17,42 @@ import (
 // shorten it.
 var pingTimeout = 10 * time.Second
 
-func dashboardCommand() *command {
-	return &command{
-		name:    "dashboard",
-		summary: "the live dashboard against the configured API",
-		usage:   "[flags]",
-		env:     append(append([]string{}, apiEnv...), "NO_COLOR"),
-		setup: func(fs *flag.FlagSet) func(context.Context, *stdio) error {
-			o := apiFlags(fs)
-			fs.BoolVar(&o.ReadOnly, "read-only", false, "hide every action that changes anything (create, edit, delete, resend, recover)")
-			fs.DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
-			return func(ctx context.Context, io *stdio) error {
-				cfg, err := loadConfig(*o, io.getenv)
-				if err != nil {
-					return err
-				}
-				if err := cfg.validateAPI(); err != nil {
-					return err
-				}
-				client, err := api.NewClient(cfg.APIURL, cfg.APIKey, api.WithUserAgent("aspect-tui/"+appVersion()))
-				if err != nil {
-					return err
-				}
-				return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg})
-			}
+// dashboardCommand is the root command, aspect-tui with no command, and
+// under use "dashboard" the same as a command of its own.
+func dashboardCommand(io *stdio, use string) *cobra.Command {
+	var o *overrides
+	c := &cobra.Command{
+		Use:   use,
+		Short: "the live dashboard against the configured API",
+		RunE: func(c *cobra.Command, _ []string) error {
+			return failed("dashboard", runDashboardCommand(c.Context(), io, *o))
 		},
 	}
+	if use == "aspect-tui" {
+		c.Short = "a terminal dashboard for Aspect's media API and its webhooks"
+		c.Long = "With no command: the live dashboard against the configured API."
+	}
+	o = apiFlags(c.Flags())
+	c.Flags().BoolVar(&o.ReadOnly, "read-only", false, "hide every action that changes anything (create, edit, delete, resend, recover)")
+	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
+	hideDefault(c.Flags(), "refresh")
+	return reads(c, io.getenv, append(append([]string{}, apiEnv...), "NO_COLOR"),
+		[]string{"api_url", "api_key", "refresh", "stall_window", "read_only", "theme", "keys"})
+}
+
+func runDashboardCommand(ctx context.Context, io *stdio, o overrides) error {
+	cfg, err := loadConfig(o, io.getenv)
+	if err != nil {
+		return err
+	}
+	if err := cfg.validateAPI(); err != nil {
+		return err
+	}
+	client, err := api.NewClient(cfg.APIURL, cfg.APIKey, api.WithUserAgent("aspect-tui/"+appVersion()))
+	if err != nil {
+		return err
+	}
+	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg})
 }
 
 // dashboardRun is what the dashboard needs from a command: an API client

@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"context"
@@ -141,7 +141,7 @@ func (g *crashGuard) record(value any, stack []byte) {
 	}
 	g.crashed = true
 	var b strings.Builder
-	fmt.Fprintf(&b, "aspect-tui %s crashed at %s\n", appVersion(), time.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "aspect-tui %s crashed at %s\n", versionLine(), time.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintf(&b, "command: %s; %s/%s; %s\n\n", g.command, runtime.GOOS, runtime.GOARCH, runtime.Version())
 	fmt.Fprintf(&b, "panic: %s\n\n%s", api.CleanBlock(fmt.Sprint(value)), stack)
 	g.report = redact(b.String(), g.secrets)

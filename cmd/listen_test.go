@@ -1,20 +1,19 @@
-package main
+package cmd
 
 import (
-	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	svix "github.com/svix/svix-webhooks/go"
 )
 
@@ -25,89 +24,41 @@ const (
 
 var listenOther = "whsec_" + base64.StdEncoding.EncodeToString([]byte("another endpoint's secret"))
 
-// syncBuffer is written by the command's goroutine and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-type listenRun struct {
-	url      string
-	out, err *syncBuffer
-	stop     func() int // cancels and returns the exit code
-}
-
 var listenURL = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 
+// listenRun is `aspect-tui listen` on a free loopback port, and its URL.
+type listenRun struct {
+	*runningCLI
+	url string
+}
+
 // startListen runs `aspect-tui listen` on a free loopback port and waits for
-// its opening line.
-func startListen(t *testing.T, env map[string]string, args ...string) *listenRun {
+// its opening line (on stdout, or on stderr with --json).
+func startListen(t *testing.T, env map[string]string, args []string, opts ...cliOption) *listenRun {
 	t.Helper()
 	if env == nil {
 		env = map[string]string{}
 	}
-	env["XDG_CONFIG_HOME"] = t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	out, errb := &syncBuffer{}, &syncBuffer{}
-	code := make(chan int, 1)
-	go func() {
-		code <- run(ctx, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...), &stdio{in: strings.NewReader(""), out: out, err: errb, getenv: func(k string) string { return env[k] }})
-	}()
-	lr := &listenRun{out: out, err: errb}
-	var once sync.Once
-	exit := -1
-	lr.stop = func() int {
-		once.Do(func() {
-			cancel()
-			select {
-			case exit = <-code:
-			case <-time.After(10 * time.Second):
-				t.Fatal("listen did not stop")
-			}
-		})
-		return exit
+	if env["XDG_CONFIG_HOME"] == "" {
+		env["XDG_CONFIG_HOME"] = t.TempDir()
 	}
-	t.Cleanup(func() { lr.stop() })
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := listenURL.FindStringSubmatch(out.String() + errb.String()); m != nil {
-			lr.url = m[1]
-			return lr
-		}
-		select {
-		case c := <-code:
-			t.Fatalf("listen exited %d: %s%s", c, out.String(), errb.String())
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
-	t.Fatalf("no opening line: %q %q", out.String(), errb.String())
-	return nil
+	cli := startCLI(t, env, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...), opts...)
+	opening := func() []string { return listenURL.FindStringSubmatch(cli.out.String() + cli.err.String()) }
+	cli.waitFor(t, "the opening line", func() bool { return opening() != nil })
+	return &listenRun{runningCLI: cli, url: opening()[1]}
 }
 
-// waitFor polls buf until it holds n lines containing sub.
-func waitFor(t *testing.T, buf *syncBuffer, sub string, n int) string {
+// stop is Ctrl+C.
+func (lr *listenRun) stop(t *testing.T) int {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if s := buf.String(); strings.Count(s, sub) >= n {
-			return s
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatalf("waited for %d× %q in:\n%s", n, sub, buf.String())
-	return ""
+	return lr.interrupt(t)
+}
+
+// waitLines waits until buf holds n times sub, and returns it.
+func waitLines(t *testing.T, lr *listenRun, buf *clitest.Buffer, sub string, n int) string {
+	t.Helper()
+	lr.waitFor(t, fmt.Sprintf("%d× %q", n, sub), func() bool { return strings.Count(buf.String(), sub) >= n })
+	return buf.String()
 }
 
 func sendSigned(t *testing.T, url, secret, id string, ts time.Time, body string) int {
@@ -146,7 +97,7 @@ func TestListenRefusesToStartWithoutASecret(t *testing.T) {
 }
 
 func TestListenPlainLines(t *testing.T) {
-	lr := startListen(t, map[string]string{"ASPECT_WEBHOOK_SECRET": listenSecret})
+	lr := startListen(t, map[string]string{"ASPECT_WEBHOOK_SECRET": listenSecret}, nil)
 	opening := lr.out.String()
 	if !strings.Contains(opening, "verifying with whsec_••••LaSw") || strings.Contains(opening+lr.err.String(), "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") {
 		t.Errorf("the opening line should show the secret masked: %q", opening)
@@ -165,7 +116,7 @@ func TestListenPlainLines(t *testing.T) {
 	if s := sendSigned(t, lr.url+"/old", listenSecret, "msg_1", now.Add(-10*time.Minute), listenBody); s != 400 {
 		t.Errorf("old: %d", s)
 	}
-	out := waitFor(t, lr.out, "  → ", 3)
+	out := waitLines(t, lr, lr.out, "  → ", 3)
 	lines := strings.Split(out, "\n")
 	var main []string
 	for _, l := range lines[1:] {
@@ -190,7 +141,7 @@ func TestListenPlainLines(t *testing.T) {
 			t.Errorf("no %q in:\n%s", want, out)
 		}
 	}
-	if code := lr.stop(); code != 0 {
+	if code := lr.stop(t); code != 0 {
 		t.Errorf("exit %d", code)
 	}
 	if !strings.Contains(lr.err.String(), "received 3: 1 verified, 2 refused") {
@@ -204,7 +155,7 @@ func TestListenJSONLines(t *testing.T) {
 		io.WriteString(w, "queued")
 	}))
 	defer handler.Close()
-	lr := startListen(t, nil, "--json", "--secret", listenOther, "--secret", listenSecret, "--forward-to", handler.URL+"/hook", "--max-body", "1KiB")
+	lr := startListen(t, nil, []string{"--json", "--secret", listenOther, "--secret", listenSecret, "--forward-to", handler.URL + "/hook", "--max-body", "1KiB"})
 	if lr.out.String() != "" || !strings.Contains(lr.err.String(), "forwarding to "+handler.URL+"/hook") {
 		t.Fatalf("with --json the opening line goes to stderr: out %q err %q", lr.out.String(), lr.err.String())
 	}
@@ -219,7 +170,7 @@ func TestListenJSONLines(t *testing.T) {
 	if s := sendSigned(t, lr.url+"/c", listenSecret, "msg_j3", now, big); s != 413 {
 		t.Errorf("too large at --max-body 1KiB: %d", s)
 	}
-	out := waitFor(t, lr.out, "\n", 3)
+	out := waitLines(t, lr, lr.out, "\n", 3)
 	var got []map[string]any
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
 		var m map[string]any
@@ -250,7 +201,7 @@ func TestListenJSONLines(t *testing.T) {
 	if large["status"] != 413.0 || large["problem"] != "body_too_large" {
 		t.Errorf("large: %v", large)
 	}
-	lr.stop()
+	lr.stop(t)
 	all := lr.out.String() + lr.err.String()
 	for _, s := range []string{listenSecret, listenOther, strings.TrimPrefix(listenSecret, "whsec_")} {
 		if strings.Contains(all, s) {

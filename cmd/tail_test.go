@@ -1,8 +1,6 @@
-package main
+package cmd
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -17,101 +15,9 @@ import (
 	sse "github.com/tmaxmax/go-sse"
 
 	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/sim"
 )
-
-// tailOutput is written by the command and read by the test meanwhile.
-type tailOutput struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *tailOutput) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *tailOutput) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// runningCLI is a command running in the background, as under a shell.
-type runningCLI struct {
-	out, err tailOutput
-	cancel   context.CancelFunc
-	done     chan int
-}
-
-func startCLI(t *testing.T, env map[string]string, args ...string) *runningCLI {
-	return startCLIOut(t, env, false, args...)
-}
-
-// startCLIOut with combined set writes stderr into out too, in order, as
-// a terminal shows both.
-func startCLIOut(t *testing.T, env map[string]string, combined bool, args ...string) *runningCLI {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &runningCLI{cancel: cancel, done: make(chan int, 1)}
-	getenv := func(k string) string { return env[k] }
-	stderr := &r.err
-	if combined {
-		stderr = &r.out
-	}
-	go func() {
-		r.done <- run(ctx, args, &stdio{in: strings.NewReader(""), out: &r.out, err: stderr, getenv: getenv})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-r.done:
-		case <-time.After(5 * time.Second):
-			t.Error("the command did not stop")
-		}
-	})
-	return r
-}
-
-// interrupt is Ctrl+C: the context main gets from signal.NotifyContext.
-func (r *runningCLI) interrupt(t *testing.T) int {
-	t.Helper()
-	r.cancel()
-	select {
-	case code := <-r.done:
-		r.done <- code
-		return code
-	case <-time.After(5 * time.Second):
-		t.Fatal("the command did not stop after Ctrl+C")
-	}
-	return -1
-}
-
-func (r *runningCLI) waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		select {
-		case code := <-r.done:
-			r.done <- code
-			t.Fatalf("exited %d while waiting for %s; stderr:\n%s", code, what, r.err.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s; %d lines on stdout; stderr:\n%s", what, len(outLines(r.out.String())), r.err.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-func outLines(s string) []string {
-	s = strings.TrimSuffix(s, "\n")
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
-}
 
 func startTailSim(t *testing.T, o sim.Options) *sim.Server {
 	t.Helper()
@@ -132,8 +38,8 @@ func TestTailJSONPrintsEachEventOnceInOrder(t *testing.T) {
 	s := startTailSim(t, sim.Options{Seed: 3, TimeScale: 600, DropSSEEvery: 40})
 	record := filepath.Join(t.TempDir(), "session.sse")
 	env := map[string]string{envAPIURL: s.URL(), envAPIKey: s.APIKey(), "XDG_CONFIG_HOME": t.TempDir()}
-	cli := startCLI(t, env, "tail", "--json", "--record", record)
-	cli.waitFor(t, "the connection", func() bool { return strings.Contains(cli.err.String(), "streaming events") })
+	cli := startCLI(t, env, []string{"tail", "--json", "--record", record})
+	cli.waitErr(t, "streaming events")
 
 	s.CreateTasks(60)
 	s.Advance(time.Hour)
@@ -224,17 +130,17 @@ func TestTailSaysStreamingOnlyOnceTheStreamIsOpen(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close) // after the command stops: cleanups run last first
-	cli := startCLI(t, map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}, "tail")
+	cli := startCLI(t, map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}, []string{"tail"})
 	select {
 	case <-asked:
-	case <-time.After(10 * time.Second):
+	case <-time.After(clitest.Patience):
 		t.Fatalf("the stream was never asked for; stderr:\n%s", cli.err.String())
 	}
 	if got := cli.err.String(); !strings.Contains(got, "0 active tasks") || strings.Contains(got, "streaming") {
 		t.Fatalf("with the stream not yet answered, stderr says:\n%s", got)
 	}
 	answer <- struct{}{}
-	cli.waitFor(t, "the stream", func() bool { return strings.Contains(cli.err.String(), "streaming events") })
+	cli.waitErr(t, "streaming events")
 }
 
 // On a terminal stdout and stderr interleave: the line that says the
@@ -255,8 +161,8 @@ func TestTailSaysStreamingBeforeTheFirstEvent(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	env := map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}
-	cli := startCLIOut(t, env, true, "tail")
-	cli.waitFor(t, "the event", func() bool { return strings.Contains(cli.out.String(), "task_1") })
+	cli := startCLI(t, env, []string{"tail"}, cliCombined)
+	cli.waitOut(t, "task_1")
 	out := cli.out.String()
 	if s, e := strings.Index(out, "streaming events"), strings.Index(out, "task_1"); s < 0 || s > e {
 		t.Errorf("\"streaming events\" should come before the first event:\n%s", out)
@@ -287,9 +193,9 @@ func TestTailPlainLinesAndSkips(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	cli := startCLI(t, map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}, "tail")
+	cli := startCLI(t, map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}, []string{"tail"})
 	cli.waitFor(t, "three lines", func() bool { return len(outLines(cli.out.String())) >= 3 })
-	cli.waitFor(t, "the skip", func() bool { return strings.Contains(cli.err.String(), "skipped event e3") })
+	cli.waitErr(t, "skipped event e3")
 	if code := cli.interrupt(t); code != 0 {
 		t.Fatalf("exit %d", code)
 	}

@@ -1,42 +1,49 @@
-package main
+package cmd
 
 import (
-	"bytes"
-	"context"
-	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
-func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	getenv := func(k string) string { return env[k] }
-	code = run(context.Background(), args, &stdio{in: strings.NewReader(""), out: &out, err: &errb, getenv: getenv})
-	return code, out.String(), errb.String()
-}
-
-func TestHelpListsFlagsAndEnvironment(t *testing.T) {
-	for _, c := range commands() {
-		args := []string{c.name, "--help"}
-		if c.name == "dashboard" {
+// Every command's help lists each of its flags, the environment variables
+// it reads and the config file keys it reads.
+func TestHelpListsFlagsEnvironmentAndKeys(t *testing.T) {
+	root := newRoot(&stdio{getenv: func(string) string { return "" }})
+	cmds := append([]*cobra.Command{root}, root.Commands()...)
+	if len(cmds) < 8 {
+		t.Fatalf("only %d commands", len(cmds))
+	}
+	for _, c := range cmds {
+		args := []string{c.Name(), "--help"}
+		if c == root {
 			args = []string{"--help"}
 		}
 		code, out, errOut := runCLI(t, nil, args...)
 		if code != 0 || errOut != "" {
 			t.Fatalf("%v: exit %d, stderr %q", args, code, errOut)
 		}
-		for _, env := range c.env {
-			if !strings.Contains(out, env) {
-				t.Errorf("%v: help does not mention %s:\n%s", args, env, out)
+		if strings.Contains(out, "\x1b") {
+			t.Errorf("%v: help on a pipe holds escape codes", args)
+		}
+		for _, name := range strings.Fields(c.Annotations[annEnv]) {
+			if !strings.Contains(out, name+" ") || envHelp[name] == "" {
+				t.Errorf("%v: help does not explain %s:\n%s", args, name, out)
 			}
 		}
-		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		c.setup(fs)
-		fs.VisitAll(func(f *flag.Flag) {
+		for _, key := range strings.Fields(c.Annotations[annKeys]) {
+			if !strings.Contains(out, "  "+key+" ") || keyHelp[key] == "" {
+				t.Errorf("%v: help does not explain the config key %s:\n%s", args, key, out)
+			}
+		}
+		c.Flags().VisitAll(func(f *pflag.Flag) {
 			if !strings.Contains(out, "--"+f.Name) {
 				t.Errorf("%v: help does not list --%s:\n%s", args, f.Name, out)
 			}
@@ -44,19 +51,79 @@ func TestHelpListsFlagsAndEnvironment(t *testing.T) {
 	}
 }
 
-func TestUnknownCommandAndFlag(t *testing.T) {
-	if code, _, errOut := runCLI(t, nil, "frobnicate"); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
-		t.Errorf("unknown command: exit %d, %q", code, errOut)
+// The keys the help names are the config file's, and every key of the
+// file is named by some command's help.
+func TestHelpNamesTheConfigFileKeys(t *testing.T) {
+	file := map[string]bool{}
+	ft := reflect.TypeFor[fileConfig]()
+	for i := range ft.NumField() {
+		file[ft.Field(i).Tag.Get("toml")] = false
 	}
-	if code, _, errOut := runCLI(t, nil, "listen", "--nope"); code != 2 || !strings.Contains(errOut, "-nope") {
-		t.Errorf("unknown flag: exit %d, %q", code, errOut)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, key := range strings.Fields(c.Annotations[annKeys]) {
+			if _, ok := file[key]; !ok {
+				t.Errorf("%s: help names %q, which the config file does not have", c.CommandPath(), key)
+			}
+			file[key] = true
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRoot(&stdio{getenv: func(string) string { return "" }}))
+	for key, named := range file {
+		if !named {
+			t.Errorf("no command's help names the config key %q", key)
+		}
+	}
+}
+
+// A mistake on the command line is exit 2 and one plain line naming it.
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, `aspect-tui: unknown command "frobnicate" (see aspect-tui --help)`},
+		{[]string{"dmeo"}, `did you mean demo?`},
+		{[]string{"listen", "--nope"}, "aspect-tui listen: unknown flag: --nope (see aspect-tui listen --help)"},
+		{[]string{"tail", "extra"}, `aspect-tui tail: unexpected argument "extra"`},
+		{[]string{"demo", "--rate", "fast"}, `aspect-tui demo: invalid argument "fast" for "--rate"`},
+		{[]string{"listen", "--max-body", "lots"}, `"lots" is not a size`},
+		{[]string{"sim", "--addr"}, "flag needs an argument: --addr"},
+		{[]string{"completion", "bash", "extra"}, `"extra"`},
+		{[]string{"version", "now"}, `unexpected argument "now"`},
+		{[]string{"help", "frobnicate"}, `aspect-tui: unknown command "frobnicate"`},
+	} {
+		code, out, errOut := runCLI(t, nil, c.args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 || strings.Contains(errOut, "\x1b") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and one plain line holding %q", c.args, code, out, errOut, c.want)
+		}
+	}
+}
+
+// Before cobra, Go's flag package read -json as well as --json: scripts
+// written then still work, and a value that looks like a flag stays one.
+func TestOneDashFlagsStillWork(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "listen", "-help")
+	if code != 0 || !strings.Contains(out, "--max-body") {
+		t.Fatalf("-help: exit %d\n%s", code, out)
+	}
+	root := newRoot(&stdio{getenv: func(string) string { return "" }})
+	got := gnuArgs(root, []string{"listen", "-json", "-addr=127.0.0.1:0", "--secret", "-json", "-x", "--", "-json"})
+	want := []string{"listen", "--json", "--addr=127.0.0.1:0", "--secret", "-json", "-x", "--", "-json"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
 
 func TestVersion(t *testing.T) {
-	code, out, _ := runCLI(t, nil, "version")
-	if code != 0 || !strings.HasPrefix(out, "aspect-tui ") {
-		t.Errorf("version: exit %d, %q", code, out)
+	for _, args := range [][]string{{"version"}, {"--version"}, {"-v"}} {
+		code, out, _ := runCLI(t, nil, args...)
+		if code != 0 || out != "aspect-tui "+versionLine()+"\n" {
+			t.Errorf("%v: exit %d, %q", args, code, out)
+		}
 	}
 }
 

@@ -1,12 +1,13 @@
-package main
+package cmd
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/sim"
 )
 
@@ -45,8 +46,7 @@ func TestDemoReceiverIsTheEndpoint(t *testing.T) {
 	}
 	s.CreateTasks(20)
 	codes := map[int]int{}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	clitest.Wait(t, "deliveries verified (204) and failed on purpose (500)", func() bool {
 		as, err := client.ListAttempts(ctx, api.AttemptQuery{EndpointID: eps[0].ID, Limit: 250})
 		if err != nil {
 			t.Fatal(err)
@@ -58,11 +58,8 @@ func TestDemoReceiverIsTheEndpoint(t *testing.T) {
 			}
 			codes[a.ResponseStatusCode]++
 		}
-		if codes[204] > 0 && codes[500] > 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return codes[204] > 0 && codes[500] > 0
+	}, nil, func() string { return fmt.Sprint(codes) })
 	if codes[204] == 0 || codes[500] == 0 {
 		t.Fatalf("want deliveries verified (204) and failed on purpose (500), got %v", codes)
 	}

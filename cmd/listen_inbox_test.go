@@ -1,7 +1,6 @@
-package main
+package cmd
 
 import (
-	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,59 +9,14 @@ import (
 	"time"
 )
 
-// inboxRun is `aspect-tui listen` run as on a terminal: the inbox reads
+// startInbox runs `aspect-tui listen` as on a terminal: the inbox reads
 // keys from a pipe and draws into a buffer.
-type inboxRun struct {
-	url      string
-	keys     *io.PipeWriter
-	out, err *syncBuffer
-	code     chan int
-	cancel   context.CancelFunc
-}
-
-func startInbox(t *testing.T, env map[string]string) *inboxRun {
+func startInbox(t *testing.T, env map[string]string) *listenRun {
 	t.Helper()
 	was := stdoutIsTerminal
 	stdoutIsTerminal = func(io.Writer) bool { return true }
 	t.Cleanup(func() { stdoutIsTerminal = was })
-	if env["XDG_CONFIG_HOME"] == "" {
-		env["XDG_CONFIG_HOME"] = t.TempDir()
-	}
-	in, keys := io.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &inboxRun{keys: keys, out: &syncBuffer{}, err: &syncBuffer{}, code: make(chan int, 1), cancel: cancel}
-	go func() {
-		r.code <- run(ctx, []string{"listen", "--addr", "127.0.0.1:0"}, &stdio{in: in, out: r.out, err: r.err, getenv: func(k string) string { return env[k] }})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		keys.Close()
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := listenURL.FindStringSubmatch(r.out.String()); m != nil {
-			r.url = m[1]
-			return r
-		}
-		select {
-		case c := <-r.code:
-			t.Fatalf("listen exited %d: %s%s", c, r.out.String(), r.err.String())
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
-	t.Fatalf("no opening line: %q %q", r.out.String(), r.err.String())
-	return nil
-}
-
-func (r *inboxRun) exit(t *testing.T) int {
-	t.Helper()
-	select {
-	case c := <-r.code:
-		return c
-	case <-time.After(10 * time.Second):
-		t.Fatal("listen did not stop")
-	}
-	return -1
+	return startListen(t, env, nil, cliKeys)
 }
 
 // On a terminal, listen prints its opening line, then takes the screen
@@ -75,14 +29,10 @@ func TestListenInboxOnATerminal(t *testing.T) {
 	if s := sendSigned(t, r.url+"/webhooks/aspect", listenOther, "msg_i2", time.Now(), listenBody); s != 400 {
 		t.Errorf("wrong secret: %d", s)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(r.out.String(), "\x1b[?1049h") && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if _, err := r.keys.Write([]byte("q")); err != nil {
-		t.Fatal(err)
-	}
-	if c := r.exit(t); c != 0 {
+	// Taking the screen is a mode, not text: the bytes say it.
+	r.waitOut(t, "\x1b[?1049h")
+	r.press(t, "q")
+	if c := r.wait(t); c != 0 {
 		t.Fatalf("exit %d: %s", c, r.err.String())
 	}
 	out := r.out.String()
@@ -101,8 +51,7 @@ func TestListenInboxOnATerminal(t *testing.T) {
 // A signal (the context ending) stops the inbox as q does.
 func TestListenInboxStopsOnSignal(t *testing.T) {
 	r := startInbox(t, map[string]string{"ASPECT_WEBHOOK_SECRET": listenSecret})
-	r.cancel()
-	if c := r.exit(t); c != 0 {
+	if c := r.interrupt(t); c != 0 {
 		t.Fatalf("exit %d: %s", c, r.err.String())
 	}
 	if !strings.Contains(r.err.String(), "received 0: 0 verified, 0 refused") {

@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"flag"
@@ -11,6 +11,9 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite generated README sections")
+
+// readme is the module's README, seen from this package's directory.
+const readme = "../README.md"
 
 func routesTable() string {
 	var b strings.Builder
@@ -38,7 +41,7 @@ func replaceSection(doc, name, body string) (string, string, bool) {
 // rewrites it under -update.
 func checkReadmeSection(t *testing.T, name, want string) {
 	t.Helper()
-	data, err := os.ReadFile("README.md")
+	data, err := os.ReadFile(readme)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,12 +53,12 @@ func checkReadmeSection(t *testing.T, name, want string) {
 		return
 	}
 	if *update {
-		if err := os.WriteFile("README.md", []byte(doc), 0o644); err != nil {
+		if err := os.WriteFile(readme, []byte(doc), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	t.Errorf("README.md's %s section is stale; run go test -run %s -update .\nwant:\n%s", name, t.Name(), want)
+	t.Errorf("README.md's %s section is stale; run go test -run %s -update ./cmd\nwant:\n%s", name, t.Name(), want)
 }
 
 func TestReadmeRoutesTable(t *testing.T) { checkReadmeSection(t, "routes", routesTable()) }

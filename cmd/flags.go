@@ -1,0 +1,63 @@
+package cmd
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// apiFlags registers the flags every command that talks to the API shares.
+// The API key has no flag on purpose: command lines end up in shell history
+// and process lists.
+func apiFlags(fs *pflag.FlagSet) *overrides {
+	o := &overrides{}
+	fs.StringVar(&o.APIURL, "api-url", "", "the API base URL (overrides "+envAPIURL+"; default https://api.aspect.inc)")
+	fs.StringVar(&o.ConfigPath, "config", "", "config file (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
+	return o
+}
+
+var apiEnv = []string{envAPIURL, envAPIKey, envConfig}
+
+// hideDefault keeps a flag's zero default out of its help, where the
+// usage text says what the real default is (5s, or the config file's).
+func hideDefault(fs *pflag.FlagSet, name string) {
+	fs.Lookup(name).DefValue = ""
+}
+
+// gnuArgs spells -name as --name for each long flag of the command args
+// run: before cobra, Go's flag package read one dash or two, and scripts
+// written then keep working. Values are left alone (--secret -x stays).
+func gnuArgs(root *cobra.Command, args []string) []string {
+	c, _, err := root.Find(args)
+	if err != nil {
+		c = root
+	}
+	c.InitDefaultHelpFlag()
+	c.InitDefaultVersionFlag()
+	out := make([]string, 0, len(args))
+	value := false // the previous argument was a flag that takes this one
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return append(out, args[i:]...)
+		case value:
+			value = false
+			out = append(out, a)
+			continue
+		case len(a) > 2 && a[0] == '-' && a[1] != '-':
+			name, _, _ := strings.Cut(a[1:], "=")
+			if len(name) > 1 && c.Flags().Lookup(name) != nil {
+				a = "-" + a
+			}
+		}
+		if strings.HasPrefix(a, "--") {
+			name, _, withValue := strings.Cut(a[2:], "=")
+			if f := c.Flags().Lookup(name); f != nil && f.NoOptDefVal == "" && !withValue {
+				value = true
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}

@@ -1,0 +1,192 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/dustin/go-humanize"
+	"github.com/spf13/cobra"
+
+	"github.com/aspect-hq/aspect-tui/listen"
+	listenui "github.com/aspect-hq/aspect-tui/ui/listen"
+)
+
+// listenFlags are listen's flags.
+type listenFlags struct {
+	addr, forward string
+	secrets       []string
+	asJSON        bool
+	maxBody       byteSize
+}
+
+func listenCommand(io *stdio) *cobra.Command {
+	f := listenFlags{maxBody: byteSize(listen.DefaultMaxBody)}
+	c := &cobra.Command{
+		Use:   "listen",
+		Short: "a local webhook receiver that verifies signatures and explains failures",
+		RunE: func(c *cobra.Command, _ []string) error {
+			return failed("listen", runListen(c.Context(), io, f))
+		},
+	}
+	fs := c.Flags()
+	fs.StringVar(&f.addr, "addr", listen.DefaultAddr, "the address (`HOST:PORT`) to listen on; loopback by default, port 0 picks a free one")
+	fs.StringArrayVar(&f.secrets, "secret", nil, "the endpoint's signing secret (`whsec_...`); repeat it during a rotation (default $"+envWebhookSecret+")")
+	fs.StringVar(&f.forward, "forward-to", "", "after verifying, forward each delivery (raw body, original headers) to this `URL` and answer with its status")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON line per request, for jq and scripts, instead of the inbox (a terminal) or plain lines (a pipe)")
+	fs.Var(&f.maxBody, "max-body", "largest body accepted, a `size` like 512KiB or 2MiB; larger gets 413")
+	return reads(c, io.getenv, []string{envWebhookSecret, envConfig, "NO_COLOR"}, []string{"webhook_secret", "theme", "keys"})
+}
+
+func runListen(ctx context.Context, io *stdio, f listenFlags) error {
+	cfg, err := loadConfig(overrides{WebhookSecrets: f.secrets}, io.getenv)
+	if err != nil {
+		return err
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(io.err, "warning:", w)
+	}
+	if len(cfg.WebhookSecrets) == 0 {
+		return errors.New("no signing secret: pass --secret whsec_... or set " + envWebhookSecret +
+			" (the endpoint's secret, returned when the endpoint was created), or webhook_secret in " + orDefault(cfg.File, "the config file"))
+	}
+	interactive := !f.asJSON && stdoutIsTerminal(io.out)
+	look := listenui.Options{Theme: cfg.Theme, Keys: cfg.Keys, NoColor: io.getenv("NO_COLOR") != ""}
+	if interactive {
+		if err := listenui.Check(look); err != nil {
+			return fmt.Errorf("config file %s: %w", orDefault(cfg.File, "(none)"), err)
+		}
+	}
+	r, err := listen.New(listen.Options{
+		Addr:      f.addr,
+		Secrets:   cfg.WebhookSecrets,
+		ForwardTo: f.forward,
+		MaxBody:   int64(f.maxBody),
+	})
+	if err != nil {
+		return err
+	}
+	if err := r.Start(); err != nil {
+		r.Close()
+		return err
+	}
+	for _, w := range r.Warnings() {
+		fmt.Fprintln(io.err, "warning:", w)
+	}
+	// With --json, stdout holds nothing but the JSON lines.
+	banner := io.out
+	if f.asJSON {
+		banner = io.err
+	}
+	fmt.Fprintln(banner, listenBanner(r, int64(f.maxBody)))
+	if interactive {
+		return runInbox(ctx, r, io, look, cfg.WebhookSecrets)
+	}
+	return printDeliveries(ctx, r, io, f.asJSON)
+}
+
+func listenBanner(r *listen.Receiver, maxBody int64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "listening on %s (any path, POST, up to %s)", r.URL(), humanize.IBytes(uint64(maxBody)))
+	fmt.Fprintf(&b, " · verifying with %s", strings.Join(r.Secrets(), ", "))
+	if f := r.ForwardURL(); f != "" {
+		fmt.Fprintf(&b, " · forwarding to %s", f)
+	}
+	b.WriteString(" · Ctrl-C stops")
+	return b.String()
+}
+
+// stdoutIsTerminal decides between the inbox and plain lines; tests
+// replace it to run the inbox on a pipe.
+var stdoutIsTerminal = func(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// runInbox shows the interactive inbox until the user quits or ctx ends,
+// then stops the receiver and prints the same summary as plain output.
+// The opening lines were printed before, so they stay on the terminal
+// above the summary once the program gives the screen back.
+func runInbox(ctx context.Context, r *listen.Receiver, io *stdio, look listenui.Options, secrets []string) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	look.Receiver, look.Context = r, ctx
+	m, err := listenui.New(look)
+	if err != nil {
+		r.Close()
+		return err
+	}
+	runErr := runProgram(ctx, io, m, "listen", secrets)
+	r.Close()
+	if runErr != nil {
+		return runErr
+	}
+	s := r.Stats()
+	if s.Dropped > 0 {
+		fmt.Fprintf(io.err, "warning: %d deliveries not shown: the screen was too slow to keep up\n", s.Dropped)
+	}
+	fmt.Fprintf(io.err, "received %d: %d verified, %d refused\n", s.Received, s.Verified, s.Rejected)
+	return nil
+}
+
+// printDeliveries prints each delivery until ctx ends, then closes the
+// receiver, prints what was still queued and a one-line summary.
+func printDeliveries(ctx context.Context, r *listen.Receiver, io *stdio, asJSON bool) error {
+	emit := func(d listen.Request) error {
+		if asJSON {
+			return listen.WriteJSON(io.out, d)
+		}
+		_, err := fmt.Fprint(io.out, listen.PlainLines(d))
+		return err
+	}
+	var dropped int64
+	noteDrops := func() {
+		if n := r.Stats().Dropped; n > dropped {
+			fmt.Fprintf(io.err, "warning: %d deliveries not shown: the output was too slow to keep up\n", n-dropped)
+			dropped = n
+		}
+	}
+	deliveries := r.Requests()
+	for {
+		select {
+		case <-ctx.Done():
+			r.Close()
+			for d := range deliveries {
+				if err := emit(d); err != nil {
+					return err
+				}
+			}
+			noteDrops()
+			s := r.Stats()
+			fmt.Fprintf(io.err, "received %d: %d verified, %d refused\n", s.Received, s.Verified, s.Rejected)
+			return nil
+		case d := <-deliveries:
+			noteDrops()
+			if err := emit(d); err != nil {
+				r.Close()
+				return fmt.Errorf("writing output: %w", err)
+			}
+		}
+	}
+}
+
+// byteSize is a flag holding a size like 1MiB, 512KB or 1048576.
+type byteSize int64
+
+func (s *byteSize) String() string { return humanize.IBytes(uint64(*s)) }
+func (s *byteSize) Type() string   { return "size" }
+func (s *byteSize) Set(v string) error {
+	n, err := humanize.ParseBytes(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a size like 1MiB, 512KB or 1048576", v)
+	}
+	if n == 0 || n > 1<<40 {
+		return fmt.Errorf("%q: the limit must be between 1 byte and 1 TiB", v)
+	}
+	*s = byteSize(n)
+	return nil
+}
