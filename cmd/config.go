@@ -12,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
 )
 
 // fileConfig is the optional config file, config.toml under the XDG config
@@ -25,6 +26,15 @@ type fileConfig struct {
 	ReadOnly      bool              `toml:"read_only"`
 	Theme         map[string]string `toml:"theme"`
 	Keys          map[string]string `toml:"keys"`
+	// PollInterval is how often GET /tasks/active is read when there is no
+	// live stream; EventsPath is where the stream lives when not at
+	// /events (a path or an absolute URL).
+	PollInterval duration `toml:"poll_interval"`
+	EventsPath   string   `toml:"events_path"`
+	// Endpoints are endpoint ids to show when the API does not list them;
+	// EndpointSecrets sign re-deliveries from this machine, by endpoint id.
+	Endpoints       []string          `toml:"endpoints"`
+	EndpointSecrets map[string]string `toml:"endpoint_secrets"`
 }
 
 // secretList reads webhook_secret as one string or a list of them (during
@@ -66,16 +76,20 @@ func (d *duration) UnmarshalText(b []byte) error {
 // config is the resolved configuration: flags, then environment, then file,
 // then defaults.
 type config struct {
-	APIURL         string
-	APIKey         string
-	WebhookSecrets []string
-	Refresh        time.Duration
-	StallWindow    time.Duration
-	ReadOnly       bool
-	Theme          map[string]string
-	Keys           map[string]string
-	File           string   // the config file read, or ""
-	Warnings       []string // shown before the program starts
+	APIURL          string
+	APIKey          string
+	WebhookSecrets  []string
+	Refresh         time.Duration
+	StallWindow     time.Duration
+	ReadOnly        bool
+	Theme           map[string]string
+	Keys            map[string]string
+	PollInterval    time.Duration
+	EventsURL       string // "" is the API's /events
+	Endpoints       []string
+	EndpointSecrets map[string]string
+	File            string   // the config file read, or ""
+	Warnings        []string // shown before the program starts
 }
 
 const (
@@ -88,6 +102,9 @@ const (
 const (
 	defaultRefresh     = 5 * time.Second
 	defaultStallWindow = 45 * time.Second
+	// defaultPollInterval is Aspect's own SDK's: it watches a task by
+	// reading it every 5 s.
+	defaultPollInterval = 5 * time.Second
 )
 
 // configPath is where the config file lives: $ASPECT_TUI_CONFIG, else
@@ -135,7 +152,7 @@ func readConfigFile(path string, explicit bool) (fileConfig, []string, error) {
 		// A key pasted onto a line of its own reads as an unknown key.
 		warnings = append(warnings, fmt.Sprintf("config file %s: unknown keys ignored: %s", path, api.MaskSecrets(strings.Join(keys, ", "))))
 	}
-	if (fc.APIKey != "" || len(fc.WebhookSecret) > 0) && info.Mode().Perm()&0o077 != 0 {
+	if (fc.APIKey != "" || len(fc.WebhookSecret) > 0 || len(fc.EndpointSecrets) > 0) && info.Mode().Perm()&0o077 != 0 {
 		warnings = append(warnings, fmt.Sprintf("config file %s holds secrets and is readable by others (mode %04o); run: chmod 600 %s", path, info.Mode().Perm(), path))
 	}
 	return fc, warnings, nil
@@ -151,6 +168,8 @@ type overrides struct {
 	// DefaultRefresh replaces the usual default refresh when neither the
 	// flag nor the file sets one (demo: its simulator is local, so 2 s).
 	DefaultRefresh time.Duration
+	PollInterval   time.Duration
+	EventsURL      string
 }
 
 // loadConfig resolves flags, environment, file and defaults, in that order.
@@ -165,14 +184,18 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 		return config{}, err
 	}
 	c := config{
-		APIURL:      pick(o.APIURL, getenv(envAPIURL), fc.APIURL, api.DefaultBaseURL),
-		APIKey:      pick(getenv(envAPIKey), fc.APIKey),
-		Refresh:     pickDuration(o.Refresh, fc.Refresh.Duration, o.DefaultRefresh, defaultRefresh),
-		StallWindow: pickDuration(fc.StallWindow.Duration, defaultStallWindow),
-		ReadOnly:    o.ReadOnly || fc.ReadOnly,
-		Theme:       fc.Theme,
-		Keys:        fc.Keys,
-		Warnings:    warnings,
+		APIURL:          pick(o.APIURL, getenv(envAPIURL), fc.APIURL, api.DefaultBaseURL),
+		APIKey:          pick(getenv(envAPIKey), fc.APIKey),
+		Refresh:         pickDuration(o.Refresh, fc.Refresh.Duration, o.DefaultRefresh, defaultRefresh),
+		StallWindow:     pickDuration(fc.StallWindow.Duration, defaultStallWindow),
+		ReadOnly:        o.ReadOnly || fc.ReadOnly,
+		Theme:           fc.Theme,
+		Keys:            fc.Keys,
+		Warnings:        warnings,
+		PollInterval:    pickDuration(o.PollInterval, fc.PollInterval.Duration, defaultPollInterval),
+		EventsURL:       pick(o.EventsURL, fc.EventsPath),
+		Endpoints:       fc.Endpoints,
+		EndpointSecrets: fc.EndpointSecrets,
 	}
 	if _, statErr := os.Stat(path); statErr == nil {
 		c.File = path
@@ -200,6 +223,16 @@ func (c config) validateAPI() error {
 	}
 	if strings.ContainsAny(c.APIKey, " \t\r\n") || api.Clean(c.APIKey) != c.APIKey {
 		return errors.New("the API key holds spaces or control characters; check ASPECT_API_KEY")
+	}
+	if c.EventsURL != "" {
+		if _, err := feed.ResolveEventsURL(c.APIURL, c.EventsURL); err != nil {
+			return fmt.Errorf("--events-url or events_path %q: %w", api.Clip(c.EventsURL, 80), err)
+		}
+	}
+	for id, secret := range c.EndpointSecrets {
+		if !strings.HasPrefix(secret, "whsec_") {
+			return fmt.Errorf("[endpoint_secrets] %q in %s: a signing secret starts with whsec_ (it is returned when the endpoint is created)", api.Clip(id, 40), orDefault(c.File, "the config file"))
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,11 +34,12 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 		c.Long = "With no command: the live dashboard against the configured API."
 	}
 	o = apiFlags(c.Flags())
+	feedFlags(c.Flags(), o)
 	c.Flags().BoolVar(&o.ReadOnly, "read-only", false, "hide every action that changes anything (create, edit, delete, resend, recover)")
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), "NO_COLOR"),
-		[]string{"api_url", "api_key", "refresh", "stall_window", "read_only", "theme", "keys"})
+		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys"})
 }
 
 func runDashboardCommand(ctx context.Context, io *stdio, o overrides) error {
@@ -48,11 +50,37 @@ func runDashboardCommand(ctx context.Context, io *stdio, o overrides) error {
 	if err := cfg.validateAPI(); err != nil {
 		return err
 	}
-	client, err := api.NewClient(cfg.APIURL, cfg.APIKey, api.WithUserAgent("aspect-tui/"+appVersion()))
+	skips := make(chan api.FieldSkip, skipBuffer)
+	client, err := api.NewClient(cfg.APIURL, cfg.APIKey, api.WithUserAgent("aspect-tui/"+appVersion()), reportSkips(skips))
 	if err != nil {
 		return err
 	}
-	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg})
+	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, skips: skips})
+}
+
+// skipBuffer is how many field skips wait for the dashboard to log them;
+// past it a skip is counted in the next one's reason instead.
+const skipBuffer = 256
+
+// reportSkips sends the client's field skips to the dashboard's log
+// without ever blocking a fetch; one that finds the buffer full is
+// counted, and the count rides on the next skip that gets through.
+func reportSkips(ch chan<- api.FieldSkip) api.Option {
+	var mu sync.Mutex
+	missed := 0
+	return api.WithSkipReport(func(s api.FieldSkip) {
+		mu.Lock()
+		defer mu.Unlock()
+		if missed > 0 {
+			s.Reason += fmt.Sprintf(" (and %d more skips not logged: the log fell behind)", missed)
+		}
+		select {
+		case ch <- s:
+			missed = 0
+		default:
+			missed++
+		}
+	})
 }
 
 // dashboardRun is what the dashboard needs from a command: an API client
@@ -64,6 +92,11 @@ type dashboardRun struct {
 	// extra are secrets the configuration does not hold (the demo's
 	// simulator key and endpoint secret).
 	extra []string
+	// skips are the fields the client could not read, for the log.
+	skips <-chan api.FieldSkip
+	// noState keeps the endpoints made in this run out of the state file
+	// (the demo's simulator is gone when it ends).
+	noState bool
 }
 
 // runDashboard checks everything it can while the terminal is still plain
@@ -73,15 +106,27 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	for _, w := range d.cfg.Warnings {
 		fmt.Fprintln(io.err, "aspect-tui: "+w)
 	}
+	hooks := &api.Directory{Client: d.client}
+	if !d.noState {
+		state := newEndpointState(io.getenv, d.client.BaseURL())
+		hooks.Known = knownEndpoints(d.cfg, state)
+		// A state directory that cannot be written costs only the memory
+		// of this endpoint in the next session; the endpoint works now.
+		hooks.Remember = func(k api.KnownEndpoint) { _ = state.Remember(k) }
+	}
 	opts := ui.Options{
-		Client:   d.client,
-		APIURL:   d.client.BaseURL(),
-		Label:    d.label,
-		Theme:    d.cfg.Theme,
-		Keys:     d.cfg.Keys,
-		ReadOnly: d.cfg.ReadOnly,
-		Refresh:  d.cfg.Refresh,
-		NoColor:  io.getenv("NO_COLOR") != "",
+		Client:          d.client,
+		Hooks:           hooks,
+		Skipped:         d.skips,
+		EndpointSecrets: d.cfg.EndpointSecrets,
+		WebhookSecret:   oneSecret(d.cfg.WebhookSecrets),
+		APIURL:          d.client.BaseURL(),
+		Label:           d.label,
+		Theme:           d.cfg.Theme,
+		Keys:            d.cfg.Keys,
+		ReadOnly:        d.cfg.ReadOnly,
+		Refresh:         d.cfg.Refresh,
+		NoColor:         io.getenv("NO_COLOR") != "",
 	}
 	if err := ui.Check(opts); err != nil {
 		return fmt.Errorf("config file %s: %w", orDefault(d.cfg.File, "(none)"), err)
@@ -95,7 +140,7 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	f := feed.Start(ctx, d.client, feed.Options{StallWindow: d.cfg.StallWindow})
+	f := feed.Start(ctx, d.client, feedOptions(d.cfg))
 	opts.Context, opts.Batches, opts.FeedErr = ctx, f.Batches(), f.Wait
 	m, err := ui.New(opts)
 	if err != nil {
@@ -128,5 +173,23 @@ func (d dashboardRun) command() string {
 
 // secrets are what a crash report must not hold.
 func (d dashboardRun) secrets() []string {
-	return append(append([]string{d.cfg.APIKey}, d.cfg.WebhookSecrets...), d.extra...)
+	out := append(append([]string{d.cfg.APIKey}, d.cfg.WebhookSecrets...), d.extra...)
+	for _, s := range d.cfg.EndpointSecrets {
+		out = append(out, s)
+	}
+	return out
+}
+
+// feedOptions is how the configuration asks the feed to follow tasks.
+func feedOptions(cfg config) feed.Options {
+	return feed.Options{StallWindow: cfg.StallWindow, PollInterval: cfg.PollInterval, EventsURL: cfg.EventsURL, APIKey: cfg.APIKey}
+}
+
+// oneSecret is the webhook secret when there is exactly one (a rotation's
+// two cannot say which signs a re-delivery).
+func oneSecret(ss []string) string {
+	if len(ss) == 1 {
+		return ss[0]
+	}
+	return ""
 }

@@ -119,7 +119,8 @@ func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {
 			s.Close() // a broken simulator may not close; the process ends anyway
 		}
 	}()
-	client, err := api.NewClient(s.URL(), s.APIKey(), api.WithUserAgent("aspect-tui/"+appVersion()))
+	skips := make(chan api.FieldSkip, skipBuffer)
+	client, err := api.NewClient(s.URL(), s.APIKey(), api.WithUserAgent("aspect-tui/"+appVersion()), reportSkips(skips))
 	if err != nil {
 		return err
 	}
@@ -129,7 +130,7 @@ func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {
 	}
 	defer stop()
 	secrets = append(secrets, secret)
-	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}})
+	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}, skips: skips, noState: true})
 }
 
 // startDemoReceiver makes the `listen` receiver the demo's webhook

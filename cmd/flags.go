@@ -17,6 +17,14 @@ func apiFlags(fs *pflag.FlagSet) *overrides {
 	return o
 }
 
+// feedFlags registers what decides how the commands that follow tasks get
+// them: where the stream lives, and how often to poll when there is none.
+func feedFlags(fs *pflag.FlagSet, o *overrides) {
+	fs.StringVar(&o.EventsURL, "events-url", "", "where the event stream lives when not at the API's /events: a path or an absolute URL (config: events_path)")
+	fs.DurationVar(&o.PollInterval, "poll-interval", 0, "how often GET /tasks/active is read when there is no live stream (default 5s; config: poll_interval)")
+	hideDefault(fs, "poll-interval")
+}
+
 var apiEnv = []string{envAPIURL, envAPIKey, envConfig}
 
 // hideDefault keeps a flag's zero default out of its help, where the

@@ -15,6 +15,7 @@ import (
 func simCommand(io *stdio) *cobra.Command {
 	var o sim.Options
 	var taskFail float64
+	var profile string
 	c := &cobra.Command{
 		Use:   "sim",
 		Short: "the simulator alone, for developing a webhook handler and for tests",
@@ -29,6 +30,11 @@ func simCommand(io *stdio) *cobra.Command {
 			if o.EchoFailRate > 0 {
 				o.Echo = true
 			}
+			p, err := sim.ParseProfile(profile)
+			if err != nil {
+				return usageError(c, fmt.Errorf("--profile: %w", err))
+			}
+			o.Profile = p
 			return failed("sim", runSim(c.Context(), io, o))
 		},
 	}
@@ -41,6 +47,7 @@ func simCommand(io *stdio) *cobra.Command {
 	fs.Float64Var(&taskFail, "task-fail-rate", sim.DefaultFailRate, "share of features that fail")
 	fs.BoolVar(&o.Echo, "echo", false, "create an endpoint pointing at the simulator's own receiver, so deliveries happen without a handler of yours")
 	fs.Float64Var(&o.EchoFailRate, "fail-rate", 0, "share of deliveries the echo receiver answers 500 (implies --echo)")
+	fs.StringVar(&profile, "profile", string(sim.ProfileFull), "which API to play: full (every route the app can use), documented (only the routes Aspect documents: no /events, no endpoint list, no resend), or svix (Svix's own names and shapes)")
 	fs.IntVar(&o.DropSSEEvery, "drop-sse-every", 0, "cut each SSE connection after about N events, to test reconnection (0: never)")
 	fs.IntVar(&o.Backlog, "backlog", 0, "tasks created at start as if the simulator had been running a while")
 	fs.IntVar(&o.ReplayBuffer, "replay-buffer", sim.DefaultReplayBuffer, "SSE events kept for Last-Event-ID")
@@ -70,7 +77,14 @@ func runSim(ctx context.Context, io *stdio, o sim.Options) error {
 	url, key := s.URL(), s.APIKey()
 	w := io.out
 	fmt.Fprintf(w, "aspect-tui simulator on %s (seed %d, %g new tasks a second, time ×%g)\n", url, o.Seed, o.Rate, o.TimeScale)
-	fmt.Fprintf(w, "API key: %s (the simulator's own; it guards nothing real)\n\n", key)
+	fmt.Fprintf(w, "API key: %s (the simulator's own; it guards nothing real)\n", key)
+	switch o.Profile {
+	case sim.ProfileDocumented:
+		fmt.Fprintf(w, "Profile documented: only the routes Aspect documents; /events, the endpoint list, resend, recover, test and stats answer 404\n")
+	case sim.ProfileSvix:
+		fmt.Fprintf(w, "Profile svix: Svix's own field names and shapes (camelCase, text statuses, payloads only with with_content=true)\n")
+	}
+	fmt.Fprintln(w)
 	if host, _, _ := net.SplitHostPort(strings.TrimPrefix(url, "http://")); !isLoopback(host) {
 		fmt.Fprintf(io.err, "warning: serving on %s: anyone who can reach it can use the simulator with this key\n\n", host)
 	}

@@ -22,9 +22,10 @@ func tailCommand(io *stdio) *cobra.Command {
 		},
 	}
 	o = apiFlags(c.Flags())
+	feedFlags(c.Flags(), o)
 	c.Flags().BoolVar(&asJSON, "json", false, "print each envelope as one JSON line, exactly as received (connection changes and skipped events go to stderr)")
 	c.Flags().StringVar(&record, "record", "", "also append every event as received to `FILE`, in text/event-stream form, for replay")
-	return reads(c, io.getenv, apiEnv, []string{"api_url", "api_key", "stall_window"})
+	return reads(c, io.getenv, apiEnv, []string{"api_url", "api_key", "stall_window", "poll_interval", "events_path"})
 }
 
 func runTail(ctx context.Context, io *stdio, o overrides, asJSON bool, record string) error {
@@ -65,7 +66,7 @@ func runTail(ctx context.Context, io *stdio, o overrides, asJSON bool, record st
 	fmt.Fprintf(io.err, "connected to %s: %d %s; opening the event stream\n", c.BaseURL(), len(active), noun)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	f := feed.Start(ctx, c, feed.Options{StallWindow: cfg.StallWindow})
+	f := feed.Start(ctx, c, feedOptions(cfg))
 	return feedCrash(tail(f, cancel, io, asJSON, rec), "tail", append([]string{cfg.APIKey}, cfg.WebhookSecrets...), io)
 }
 
@@ -78,6 +79,7 @@ func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *re
 	store := feed.NewStore(feed.StoreOptions{})
 	status := connPrinter{w: io.err}
 	var writeErr error
+	polledOnce := false // the first poll is the snapshot, not changes
 	for b := range f.Batches() {
 		if writeErr != nil {
 			continue // draining, so the feed can stop
@@ -92,9 +94,13 @@ func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *re
 		if liveFirst {
 			status.print(*b.Conn)
 		}
+		byEvent := map[string]bool{}
 		for i := range b.Events {
 			if changes.Outcomes[i] == feed.Duplicate {
 				continue
+			}
+			if t := b.Events[i].Env.Data.Task; t != nil {
+				byEvent[t.ID] = true
 			}
 			if asJSON {
 				out.Write(ndjsonLine(b.Events[i].Raw))
@@ -102,6 +108,22 @@ func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *re
 			} else {
 				out.WriteString(plainEvent(&b.Events[i], changes.Outcomes[i]))
 			}
+		}
+		if b.Poll != nil {
+			// Without a stream, what a poll found changed is printed in
+			// the events' place, marked as polled.
+			for _, id := range changes.Updated {
+				t, ok := store.Task(id)
+				if !polledOnce || byEvent[id] || !ok {
+					continue
+				}
+				if asJSON {
+					out.Write(polledLine(t))
+				} else {
+					out.WriteString(plainPolled(t))
+				}
+			}
+			polledOnce = true
 		}
 		if err := out.Flush(); err != nil {
 			writeErr = fmt.Errorf("writing output: %w", err)

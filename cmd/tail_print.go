@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -16,7 +17,8 @@ import (
 type connPrinter struct {
 	w          io.Writer
 	reconnects int
-	live       bool // the stream has been open once
+	live       bool   // the stream has been open once
+	polling    string // what was last said of polling, "" when not polling
 }
 
 func (p *connPrinter) print(s feed.ConnState) {
@@ -37,7 +39,46 @@ func (p *connPrinter) print(s feed.ConnState) {
 	case feed.PhaseReconnecting:
 		wait := s.NextTry.Sub(s.Since).Round(10 * time.Millisecond)
 		fmt.Fprintf(p.w, "reconnecting in %s (attempt %d): %s\n", wait, s.Attempt, s.Reason)
+	case feed.PhasePolling:
+		// Said when it starts and whenever what it says changes (a poll
+		// failing, or working again), not on every poll.
+		if sum := s.Summary(); sum != p.polling {
+			p.polling, p.live = sum, false
+			fmt.Fprintln(p.w, sum)
+		}
+		return
 	}
+	p.polling = ""
+}
+
+// polledLine is a task change a poll found, for --json: it is no event
+// (there was no stream to receive one from), so it is marked, and a
+// consumer tells it from an envelope by its "aspect_tui" key:
+// {"aspect_tui":"polled","task":{...}}.
+func polledLine(t api.Task) []byte {
+	b, err := json.Marshal(struct {
+		Kind string   `json:"aspect_tui"`
+		Task api.Task `json:"task"`
+	}{"polled", t})
+	if err != nil {
+		return nil
+	}
+	return append(ndjsonLine(b), '\n')
+}
+
+// plainPolled is a task change a poll found, as one readable line.
+func plainPolled(t api.Task) string {
+	var b strings.Builder
+	at := t.Updated.Time
+	if at.IsZero() {
+		at = time.Now()
+	}
+	fmt.Fprintf(&b, "%s  %-15s  %s", at.Local().Format("15:04:05.000"), "(polled)", api.Clip(t.ID, 40))
+	for _, name := range t.FeatureOrder() {
+		fmt.Fprintf(&b, "  %s:%s", api.Clip(name, 24), api.Clip(string(t.Features[name].State), 24))
+	}
+	b.WriteByte('\n')
+	return b.String()
 }
 
 // plainEvent is one readable line: when, what, which task, its features.

@@ -55,6 +55,9 @@ type Options struct {
 	// FeedErr says why the feed stopped once Batches is closed
 	// (feed.Feed.Wait).
 	FeedErr func() error
+	// Skipped is the API client's report of fields it could not read
+	// (api.WithSkipReport); each distinct one is logged once.
+	Skipped <-chan api.FieldSkip
 	// Store holds the tasks; nil makes a new one.
 	Store *feed.Store
 
@@ -200,7 +203,7 @@ func New(o Options) (*Model, error) {
 // Init starts the feed reader, the clock and the first fetches, and asks
 // the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitBatch(), m.nextTick()}
+	cmds := []tea.Cmd{m.waitBatch(), m.nextTick(), m.waitSkip()}
 	for _, row := range panes {
 		if row.init != nil {
 			cmds = append(cmds, row.init(m))

@@ -29,6 +29,8 @@ type (
 		err   error
 	}
 	tickMsg struct{}
+	// skipMsg: the API client could not read a field of an answer.
+	skipMsg struct{ s api.FieldSkip }
 )
 
 // Update routes: it applies feed batches itself and hands everything else
@@ -44,6 +46,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case batchMsg:
 		return m, tea.Batch(m.applyBatch(&msg.b), m.waitBatch())
+	case skipMsg:
+		m.log.FieldSkip(m.ctx.Now, msg.s)
+		return m, m.waitSkip()
 	case feedDoneMsg:
 		m.feedDone(msg.err)
 	case refetchedMsg:
@@ -74,6 +79,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m, nil
+}
+
+// waitSkip receives the next field the API client skipped.
+func (m *Model) waitSkip() tea.Cmd {
+	ch := m.opts.Skipped
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return skipMsg{s: s}
+	}
 }
 
 // waitBatch receives one batch from the feed and returns it as a message;

@@ -44,6 +44,27 @@ type Model struct {
 	cur     common.Cursor
 	w, h    int
 	actions keys.Actions
+	// fields are the field skips already logged: a page read again on
+	// every refresh would otherwise log the same skip each time.
+	fields map[string]bool
+}
+
+// maxFieldSkips bounds the distinct field skips remembered.
+const maxFieldSkips = 2000
+
+// FieldSkip logs a field of an API answer the app could not read (a
+// mistyped or unknown value), once: the row was still shown with what
+// could be read.
+func (m *Model) FieldSkip(at time.Time, s api.FieldSkip) {
+	key := s.String()
+	if m.fields[key] {
+		return
+	}
+	if m.fields == nil || len(m.fields) >= maxFieldSkips {
+		m.fields = map[string]bool{}
+	}
+	m.fields[key] = true
+	m.add(Entry{At: at, Kind: "skipped field", ID: api.Clean(s.Item), Type: api.Clean(s.Route), Reason: api.Clean(key) + "; the row shows what could be read"})
 }
 
 // New returns an empty log.
