@@ -13,6 +13,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/grid"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 )
@@ -463,7 +464,7 @@ func TestTinyWindowSaysHowBigItMustBe(t *testing.T) {
 	h.apply(fleet(5)...)
 	h.must("needs a window of at least 80×24", "This one is 60×20")
 	h.mustNot("t0000005")
-	for _, l := range h.lines() {
+	for _, l := range h.drawn() {
 		if w := common.Width(l); w > 60 {
 			t.Fatalf("a line is %d wide in a 60-wide window: %q", w, l)
 		}
@@ -497,7 +498,7 @@ func TestResizeMovesTheSidePanes(t *testing.T) {
 // checkFrame asserts the screen fills the window exactly.
 func checkFrame(t *testing.T, h *harness, w, hh int) {
 	t.Helper()
-	ls := h.lines()
+	ls := h.drawn()
 	if len(ls) != hh {
 		t.Fatalf("%dx%d: %d lines", w, hh, len(ls))
 	}
@@ -628,8 +629,8 @@ func TestEmptyStates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, m: m, now: t0}
-	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h := &harness{t: t, now: t0}
+	h.drive(m, 80, 24)
 	h.must("Connecting to https://api.aspect.inc…", "◌ connecting…")
 	h.send(batchMsg{b: feed.Batch{Resync: []api.Task{}, Conn: &feed.ConnState{Phase: feed.PhaseLive, Since: t0}}})
 	h.must("No tasks yet")
@@ -642,7 +643,7 @@ func TestEmptyStates(t *testing.T) {
 func TestQuit(t *testing.T) {
 	for _, k := range []string{"q", "ctrl+c"} {
 		h := newHarness(t, 80, 24)
-		_, cmd := h.m.Update(keyMsg(k))
+		_, cmd := h.m.Update(uitest.Key(k))
 		if cmd == nil || !h.m.Quitting() {
 			t.Fatalf("%s does not quit", k)
 		}
@@ -674,8 +675,8 @@ func TestKeyOverridesAndReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, m: m, now: t0}
-	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h := &harness{t: t, now: t0}
+	h.drive(m, 80, 24)
 	h.apply(fleet(5)...)
 	h.press("J")
 	if got := h.selected(); got != "t0000004" {
@@ -706,8 +707,8 @@ func TestNoColorDrawsWithoutColours(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, m: m, now: t0}
-	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h := &harness{t: t, now: t0}
+	h.drive(m, 80, 24)
 	h.apply(fleet(5)...)
 	content := m.View().Content
 	if strings.Contains(content, "38;2;") || strings.Contains(content, "48;2;") || strings.Contains(content, "[38;5") {
