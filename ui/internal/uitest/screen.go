@@ -2,8 +2,10 @@ package uitest
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,8 +22,18 @@ type Screen struct {
 	mu      sync.Mutex
 	em      *vt.Emulator
 	wrote   chan struct{} // a token after each write
-	stopped bool
+	stopped atomic.Bool
+	answers atomic.Value // of writer: where the terminal's answers go
 }
+
+type writer struct{ io.Writer }
+
+// AnswerTo sends what the terminal answers to a program's queries (its
+// modes, such as the grapheme widths of mode 2027) to w, a program's
+// input, as a real terminal would. Without it the answers are dropped and
+// the program keeps its defaults: text whose width differs between the
+// two ways of counting then lands in other cells than the program thinks.
+func (s *Screen) AnswerTo(w io.Writer) { s.answers.Store(writer{w}) }
 
 // NewScreen is a w×h terminal, closed when the test ends.
 func NewScreen(tb testing.TB, w, h int) *Screen {
@@ -31,12 +43,14 @@ func NewScreen(tb testing.TB, w, h int) *Screen {
 	go func() {
 		buf := make([]byte, 256)
 		for {
-			s.em.Read(buf)
-			s.mu.Lock()
-			stop := s.stopped
-			s.mu.Unlock()
-			if stop {
+			// Not under mu: a Write holding it may be waiting for this
+			// read.
+			n, _ := s.em.Read(buf)
+			if s.stopped.Load() {
 				return
+			}
+			if w, ok := s.answers.Load().(writer); ok && n > 0 {
+				w.Write(buf[:n])
 			}
 		}
 	}()
@@ -45,13 +59,9 @@ func NewScreen(tb testing.TB, w, h int) *Screen {
 }
 
 func (s *Screen) close() {
-	s.mu.Lock()
-	if s.stopped {
-		s.mu.Unlock()
+	if s.stopped.Swap(true) {
 		return
 	}
-	s.stopped = true
-	s.mu.Unlock()
 	s.em.InputPipe().Write([]byte{0}) // wakes the drain to see it stopped
 }
 
