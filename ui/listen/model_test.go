@@ -172,7 +172,10 @@ func TestFollowsTheNewestUntilMovedAway(t *testing.T) {
 	// Reading a detail holds the selection whatever arrives.
 	h.press("enter")
 	send(1)
-	h.must("#18 POST /f")
+	// #19 arrived, and the detail (not the list, whose rows name requests
+	// too) still shows #18.
+	h.must("received 19", "┏━ #18 POST /f · ", "esc back")
+	h.mustNot("#19")
 	h.press("esc")
 	if l := h.selected(); !strings.Contains(l, "#18 ") {
 		t.Errorf("after the detail: %q", l)
