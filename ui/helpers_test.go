@@ -149,8 +149,6 @@ func task(n int, updated time.Time, states ...api.State) api.Task {
 	return t
 }
 
-func short(t api.Task) string { return t.ID[:8] }
-
 // apply sends tasks as one batch of task.progress events.
 func (h *harness) apply(tasks ...api.Task) {
 	h.t.Helper()
