@@ -32,6 +32,9 @@ type Async struct {
 	done chan struct{}
 }
 
+// checkEvery is how often a wait looks at the screen.
+const checkEvery = 25 * time.Millisecond
+
 // NewAsync drives m on a w×h screen until the test ends.
 func NewAsync(tb testing.TB, m tea.Model, w, h int) *Async {
 	a := &Async{Model: m, TickEvery: 20 * time.Millisecond, msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
@@ -121,16 +124,31 @@ func (a *Async) Until(cond func(screen string) bool, what string) {
 		defer t.Stop()
 		tick = t.C
 	}
+	// Drawing on the terminal and reading it back costs milliseconds (tens
+	// under the race detector on a busy machine): look at most every
+	// checkEvery, and only at a screen that changed, so that messages do
+	// not queue up behind the looking.
+	look := time.NewTicker(checkEvery)
+	defer look.Stop()
+	changed := true
 	for {
-		if cond(a.Text()) {
-			return
+		if changed {
+			if cond(a.Text()) {
+				return
+			}
+			changed = false
 		}
 		select {
 		case msg := <-a.msgs:
 			a.handle(msg)
 		case <-tick:
 			a.Send(a.Tick())
+		case <-look.C:
+			changed = !a.drawn
 		case <-deadline.C:
+			if cond(a.Text()) {
+				return
+			}
 			a.t.Fatalf("waited %s for %s; the screen:\n%s", timeout, what, a.Text())
 		}
 	}
