@@ -2,17 +2,20 @@ package ui
 
 import (
 	"errors"
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/grid"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 )
@@ -463,7 +466,7 @@ func TestTinyWindowSaysHowBigItMustBe(t *testing.T) {
 	h.apply(fleet(5)...)
 	h.must("needs a window of at least 80×24", "This one is 60×20")
 	h.mustNot("t0000005")
-	for _, l := range h.lines() {
+	for _, l := range h.drawn() {
 		if w := common.Width(l); w > 60 {
 			t.Fatalf("a line is %d wide in a 60-wide window: %q", w, l)
 		}
@@ -497,7 +500,7 @@ func TestResizeMovesTheSidePanes(t *testing.T) {
 // checkFrame asserts the screen fills the window exactly.
 func checkFrame(t *testing.T, h *harness, w, hh int) {
 	t.Helper()
-	ls := h.lines()
+	ls := h.drawn()
 	if len(ls) != hh {
 		t.Fatalf("%dx%d: %d lines", w, hh, len(ls))
 	}
@@ -608,8 +611,14 @@ func TestFeedPanicIsShownNotFatal(t *testing.T) {
 	h.send(batchMsg{b: feed.Batch{Conn: &feed.ConnState{Phase: feed.PhaseStopped, Reason: pe.Error(), Err: pe}}})
 	h.send(feedDoneMsg{err: pe})
 	h.must("✗ stopped: the live feed stopped on an internal error", "quitting writes a crash report")
+	// Still driven from the keyboard: j moves the selection.
+	if got := h.selected(); got != "t0000004" {
+		t.Fatalf("selection %q before j, want t0000004", got)
+	}
 	h.press("j")
-	h.must("t0000002") // still driven from the keyboard
+	if got := h.selected(); got != "t0000003" {
+		t.Fatalf("j after the feed stopped: selection %q, want t0000003", got)
+	}
 }
 
 func TestUnknownEventTypesAreLogged(t *testing.T) {
@@ -628,8 +637,8 @@ func TestEmptyStates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, m: m, now: t0}
-	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h := &harness{t: t, now: t0}
+	h.drive(m, 80, 24)
 	h.must("Connecting to https://api.aspect.inc…", "◌ connecting…")
 	h.send(batchMsg{b: feed.Batch{Resync: []api.Task{}, Conn: &feed.ConnState{Phase: feed.PhaseLive, Since: t0}}})
 	h.must("No tasks yet")
@@ -642,7 +651,7 @@ func TestEmptyStates(t *testing.T) {
 func TestQuit(t *testing.T) {
 	for _, k := range []string{"q", "ctrl+c"} {
 		h := newHarness(t, 80, 24)
-		_, cmd := h.m.Update(keyMsg(k))
+		_, cmd := h.m.Update(uitest.Key(k))
 		if cmd == nil || !h.m.Quitting() {
 			t.Fatalf("%s does not quit", k)
 		}
@@ -674,8 +683,8 @@ func TestKeyOverridesAndReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, m: m, now: t0}
-	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h := &harness{t: t, now: t0}
+	h.drive(m, 80, 24)
 	h.apply(fleet(5)...)
 	h.press("J")
 	if got := h.selected(); got != "t0000004" {
@@ -706,8 +715,8 @@ func TestNoColorDrawsWithoutColours(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, m: m, now: t0}
-	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h := &harness{t: t, now: t0}
+	h.drive(m, 80, 24)
 	h.apply(fleet(5)...)
 	content := m.View().Content
 	if strings.Contains(content, "38;2;") || strings.Contains(content, "48;2;") || strings.Contains(content, "[38;5") {
@@ -740,23 +749,67 @@ func TestAJustChangedCellIsMarkedForAMoment(t *testing.T) {
 	h := newHarness(t, 160, 45)
 	tk := task(1, t0.Add(-time.Second), api.StateProcessing, api.StateQueued)
 	h.apply(tk, task(2, t0, api.StateQueued)) // task 2 is selected: task 1's row is drawn plain
-	changed := h.m.ctx.Theme.States[api.StateCompleted][theme.Flash].S("✓ completed ")
+	// The mark is the Changed background; read it off a probe cell drawn
+	// in the flash style, as the terminal shows it.
+	probe := uitest.NewScreen(t, 2, 1)
+	probe.Draw(h.m.ctx.Theme.States[api.StateCompleted][theme.Flash].S("x"))
+	mark := probe.Style(0, 0).Bg
+	if mark == nil {
+		t.Fatal("the flash style draws no background")
+	}
 	h.now = t0.Add(time.Second)
 	tk.Updated = api.Time{Time: h.now}
 	tk.Features["proxy"] = api.Feature{State: api.StateCompleted}
 	h.apply(tk)
-	if !strings.Contains(h.m.View().Content, changed) {
-		t.Fatal("the proxy cell that just completed is not marked")
+	if got := h.marked("t0000001", "✓ completed", mark); got != "all" {
+		t.Fatalf("the proxy cell that just completed is not marked (%s of its cells)", got)
 	}
 	// The preview cell did not change and is not marked.
-	if strings.Contains(h.m.View().Content, h.m.ctx.Theme.States[api.StateQueued][theme.Flash].S("◌ queued")) {
-		t.Fatal("an unchanged cell is marked")
+	if got := h.marked("t0000001", "◌ queued", mark); got != "none" {
+		t.Fatalf("an unchanged cell is marked (%s of its cells)", got)
 	}
 	h.now = t0.Add(time.Second + grid.FlashFor)
 	h.send(tickMsg{})
-	if strings.Contains(h.m.View().Content, changed) {
-		t.Fatal("the mark does not go away")
+	if got := h.marked("t0000001", "✓ completed", mark); got != "none" {
+		t.Fatalf("the mark does not go away (%s of the cell's cells)", got)
 	}
+}
+
+// marked says whether the cells of text on the grid row of task id have
+// the background bg: "all", "none" or "some"; it fails the test if the
+// row or the text is not on screen.
+func (h *harness) marked(id, text string, bg color.Color) string {
+	h.t.Helper()
+	for y, l := range h.lines() {
+		i := strings.Index(l, text)
+		if !strings.Contains(l, " "+id+" ") || i < 0 {
+			continue
+		}
+		x, n, on := ansi.StringWidth(l[:i]), ansi.StringWidth(text), 0
+		for c := x; c < x+n; c++ {
+			if sameColor(h.Screen().Style(c, y).Bg, bg) {
+				on++
+			}
+		}
+		switch on {
+		case n:
+			return "all"
+		case 0:
+			return "none"
+		}
+		return "some"
+	}
+	h.t.Fatalf("no row of %s shows %q:\n%s", id, text, h.screen())
+	return ""
+}
+
+func sameColor(a, b color.Color) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	ar, ag, ab, aa := a.RGBA()
+	br, bg, bb, ba := b.RGBA()
+	return ar == br && ag == bg && ab == bb && aa == ba
 }
 
 // A panic caught in a fetch of missed tasks is logged, and kept for the

@@ -16,10 +16,10 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 // fakeAPI is an Aspect API that answers what a test puts in it: fixed
@@ -215,21 +215,15 @@ func sseFrame(t *testing.T, env api.Envelope) string {
 }
 
 // driver runs the dashboard against a fakeAPI the way the Bubble Tea
-// runtime does (Cmds in goroutines, their messages back to Update one at a
-// time), with the real feed reading the fake's stream.
+// runtime does (see uitest.Async), with the real feed reading the fake's
+// stream.
 type driver struct {
-	t      *testing.T
-	m      *Model
-	api    *fakeAPI
-	msgs   chan tea.Msg
-	done   chan struct{}
-	cancel context.CancelFunc
-	now    func() time.Time
+	*uitest.Async
+	m *Model
 }
 
 type driverOpts struct {
-	clock func() time.Time
-	feed  feed.Options
+	feed feed.Options
 	// noFeed leaves the stream unread: the test sends batches itself.
 	noFeed bool
 }
@@ -239,7 +233,7 @@ func newDriver(t *testing.T, f *fakeAPI, o driverOpts) *driver {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := f.client(t)
 	dark := true
-	opts := Options{Context: ctx, Client: c, APIURL: f.srv.URL, Dark: &dark, Refresh: 100 * time.Millisecond, Clock: o.clock}
+	opts := Options{Context: ctx, Client: c, APIURL: f.srv.URL, Dark: &dark, Refresh: 100 * time.Millisecond}
 	var fd *feed.Feed
 	if !o.noFeed {
 		fd = feed.Start(ctx, c, o.feed)
@@ -249,104 +243,33 @@ func newDriver(t *testing.T, f *fakeAPI, o driverOpts) *driver {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &driver{t: t, m: m, api: f, msgs: make(chan tea.Msg, 64), done: make(chan struct{}), cancel: cancel, now: time.Now}
-	if o.clock != nil {
-		d.now = o.clock
-	}
 	t.Cleanup(func() {
 		cancel()
-		close(d.done)
 		if fd != nil {
 			fd.Wait()
 		}
 	})
+	d := &driver{Async: uitest.NewAsync(t, m, 160, 45), m: m}
+	d.Tick = func() tea.Msg { return tickMsg{} }
 	d.update(tea.WindowSizeMsg{Width: 160, Height: 45})
-	d.run(m.Init())
+	d.Run(m.Init())
 	return d
 }
 
-func (d *driver) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	go func() {
-		msg := cmd()
-		select {
-		case d.msgs <- msg:
-		case <-d.done:
-		}
-	}()
-}
+func (d *driver) update(msg tea.Msg) { d.Send(msg) }
 
-func (d *driver) update(msg tea.Msg) {
-	_, cmd := d.m.Update(msg)
-	d.m.View()
-	d.run(cmd)
-}
+func (d *driver) press(keys ...string) { d.Press(keys...) }
 
-func (d *driver) handle(msg tea.Msg) {
-	switch msg := msg.(type) {
-	case nil, tea.QuitMsg:
-	case tea.BatchMsg:
-		for _, c := range msg {
-			d.run(c)
-		}
-	default:
-		d.update(msg)
-	}
-}
-
-func (d *driver) press(keys ...string) {
-	for _, k := range keys {
-		d.update(keyMsg(k))
-	}
-}
-
-func (d *driver) screen() string { return ansi.Strip(d.m.View().Content) }
-
-// waitFor runs the program until the screen holds every want.
+// waitFor runs the program until the screen holds every want, and
+// returns the screen.
 func (d *driver) waitFor(want ...string) string {
-	d.t.Helper()
-	return d.until(func(s string) bool {
-		for _, w := range want {
-			if !strings.Contains(s, w) {
-				return false
-			}
-		}
-		return true
-	}, strings.Join(want, " and "))
+	d.WaitFor(want...)
+	return d.Text()
 }
 
+// until runs the program until cond holds for the screen, and returns
+// the screen.
 func (d *driver) until(cond func(screen string) bool, what string) string {
-	d.t.Helper()
-	deadline := time.After(10 * time.Second)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if s := d.screen(); cond(s) {
-			return s
-		}
-		select {
-		case msg := <-d.msgs:
-			d.handle(msg)
-		case <-tick.C:
-			d.update(tickMsg{})
-		case <-deadline:
-			d.t.Fatalf("waited 10s for %s; the screen:\n%s", what, d.screen())
-		}
-	}
-}
-
-// settle runs the program for a while, for checks that something does
-// not happen.
-func (d *driver) settle(dur time.Duration) {
-	end := time.After(dur)
-	for {
-		select {
-		case msg := <-d.msgs:
-			d.handle(msg)
-		case <-end:
-			return
-		}
-	}
+	d.Until(cond, what)
+	return d.Text()
 }

@@ -68,7 +68,7 @@ func BenchmarkFrameBytes(b *testing.B) {
 		return batchMsg{b: feed.Batch{Events: []feed.Event{{ID: env.EventID, Type: env.EventType, Raw: raw, Env: env, Received: t0}}, Received: 1}}
 	}
 
-	term := newTerminal(false)
+	term := newTerminal(nil)
 	noTicks := tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
 		switch msg.(type) {
 		case tickMsg:

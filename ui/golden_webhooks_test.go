@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/aspect-hq/aspect-tui/api"
@@ -133,13 +132,12 @@ func webhookHarness(t *testing.T, w, hh int) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.m = m
-	h.send(tea.WindowSizeMsg{Width: w, Height: hh})
+	h.drive(m, w, hh)
 	h.send(batchMsg{b: feed.Batch{Conn: &feed.ConnState{Phase: feed.PhaseLive, Since: t0.Add(-3 * time.Minute)}}})
 	h.send(batchMsg{b: feed.Batch{Resync: fleet(24)}})
 	h.now = t0.Add(30 * time.Second)
-	h.run(m.endpoints.RefreshNow(), 0)
-	h.run(m.deliveries.RefreshNow(), 0)
+	h.Run(m.endpoints.RefreshNow())
+	h.Run(m.deliveries.RefreshNow())
 	return h
 }
 
@@ -181,8 +179,7 @@ func TestGoldenWebhooks(t *testing.T) {
 // BenchmarkViewDeliveries is a frame with the deliveries pane full: 600
 // attempts held, the whole window zoomed onto them.
 func BenchmarkViewDeliveries(b *testing.B) {
-	t := &testing.T{}
-	h := &harness{t: t, now: t0}
+	h := &harness{t: b, now: t0}
 	dark := true
 	f := newFakeHooks()
 	base := f.attempts
@@ -196,9 +193,8 @@ func BenchmarkViewDeliveries(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h.m = m
-	h.send(tea.WindowSizeMsg{Width: 160, Height: 45})
-	h.run(m.deliveries.RefreshNow(), 0)
+	h.drive(m, 160, 45)
+	h.Run(m.deliveries.RefreshNow())
 	h.press("tab", "tab", "z")
 	b.ResetTimer()
 	for range b.N {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 func TestMain(m *testing.M) {
@@ -26,8 +27,11 @@ func TestMain(m *testing.M) {
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // harness drives the dashboard the way a user does: it sends keys and
-// messages to Update and reads the screen back as plain text.
+// messages to Update, runs the Cmds they return to their end (see
+// uitest.Driver), and reads the screen back from a terminal the View is
+// drawn on.
 type harness struct {
+	*uitest.Driver
 	t   testing.TB
 	m   *Model
 	now time.Time
@@ -42,105 +46,51 @@ func newHarness(t testing.TB, w, h int) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs.m = m
-	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
+	hs.drive(m, w, h)
 	hs.send(batchMsg{b: feed.Batch{Conn: &feed.ConnState{Phase: feed.PhaseLive, Since: t0.Add(-3 * time.Minute)}}})
 	return hs
 }
 
-// send runs one message through Update and, like the runtime, the Cmds it
-// returns that finish at once (opening a task, going back), but not those
-// that wait (ticks, the feed).
+// drive puts m on a w×h screen.
+func (h *harness) drive(m *Model, w, hh int) {
+	h.m = m
+	h.Driver = uitest.NewDriver(h.t, m, w, hh)
+	h.send(tea.WindowSizeMsg{Width: w, Height: hh})
+}
+
 func (h *harness) send(msg tea.Msg) {
 	h.t.Helper()
-	_, cmd := h.m.Update(msg)
-	h.m.View()
-	h.run(cmd, 0)
+	h.Send(msg)
 }
 
-func (h *harness) run(cmd tea.Cmd, depth int) {
-	if cmd == nil || depth > 3 {
-		return
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	select {
-	case msg := <-done:
-		switch msg := msg.(type) {
-		case nil, tickMsg:
-		case tea.BatchMsg:
-			for _, c := range msg {
-				h.run(c, depth+1)
-			}
-		case tea.QuitMsg:
-		default:
-			_, next := h.m.Update(msg)
-			h.m.View()
-			h.run(next, depth+1)
-		}
-	case <-time.After(50 * time.Millisecond):
-		// A Cmd that waits (a tick): the runtime would deliver it later.
-	}
-}
-
-// press sends keys by name, as tea spells them: "j", "ctrl+d", "shift+tab".
 func (h *harness) press(names ...string) {
 	h.t.Helper()
-	for _, n := range names {
-		h.send(keyMsg(n))
-	}
+	h.Press(names...)
 }
 
-// typeText sends each rune as a key press.
 func (h *harness) typeText(s string) {
-	for _, r := range s {
-		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
+	h.t.Helper()
+	h.Type(s)
 }
 
-var specialKeys = map[string]rune{
-	"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "backspace": tea.KeyBackspace,
-	"up": tea.KeyUp, "down": tea.KeyDown, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown,
-	"home": tea.KeyHome, "end": tea.KeyEnd, "space": tea.KeySpace,
+func (h *harness) must(want ...string) {
+	h.t.Helper()
+	h.Must(want...)
 }
 
-func keyMsg(name string) tea.KeyPressMsg {
-	var mod tea.KeyMod
-	base := name
-	for {
-		switch {
-		case strings.HasPrefix(base, "ctrl+"):
-			mod |= tea.ModCtrl
-			base = base[5:]
-			continue
-		case strings.HasPrefix(base, "shift+"):
-			mod |= tea.ModShift
-			base = base[6:]
-			continue
-		case strings.HasPrefix(base, "alt+"):
-			mod |= tea.ModAlt
-			base = base[4:]
-			continue
-		}
-		break
-	}
-	if code, ok := specialKeys[base]; ok {
-		return tea.KeyPressMsg{Code: code, Mod: mod}
-	}
-	r := []rune(base)[0]
-	if mod != 0 {
-		return tea.KeyPressMsg{Code: r, Mod: mod}
-	}
-	return tea.KeyPressMsg{Code: r, Text: base}
+func (h *harness) mustNot(bad ...string) {
+	h.t.Helper()
+	h.MustNot(bad...)
 }
 
 // screen is what the user sees, without colours or attributes.
-func (h *harness) screen() string {
-	h.t.Helper()
-	return ansi.Strip(h.m.View().Content)
-}
+func (h *harness) screen() string { return h.Text() }
 
-func (h *harness) lines() []string { return strings.Split(h.screen(), "\n") }
+func (h *harness) lines() []string { return h.Lines() }
+
+// drawn are the lines of the View's Content without colours: what the
+// model drew, unclipped and unpadded, for checks of its size.
+func (h *harness) drawn() []string { return strings.Split(ansi.Strip(h.Content()), "\n") }
 
 // row is the grid line holding a task's short id, or "".
 func (h *harness) row(id string) string {
@@ -180,26 +130,6 @@ func (h *harness) gridIDs() []string {
 	return ids
 }
 
-func (h *harness) must(want ...string) {
-	h.t.Helper()
-	s := h.screen()
-	for _, w := range want {
-		if !strings.Contains(s, w) {
-			h.t.Fatalf("screen lacks %q:\n%s", w, s)
-		}
-	}
-}
-
-func (h *harness) mustNot(bad ...string) {
-	h.t.Helper()
-	s := h.screen()
-	for _, b := range bad {
-		if strings.Contains(s, b) {
-			h.t.Fatalf("screen shows %q:\n%s", b, s)
-		}
-	}
-}
-
 // task makes a task whose id starts with "t" and a number, so ids sort as
 // the numbers do.
 func task(n int, updated time.Time, states ...api.State) api.Task {
@@ -218,8 +148,6 @@ func task(n int, updated time.Time, states ...api.State) api.Task {
 	}
 	return t
 }
-
-func short(t api.Task) string { return t.ID[:8] }
 
 // apply sends tasks as one batch of task.progress events.
 func (h *harness) apply(tasks ...api.Task) {

@@ -18,19 +18,19 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/sim"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 // live drives the dashboard against a real simulator the way the Bubble
-// Tea runtime does: Cmds run in goroutines, their messages come back to
-// Update one at a time, ticks fire when their time comes. Tests press keys
-// and wait for what a user would see.
+// Tea runtime does (see uitest.Async): Cmds run in goroutines, their
+// messages come back to Update one at a time, the clock ticks while the
+// test waits. Tests press keys and wait for what a user would see.
 type live struct {
+	*uitest.Async
 	t      *testing.T
 	m      *Model
 	sim    *sim.Server
 	client *api.Client
-	msgs   chan tea.Msg
-	done   chan struct{}
 	frames []string // every screen drawn, as text
 	clip   []string // what was put on the clipboard
 	calls  *recorder
@@ -147,120 +147,48 @@ func newLive(t *testing.T, o liveOpts) *live {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &live{t: t, m: m, sim: s, client: direct, msgs: make(chan tea.Msg, 64), done: make(chan struct{}), calls: rec}
 	t.Cleanup(func() {
-		close(l.done)
 		cancel()
 		s.Close()
 	})
+	l := &live{Async: uitest.NewAsync(t, m, 160, 45), t: t, m: m, sim: s, client: direct, calls: rec}
+	l.Tick = func() tea.Msg { return tickMsg{} } // the clock moves: marks and notes expire
+	l.OnFrame = func(v tea.View) { l.frames = append(l.frames, ansi.Strip(v.Content)) }
+	l.Handle = func(msg tea.Msg) bool {
+		if fmt.Sprintf("%T", msg) != "tea.setClipboardMsg" {
+			return false
+		}
+		l.clip = append(l.clip, fmt.Sprint(msg))
+		return true
+	}
 	l.update(tea.WindowSizeMsg{Width: 160, Height: 45})
 	l.update(batchMsg{b: feed.Batch{Conn: &feed.ConnState{Phase: feed.PhaseLive, Since: time.Now()}}})
-	l.run(m.Init())
+	l.Run(m.Init())
 	return l
 }
 
-// run starts a Cmd as the runtime would.
-func (l *live) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	go func() {
-		msg := cmd()
-		select {
-		case l.msgs <- msg:
-		case <-l.done:
-		}
-	}()
-}
+func (l *live) update(msg tea.Msg) { l.Send(msg) }
 
-func (l *live) update(msg tea.Msg) {
-	_, cmd := l.m.Update(msg)
-	l.frames = append(l.frames, ansi.Strip(l.m.View().Content))
-	l.run(cmd)
-}
-
-// handle is the runtime's side of a message a Cmd returned.
-func (l *live) handle(msg tea.Msg) {
-	switch msg := msg.(type) {
-	case nil:
-	case tea.BatchMsg:
-		for _, c := range msg {
-			l.run(c)
-		}
-	case tea.QuitMsg:
-	default:
-		if fmt.Sprintf("%T", msg) == "tea.setClipboardMsg" {
-			l.clip = append(l.clip, fmt.Sprint(msg))
-			return
-		}
-		l.update(msg)
-	}
-}
-
-// press sends keys as tea spells them.
 func (l *live) press(names ...string) {
 	l.t.Helper()
-	for _, n := range names {
-		l.update(keyMsg(n))
-	}
+	l.Press(names...)
 }
 
-func (l *live) typeText(s string) {
-	for _, r := range s {
-		l.update(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-}
+func (l *live) typeText(s string) { l.Type(s) }
 
-func (l *live) screen() string { return ansi.Strip(l.m.View().Content) }
+func (l *live) screen() string { return l.Text() }
 
-// waitFor runs the program until the screen holds every want, or fails.
 func (l *live) waitFor(want ...string) {
 	l.t.Helper()
-	l.until(func(s string) bool {
-		for _, w := range want {
-			if !strings.Contains(s, w) {
-				return false
-			}
-		}
-		return true
-	}, fmt.Sprintf("%q", want))
+	l.WaitFor(want...)
 }
 
-// until runs the program until cond holds for the screen, or fails after
-// a deadline.
 func (l *live) until(cond func(screen string) bool, what string) {
 	l.t.Helper()
-	deadline := time.After(10 * time.Second)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if cond(l.screen()) {
-			return
-		}
-		select {
-		case msg := <-l.msgs:
-			l.handle(msg)
-		case <-tick.C:
-			l.update(tickMsg{}) // the clock moves: marks and notes expire
-		case <-deadline:
-			l.t.Fatalf("waited 10s for %s; the screen:\n%s", what, l.screen())
-		}
-	}
+	l.Until(cond, what)
 }
 
-// settle runs the program for d, for checks that something does not
-// happen.
-func (l *live) settle(d time.Duration) {
-	end := time.After(d)
-	for {
-		select {
-		case msg := <-l.msgs:
-			l.handle(msg)
-		case <-end:
-			return
-		}
-	}
-}
+func (l *live) settle(d time.Duration) { l.Settle(d) }
 
 // receiver is a webhook endpoint the test controls: it answers status
 // (200 unless told otherwise) and counts requests by svix-id.

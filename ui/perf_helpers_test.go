@@ -1,41 +1,43 @@
 package ui
 
 import (
-	"bytes"
+	"io"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 // terminal stands in for the user's terminal in the tests and benchmarks
 // that run the dashboard in a real Bubble Tea program: it counts what the
 // program writes. Bubble Tea's renderer writes each frame with one Write
 // (it builds the frame in a buffer and copies it out), so each write is a
-// frame.
+// frame. With a screen, each frame is also drawn on it and what the screen
+// then shows is kept.
 type terminal struct {
-	mu     sync.Mutex
-	sizes  []int    // bytes of each write, in order
-	texts  [][]byte // the writes themselves, when kept
-	keep   bool
-	total  int
-	wrote  chan struct{} // a token after each write
-	frames int
+	mu      sync.Mutex
+	screen  *uitest.Screen
+	screens []string // the screen after each frame, with a screen
+	total   int
+	wrote   chan struct{} // a token after each write
+	frames  int
 }
 
-func newTerminal(keep bool) *terminal {
-	return &terminal{keep: keep, wrote: make(chan struct{}, 1)}
+func newTerminal(screen *uitest.Screen) *terminal {
+	return &terminal{screen: screen, wrote: make(chan struct{}, 1)}
 }
 
 func (t *terminal) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	t.frames++
 	t.total += len(p)
-	if t.keep {
-		t.sizes = append(t.sizes, len(p))
-		t.texts = append(t.texts, bytes.Clone(p))
+	if t.screen != nil {
+		t.screen.Write(p)
+		t.screens = append(t.screens, t.screen.Text())
 	}
 	t.mu.Unlock()
 	select {
@@ -52,14 +54,14 @@ func (t *terminal) count() (frames, total int) {
 	return t.frames, t.total
 }
 
-// text is the i-th write (kept terminals only).
-func (t *terminal) text(i int) []byte {
+// shown is what the screen showed after the i-th frame (with a screen).
+func (t *terminal) shown(i int) string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if i < len(t.texts) {
-		return t.texts[i]
+	if i < len(t.screens) {
+		return t.screens[i]
 	}
-	return nil
+	return ""
 }
 
 // waitFrames waits until at least n frames were written; false if that
@@ -84,7 +86,7 @@ func (t *terminal) waitFrames(n int, within time.Duration) bool {
 // (SIGINT) still ends the program, which ends a long soak cleanly.
 // The program is stopped when the test ends; the returned channel yields
 // Run's result.
-func runProgram(tb testing.TB, model tea.Model, out *terminal, opts ...tea.ProgramOption) (*tea.Program, <-chan error) {
+func runProgram(tb testing.TB, model tea.Model, out io.Writer, opts ...tea.ProgramOption) (*tea.Program, <-chan error) {
 	tb.Helper()
 	all := append([]tea.ProgramOption{
 		tea.WithInput(nil),

@@ -1,16 +1,14 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/teatest/v2"
-
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/sim"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 // TestProgramOnTheSimulator is the smoke test of the whole path: a real
@@ -40,29 +38,30 @@ func TestProgramOnTheSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 45))
-	// Each WaitFor reads on from where the last stopped, so keep all the
-	// output seen: the renderer draws a piece of text once and then only
-	// what changes.
-	var seen []byte
-	waitFor := func(what string) {
+	// The program writes to a terminal emulator; the test reads its cells,
+	// as a user reads the screen.
+	scr := uitest.NewScreen(t, 160, 45)
+	p, result := runProgram(t, m, scr)
+	waitFor := func(want ...string) {
 		t.Helper()
-		var last []byte
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-			last = b
-			return bytes.Contains(append(seen[:len(seen):len(seen)], b...), []byte(what))
-		}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
-		seen = append(seen, last...)
+		scr.WaitFor(t, 10*time.Second, want...)
 	}
 	waitFor("● live")
 	waitFor("✓ completed")
-	waitFor("/_sim/echo")    // the endpoints pane lists the simulator's endpoint
-	waitFor("✗ 500")         // and the deliveries pane its failures
-	tm.Send(keyMsg("enter")) // open the selected task
+	waitFor("/_sim/echo")       // the endpoints pane lists the simulator's endpoint
+	waitFor("✗ 500")            // and the deliveries pane its failures
+	p.Send(uitest.Key("enter")) // open the selected task
 	waitFor("Timeline")
-	tm.Send(keyMsg("q"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	if fm, ok := tm.FinalModel(t).(*Model); !ok || !fm.Quitting() {
+	p.Send(uitest.Key("q"))
+	select {
+	case err := <-result:
+		if err != nil {
+			t.Fatalf("program: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("q did not end the program")
+	}
+	if !m.Quitting() {
 		t.Fatal("the program ended without q quitting it")
 	}
 	cancel()

@@ -117,7 +117,7 @@ func soak(b *testing.B, total, every time.Duration, maxTasks int) {
 		}
 		return msg
 	})
-	term := newTerminal(false)
+	term := newTerminal(nil)
 	p, result := runProgram(b, m, term, filter)
 
 	var samples []soakSample

@@ -1,19 +1,19 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"maps"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/sim"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 // stormWatch sees, on the program's own goroutine, every message before
@@ -62,7 +62,7 @@ func (s stormModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var press tea.Cmd
 	if _, ok := msg.(batchMsg); ok && w.batches == w.sendKeyAt && w.keySentAt < 0 {
 		w.keySentAt = w.batches
-		press = func() tea.Msg { return keyMsg("?") }
+		press = func() tea.Msg { return uitest.Key("?") }
 	}
 	w.mu.Unlock()
 	_, cmd := s.Model.Update(msg)
@@ -116,7 +116,7 @@ func TestStormReachesTheScreenOncePerFrame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	term := newTerminal(true)
+	term := newTerminal(uitest.NewScreen(t, 160, 45))
 	w := &stormWatch{term: term, sendKeyAt: 20, keySentAt: -1, keyAt: -1, keyFrame: -1}
 	p, result := runProgram(t, stormModel{Model: m, w: w}, term)
 	watch := func(fn func(w *stormWatch) bool) bool {
@@ -175,7 +175,7 @@ func TestStormReachesTheScreenOncePerFrame(t *testing.T) {
 	}
 	answered := -1
 	for i := w.keyFrame; i < frames && i <= w.keyFrame+1; i++ {
-		if bytes.Contains([]byte(ansi.Strip(string(term.text(i)))), []byte("esc or ? closes")) {
+		if strings.Contains(term.shown(i), "esc or ? closes") {
 			answered = i
 			break
 		}

@@ -302,13 +302,16 @@ func TestReadOnlyRefusesEveryChange(t *testing.T) {
 	l.sim.CreateTasks(1)
 	l.focus("Endpoints")
 	l.waitFor("handler")
-	for _, k := range []string{"n", "e", "d", "D", "t", "R"} {
-		l.press(k)
-		l.waitFor("is off: read-only mode")
+	// Each key's own note: a note stays up for seconds, so the last key's
+	// would answer for the next.
+	for _, k := range []struct{ key, what string }{
+		{"n", "new"}, {"e", "edit"}, {"d", "disable/enable"}, {"D", "delete"}, {"t", "test"}, {"R", "recover"},
+	} {
+		l.press(k.key)
+		l.waitFor(k.key + " (" + k.what + ") is off: read-only mode")
 		if l.m.endpoints.Overlay() != nil {
-			t.Fatalf("%s opened a dialog in read-only mode", k)
+			t.Fatalf("%s opened a dialog in read-only mode", k.key)
 		}
-		l.update(tickMsg{})
 	}
 	hints := strings.Split(l.screen(), "\n")[43]
 	for _, w := range []string{"new", "edit", "delete", "test", "recover"} {

@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 	"github.com/aspect-hq/aspect-tui/ui/webhooks"
@@ -58,7 +58,7 @@ func TestDetailShowsResponseTimelineAndPayload(t *testing.T) {
 		}
 	}
 	// T asks the root for the task.
-	_, cmd := m.Update(tea.KeyPressMsg{Code: 'T', Text: "T"})
+	_, cmd := m.Update(uitest.Key("T"))
 	if got := cmd(); got != (webhooks.GoToTaskMsg{TaskID: "task-9"}) {
 		t.Errorf("T gave %#v", got)
 	}
@@ -86,7 +86,7 @@ func TestMessageNotFoundIsSaid(t *testing.T) {
 	if !strings.Contains(v, "(empty body)") || !strings.Contains(v, "not found among the latest") {
 		t.Errorf("detail:\n%s", v)
 	}
-	_, cmd := m.Update(tea.KeyPressMsg{Code: 'T', Text: "T"})
+	_, cmd := m.Update(uitest.Key("T"))
 	if n, ok := cmd().(common.NoteMsg); !ok || !strings.Contains(n.Text, "not found") {
 		t.Errorf("T without the message: %#v", n)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 	"github.com/aspect-hq/aspect-tui/ui/webhooks"
@@ -168,7 +169,7 @@ func (h *harness) run(cmd tea.Cmd) []tea.Msg {
 
 func (h *harness) press(k string) []tea.Msg {
 	h.ctx.Now = h.now
-	_, cmd := h.m.Update(tea.KeyPressMsg{Code: []rune(k)[0], Text: k})
+	_, cmd := h.m.Update(uitest.Key(k))
 	return h.run(cmd)
 }
 
@@ -196,7 +197,7 @@ func TestPaneShowsAttemptsWithTheirMessages(t *testing.T) {
 		t.Fatalf("T gave %#v", out)
 	}
 	// enter opens the attempt with its message.
-	_, cmd := h.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, cmd := h.m.Update(uitest.Key("enter"))
 	open, ok := cmd().(webhooks.OpenAttemptMsg)
 	if !ok || open.Attempt.ID != "a1" || open.Message == nil || open.Message.EventType != "task.completed" {
 		t.Fatalf("enter gave %#v", open)
@@ -257,11 +258,11 @@ func TestResendSendsOncePerRowInFlight(t *testing.T) {
 	h := newPane(t, f, 70, 5)
 	h.run(h.m.Init())
 	// Two presses before any answer: the second finds the first in flight.
-	_, first := h.m.Update(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	_, first := h.m.Update(uitest.Key("r"))
 	if v := h.view(); !strings.Contains(v, "◌ resending") {
 		t.Fatalf("the row does not say it is resending:\n%s", v)
 	}
-	_, second := h.m.Update(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	_, second := h.m.Update(uitest.Key("r"))
 	notes := h.run(second)
 	if len(notes) != 1 || !strings.Contains(notes[0].(common.NoteMsg).Text, "already resending") {
 		t.Fatalf("second press: %#v", notes)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 	"github.com/aspect-hq/aspect-tui/ui/webhooks"
@@ -98,7 +99,7 @@ func TestPaneListsEndpointsWithStats(t *testing.T) {
 	if m.Title() != "Endpoints 2 · stats 24h" {
 		t.Errorf("title %q", m.Title())
 	}
-	m.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	m.Update(uitest.Key("j"))
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "▸ ○") {
 		t.Errorf("j does not move the selection:\n%s", v)
 	}
@@ -157,8 +158,8 @@ func TestPaneNotOffered(t *testing.T) {
 }
 
 func typeText(m *Model, s string) {
-	for _, r := range s {
-		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	for _, k := range uitest.Runes(s) {
+		m.Update(k)
 	}
 }
 
@@ -177,12 +178,12 @@ func TestCreateFormChecksTheURLBeforeSending(t *testing.T) {
 	}}
 	m := newPane(f)
 	m.Update(ListedMsg{})
-	m.Update(tea.KeyPressMsg{Code: 'n', Text: "n"})
+	m.Update(uitest.Key("n"))
 	if !strings.Contains(overlayText(m), "URL") {
 		t.Fatalf("n opens no form: %q", overlayText(m))
 	}
 	typeText(m, "example.com/hook")
-	_, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, cmd := m.Update(uitest.Key("enter"))
 	if cmd != nil || len(f.created) != 0 {
 		t.Fatal("a relative URL was sent")
 	}
@@ -190,13 +191,13 @@ func TestCreateFormChecksTheURLBeforeSending(t *testing.T) {
 		t.Fatalf("no error under the URL:\n%s", v)
 	}
 	// Fix the URL; a type the API refuses comes back under its field.
-	m.Update(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	m.Update(uitest.Key("ctrl+u"))
 	typeText(m, "https://example.com/hook")
-	m.Update(tea.KeyPressMsg{Code: tea.KeyTab})
-	m.Update(tea.KeyPressMsg{Code: tea.KeyTab})
-	m.Update(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	m.Update(uitest.Key("tab"))
+	m.Update(uitest.Key("tab"))
+	m.Update(uitest.Key("ctrl+u"))
 	typeText(m, "task.nope")
-	_, cmd = m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, cmd = m.Update(uitest.Key("enter"))
 	run(m, cmd)
 	if len(f.created) != 1 || f.created[0].URL != "https://example.com/hook" || f.created[0].EventTypes[0] != "task.nope" {
 		t.Fatalf("sent %#v", f.created)

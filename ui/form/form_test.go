@@ -4,41 +4,23 @@ import (
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 )
 
-func key(s string) tea.KeyPressMsg {
-	switch s {
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "home":
-		return tea.KeyPressMsg{Code: tea.KeyHome}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "ctrl+w":
-		return tea.KeyPressMsg{Code: 'w', Mod: tea.ModCtrl}
-	}
-	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
-}
-
 func TestInputEdits(t *testing.T) {
 	in := NewInput("https://x")
 	for _, k := range []string{"left", "backspace", "home", "a"} {
-		in.Key(key(k))
+		in.Key(uitest.Key(k))
 	}
 	if in.Value() != "ahttps:/x" {
 		t.Fatalf("value %q, want ahttps:/x", in.Value())
 	}
 	in.Set("one two three")
-	in.Key(key("ctrl+w"))
+	in.Key(uitest.Key("ctrl+w"))
 	if in.Value() != "one two " {
 		t.Fatalf("ctrl+w left %q", in.Value())
 	}
@@ -59,17 +41,17 @@ func TestInputScrollsToTheCursor(t *testing.T) {
 func TestFormMovesAndSends(t *testing.T) {
 	k := keys.Default()
 	f := Form{Fields: []*Field{{Name: "a", Label: "A"}, {Name: "b", Label: "B", Err: "bad"}}}
-	f.Key(k, key("x"))
-	f.Key(k, key("tab"))
-	f.Key(k, key("y"))
+	f.Key(k, uitest.Key("x"))
+	f.Key(k, uitest.Key("tab"))
+	f.Key(k, uitest.Key("y"))
 	if f.Field("a").Input.Value() != "x" || f.Field("b").Input.Value() != "y" || f.Field("b").Err != "" {
 		t.Fatalf("fields %q %q, err %q: typing clears a field's error", f.Field("a").Input.Value(), f.Field("b").Input.Value(), f.Field("b").Err)
 	}
-	if f.Key(k, key("enter")) != Submitted {
+	if f.Key(k, uitest.Key("enter")) != Submitted {
 		t.Fatal("enter does not send")
 	}
 	f.Busy = "Sending…"
-	if f.Key(k, key("z")) != Editing || f.Field("b").Input.Value() != "y" {
+	if f.Key(k, uitest.Key("z")) != Editing || f.Field("b").Input.Value() != "y" {
 		t.Fatal("keys edit a form whose request runs")
 	}
 }

@@ -4,18 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
-
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "ctrl+q":
-		return tea.KeyPressMsg{Code: 'q', Mod: tea.ModCtrl}
-	}
-	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
-}
 
 func TestDefaultsAreComplete(t *testing.T) {
 	m := Default()
@@ -29,7 +19,7 @@ func TestDefaultsAreComplete(t *testing.T) {
 		}
 		names[b.Name] = true
 	}
-	if !m.Quit.Matches(press("q")) || m.Quit.Matches(press("x")) {
+	if !m.Quit.Matches(uitest.Key("q")) || m.Quit.Matches(uitest.Key("x")) {
 		t.Error("q should quit and x should not")
 	}
 }
@@ -39,7 +29,7 @@ func TestOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !m.Quit.Matches(press("x")) || !m.Quit.Matches(press("ctrl+q")) || m.Quit.Matches(press("q")) {
+	if !m.Quit.Matches(uitest.Key("x")) || !m.Quit.Matches(uitest.Key("ctrl+q")) || m.Quit.Matches(uitest.Key("q")) {
 		t.Errorf("quit keys: %v", m.Quit.Keys)
 	}
 	if m.Quit.Label() != "x/ctrl+q" {
@@ -71,7 +61,7 @@ func TestOverrides(t *testing.T) {
 
 func TestReadOnlyDropsDangerousBindings(t *testing.T) {
 	rw := Default()
-	if !rw.Resend.Matches(press("r")) {
+	if !rw.Resend.Matches(uitest.Key("r")) {
 		t.Fatal("resend does not work when not read-only")
 	}
 	ro, err := New(nil, true)
@@ -86,7 +76,7 @@ func TestReadOnlyDropsDangerousBindings(t *testing.T) {
 		if ro.byName(b.Name) != nil {
 			t.Errorf("read-only mode lists %s", b.Name)
 		}
-		if len(b.Off) == 0 || b.Matches(press(b.Off[0])) || b.Disabled == "" {
+		if len(b.Off) == 0 || b.Matches(uitest.Key(b.Off[0])) || b.Disabled == "" {
 			t.Errorf("read-only mode leaves %s live", b.Name)
 		}
 		if len(Footer(b)) != 0 || strings.Contains(Markdown(ro), "`"+b.Name+"`") {
@@ -100,16 +90,16 @@ func TestReadOnlyDropsDangerousBindings(t *testing.T) {
 	}
 	// A refused key says why; the same letter in another pane's scope is
 	// not this binding's business.
-	if b := ro.Refused(press("r"), Global, List, Deliveries); b != ro.Resend || !strings.Contains(b.Disabled, "read-only") {
+	if b := ro.Refused(uitest.Key("r"), Global, List, Deliveries); b != ro.Resend || !strings.Contains(b.Disabled, "read-only") {
 		t.Errorf("r in the deliveries pane: refused by %v", b)
 	}
-	if b := ro.Refused(press("D"), Global, List, Endpoints); b != ro.DeleteEndpoint {
+	if b := ro.Refused(uitest.Key("D"), Global, List, Endpoints); b != ro.DeleteEndpoint {
 		t.Errorf("D in the endpoints pane: refused by %v", b)
 	}
-	if b := ro.Refused(press("r"), Global, List, Tasks); b != nil {
+	if b := ro.Refused(uitest.Key("r"), Global, List, Tasks); b != nil {
 		t.Errorf("r in the grid is refused by %s", b.Name)
 	}
-	if b := ro.Refused(press("a"), Global, List, Deliveries); b != nil {
+	if b := ro.Refused(uitest.Key("a"), Global, List, Deliveries); b != nil {
 		t.Errorf("a live key is refused by %s", b.Name)
 	}
 	if err := ro.Add(&Binding{Name: "quit", Keys: []string{"z"}, Desc: "x", Scope: Global}, false); err == nil {
@@ -120,11 +110,11 @@ func TestReadOnlyDropsDangerousBindings(t *testing.T) {
 func TestRefusedExplainsADisabledBinding(t *testing.T) {
 	m := Default()
 	m.Resend.Disabled = "this API does not offer resend"
-	if b := m.Refused(press("r"), Global, List, Deliveries); b != m.Resend {
+	if b := m.Refused(uitest.Key("r"), Global, List, Deliveries); b != m.Resend {
 		t.Errorf("refused by %v", b)
 	}
 	m.Resend.Disabled = ""
-	if b := m.Refused(press("r"), Global, List, Deliveries); b != nil {
+	if b := m.Refused(uitest.Key("r"), Global, List, Deliveries); b != nil {
 		t.Errorf("a live binding is refused: %v", b.Name)
 	}
 }
@@ -132,7 +122,7 @@ func TestRefusedExplainsADisabledBinding(t *testing.T) {
 func TestDisabledBindingExplainsItself(t *testing.T) {
 	m := Default()
 	m.Sort.Disabled = "no tasks to sort"
-	if m.Sort.Matches(press("s")) {
+	if m.Sort.Matches(uitest.Key("s")) {
 		t.Error("a disabled binding fires")
 	}
 	if m.Sort.Key().Enabled() {

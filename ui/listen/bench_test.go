@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aspect-hq/aspect-tui/listen"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 // fakeDeliveries are n requests in the receiver's shape, verified and
@@ -61,11 +62,11 @@ func BenchmarkArrivals(b *testing.B) {
 func BenchmarkFilterKeystroke(b *testing.B) {
 	h := newHarness(b, setup{w: 160, h: 45})
 	h.send(deliveriesMsg{ds: fakeDeliveries(1, DefaultLimit)})
-	h.m.Update(keyMsg("/"))
+	h.m.Update(uitest.Key("/"))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		h.m.Update(tea.KeyPressMsg{Code: '7', Text: "7"})
-		h.m.Update(keyMsg("backspace"))
+		h.m.Update(uitest.Key("backspace"))
 		h.m.View()
 	}
 }

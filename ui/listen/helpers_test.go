@@ -17,6 +17,7 @@ import (
 	svix "github.com/svix/svix-webhooks/go"
 
 	"github.com/aspect-hq/aspect-tui/listen"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 func TestMain(m *testing.M) {
@@ -42,6 +43,7 @@ var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 // harness drives the inbox the way a user does, fed by a real receiver on
 // loopback that real signed requests reach.
 type harness struct {
+	*uitest.Driver
 	t     testing.TB
 	m     *Model
 	rx    *listen.Receiver
@@ -87,46 +89,29 @@ func newHarness(t testing.TB, s setup) *harness {
 		t.Fatal(err)
 	}
 	h.m = m
+	// The test plays the runtime's part: pump hands the model what the
+	// receiver's Cmd would, and a test runs a Cmd it wants (find).
+	h.Driver = uitest.NewDriver(t, m, s.w, s.h)
+	h.Manual = true
+	h.OnFrame = func(v tea.View) { h.frames = append(h.frames, v.Content) }
 	h.send(tea.WindowSizeMsg{Width: s.w, Height: s.h})
 	return h
 }
 
-// send runs one message through Update, as the runtime would, and draws.
+// send runs one message through Update and draws; it returns the Cmd.
 func (h *harness) send(msg tea.Msg) tea.Cmd {
 	h.t.Helper()
-	_, cmd := h.m.Update(msg)
-	h.frames = append(h.frames, h.m.View().Content)
-	return cmd
+	return h.Send(msg)
 }
 
-// press sends keys by name, as tea spells them: "j", "ctrl+d", "enter".
 func (h *harness) press(names ...string) {
 	h.t.Helper()
-	for _, n := range names {
-		h.send(keyMsg(n))
-	}
+	h.Press(names...)
 }
 
 func (h *harness) typeText(s string) {
-	for _, r := range s {
-		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-}
-
-var specialKeys = map[string]rune{
-	"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "backspace": tea.KeyBackspace,
-	"up": tea.KeyUp, "down": tea.KeyDown, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown,
-	"home": tea.KeyHome, "end": tea.KeyEnd,
-}
-
-func keyMsg(name string) tea.KeyPressMsg {
-	if rest, ok := strings.CutPrefix(name, "ctrl+"); ok {
-		return tea.KeyPressMsg{Code: []rune(rest)[0], Mod: tea.ModCtrl}
-	}
-	if code, ok := specialKeys[name]; ok {
-		return tea.KeyPressMsg{Code: code}
-	}
-	return tea.KeyPressMsg{Code: []rune(name)[0], Text: name}
+	h.t.Helper()
+	h.Type(s)
 }
 
 // post sends one request to the receiver and waits for its answer.
@@ -197,39 +182,26 @@ func (h *harness) pump(n int) {
 }
 
 // screen is what the user sees, without colours or attributes.
-func (h *harness) screen() string { return ansi.Strip(h.m.View().Content) }
+func (h *harness) screen() string { return h.Text() }
 
-func (h *harness) lines() []string { return strings.Split(h.screen(), "\n") }
+func (h *harness) lines() []string { return h.Lines() }
 
 func (h *harness) must(want ...string) {
 	h.t.Helper()
-	s := h.screen()
-	for _, w := range want {
-		if !strings.Contains(s, w) {
-			h.t.Fatalf("screen lacks %q:\n%s", w, s)
-		}
-	}
+	h.Must(want...)
 }
 
 func (h *harness) mustNot(bad ...string) {
 	h.t.Helper()
-	s := h.screen()
-	for _, b := range bad {
-		if strings.Contains(s, b) {
-			h.t.Fatalf("screen shows %q:\n%s", b, s)
-		}
-	}
+	h.MustNot(bad...)
 }
 
 // line is the first screen line holding sub, or "".
-func (h *harness) line(sub string) string {
-	for _, l := range h.lines() {
-		if strings.Contains(l, sub) {
-			return l
-		}
-	}
-	return ""
-}
+func (h *harness) line(sub string) string { return h.Line(sub) }
+
+// drawn are the lines of the View's Content without colours: what the
+// model drew, unclipped and unpadded, for checks of its size.
+func (h *harness) drawn() []string { return strings.Split(ansi.Strip(h.Content()), "\n") }
 
 // selected is the selected row of the list ("" when none).
 func (h *harness) selected() string { return strings.TrimSpace(h.line("▸ ")) }

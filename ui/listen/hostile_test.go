@@ -6,17 +6,16 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/listen"
 	"github.com/aspect-hq/aspect-tui/ui/internal/termcheck"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 // What a hostile sender puts in a delivery. Header values cannot carry
@@ -50,47 +49,6 @@ func (l *lockedOut) bytes() []byte {
 	return bytes.Clone(l.b.Bytes())
 }
 
-// recorded keeps every frame the program draws, as plain text.
-type recorded struct {
-	tea.Model
-	mu   sync.Mutex
-	last string
-}
-
-func (r *recorded) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	_, cmd := r.Model.Update(msg)
-	return r, cmd
-}
-
-func (r *recorded) View() tea.View {
-	v := r.Model.View()
-	r.mu.Lock()
-	r.last = ansi.Strip(v.Content)
-	r.mu.Unlock()
-	return v
-}
-
-func (r *recorded) wait(t *testing.T, want ...string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		r.mu.Lock()
-		s := r.last
-		r.mu.Unlock()
-		ok := true
-		for _, w := range want {
-			ok = ok && strings.Contains(s, w)
-		}
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 10s for %q; the screen:\n%s", want, s)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // Deliveries whose path, headers, svix-id, signatures and bodies hold
 // escape sequences, through the receiver and the real program into a
 // buffer: the bytes written hold none of them, in the list or the detail
@@ -111,18 +69,25 @@ func TestHostileDeliveriesReachNoTerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := &recorded{Model: m}
 	out := &lockedOut{}
+	// What the program writes goes to the buffer checked at the end and to
+	// a terminal emulator the test reads the screen from.
+	scr := uitest.NewScreen(t, 160, 45)
+	wait := func(want ...string) {
+		t.Helper()
+		scr.WaitFor(t, 10*time.Second, want...)
+	}
 	keys, typing := io.Pipe()
 	defer typing.Close()
-	p := tea.NewProgram(rec, tea.WithContext(ctx), tea.WithInput(keys), tea.WithOutput(out), tea.WithWindowSize(160, 45),
+	scr.AnswerTo(typing)
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(keys), tea.WithOutput(io.MultiWriter(out, scr)), tea.WithWindowSize(160, 45),
 		tea.WithColorProfile(colorprofile.TrueColor), tea.WithEnvironment([]string{"TERM=xterm-256color"}))
 	done := make(chan error, 1)
 	go func() {
 		_, err := p.Run()
 		done <- err
 	}()
-	rec.wait(t, "Waiting for requests")
+	wait("Waiting for requests")
 
 	// Verified: a JSON body whose strings hold raw C1 controls and escaped
 	// ESC sequences, and a hostile custom header.
@@ -143,13 +108,13 @@ func TestHostileDeliveriesReachNoTerminal(t *testing.T) {
 	if s := postTo(t, rx.URL()+"/hook/bad", hdr, bad); s != 400 {
 		t.Fatalf("refused request: status %d", s)
 	}
-	rec.wait(t, "GOODTYPE", "BADID")
+	wait("GOODTYPE", "BADID")
 	// Each one opened, headers and body scrolled through.
 	for _, want := range [][]string{{"BADBODY", "BADSIG"}, {"GOODTASK", "HDRVAL"}} {
 		io.WriteString(typing, "\r")
-		rec.wait(t, want[0])
+		wait(want[0])
 		io.WriteString(typing, "G")
-		rec.wait(t, want[1])
+		wait(want[1])
 		p.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 		io.WriteString(typing, "j")
 	}

@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 	"strings"
 	"testing"
 )
@@ -10,7 +11,7 @@ func TestKeysFollowTheConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !k.Quit.Matches(keyMsg("x")) || k.Quit.Matches(keyMsg("q")) || !k.RefusedOnly.Matches(keyMsg("R")) || k.RefusedOnly.Matches(keyMsg("v")) {
+	if !k.Quit.Matches(uitest.Key("x")) || k.Quit.Matches(uitest.Key("q")) || !k.RefusedOnly.Matches(uitest.Key("R")) || k.RefusedOnly.Matches(uitest.Key("v")) {
 		t.Errorf("overrides not applied: quit %v, refused_only %v", k.Quit.Keys, k.RefusedOnly.Keys)
 	}
 	if !strings.Contains(KeyTable(), "| `v` | only refused requests | lists and views | `refused_only` |") {

@@ -1,15 +1,16 @@
 package listen
 
 import (
-	"bytes"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/teatest/v2"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/aspect-hq/aspect-tui/listen"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 // The whole path in a real program: a signed request over loopback reaches
@@ -17,27 +18,41 @@ import (
 // opens it; q quits.
 func TestProgramShowsARefusal(t *testing.T) {
 	h := newHarness(t, setup{w: 160, h: 45})
-	tm := teatest.NewTestModel(t, h.m, teatest.WithInitialTermSize(160, 45))
-	var seen []byte
-	waitFor := func(what string) {
+	// The program writes to a terminal emulator; the test reads its cells.
+	scr := uitest.NewScreen(t, 160, 45)
+	p := tea.NewProgram(h.m, tea.WithInput(nil), tea.WithOutput(scr), tea.WithWindowSize(160, 45),
+		tea.WithColorProfile(colorprofile.TrueColor), tea.WithEnvironment([]string{"TERM=xterm-256color"}))
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Run()
+		done <- err
+	}()
+	t.Cleanup(func() {
+		p.Kill()
+		<-done
+	})
+	waitFor := func(want ...string) {
 		t.Helper()
-		var last []byte
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-			last = b
-			return bytes.Contains(append(seen[:len(seen):len(seen)], b...), []byte(what))
-		}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-		seen = append(seen, last...)
+		scr.WaitFor(t, 10*time.Second, want...)
 	}
 	waitFor("Waiting for requests")
 	if s := h.post("/webhooks/aspect", signed(t, wrong, "msg_prog", h.stamp(), body), body); s != 400 {
 		t.Fatalf("status %d", s)
 	}
 	waitFor("signature mismatch")
-	tm.Send(keyMsg("enter"))
+	p.Send(uitest.Key("enter"))
 	waitFor("What to check")
-	tm.Send(keyMsg("q"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	if fm, ok := tm.FinalModel(t).(*Model); !ok || !fm.Quitting() {
+	p.Send(uitest.Key("q"))
+	select {
+	case err := <-done:
+		done <- err
+		if err != nil {
+			t.Fatalf("program: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("q did not end the program")
+	}
+	if !h.m.Quitting() {
 		t.Fatal("the program ended without q quitting it")
 	}
 }
