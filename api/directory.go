@@ -82,10 +82,12 @@ func (d *Directory) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 	return d.discover(ctx)
 }
 
-// CreateEndpoint creates the endpoint and remembers its id and URL.
+// CreateEndpoint creates the endpoint and, when the API has no route that
+// lists endpoints (so nothing else would show it next time), remembers
+// its id and URL.
 func (d *Directory) CreateEndpoint(ctx context.Context, in EndpointIn) (EndpointCreated, error) {
 	out, err := d.Client.CreateEndpoint(ctx, in)
-	if err == nil && d.Remember != nil && out.Endpoint.ID != "" {
+	if err == nil && d.Remember != nil && out.Endpoint.ID != "" && d.Unlisted() {
 		d.Remember(KnownEndpoint{ID: out.Endpoint.ID, URL: out.Endpoint.URL, Source: SourceMadeHere})
 	}
 	return out, err

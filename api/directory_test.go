@@ -52,6 +52,9 @@ func TestDirectoryDiscoversWithoutAListRoute(t *testing.T) {
 		},
 		Remember: func(k api.KnownEndpoint) { remembered = append(remembered, k) },
 	}
+	if _, err := d.ListEndpoints(ctx); err != nil {
+		t.Fatal(err)
+	}
 	made, err := d.CreateEndpoint(ctx, api.EndpointIn{URL: "http://127.0.0.1:9/made-here", EventTypes: []string{"task.*"}})
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +113,11 @@ func TestDirectoryListsWhenItCan(t *testing.T) {
 	}
 	if len(eps) != 1 || eps[0].Source != api.SourceListed || d.Unlisted() {
 		t.Errorf("listed %+v, unlisted %v", eps, d.Unlisted())
+	}
+	// The API lists what is made, so nothing is written to this machine.
+	d.Remember = func(k api.KnownEndpoint) { t.Errorf("remembered %+v though the API lists endpoints", k) }
+	if _, err := d.CreateEndpoint(context.Background(), api.EndpointIn{URL: "http://127.0.0.1:9/x", EventTypes: []string{"task.*"}}); err != nil {
+		t.Fatal(err)
 	}
 }
 

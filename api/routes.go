@@ -42,7 +42,7 @@ const (
 // Routes is every route aspect-tui uses, in the order of docs/contract.md.
 var Routes = []Route{
 	{RouteTasksActive, "GET", "/tasks/active", true, "Aspect SDKs", "array of Task: queued, processing and failed tasks",
-		"nothing to show: the dashboard reads the tasks from it"},
+		"the dashboard cannot run: it reads the tasks from it (doctor says so)"},
 	{RouteTaskGet, "GET", "/tasks/{task_id}", true, "Aspect SDKs", "Task",
 		"a task missed by the stream is shown as GET /tasks/active last listed it"},
 	{RouteTaskCreate, "POST", "/tasks", true, "Aspect SDKs", "{task_id}",
@@ -62,17 +62,17 @@ var Routes = []Route{
 	{RouteMessageGet, "GET", "/webhooks/messages/{message_id}", false, "assumed, mirrors Svix", "Message",
 		"looks for the message in the newest pages of GET /webhooks/messages?with_content=true (at most 5)"},
 	{RouteAttemptList, "GET", "/webhooks/delivery-attempts", true, "webhooks page", "list of Attempt",
-		"lists each endpoint's attempts with GET /webhooks/endpoints/{endpoint_id}/deliveries"},
+		"the deliveries pane shows the API's error; endpoints cannot be discovered"},
 	{RouteEndpointDeliveries, "GET", "/webhooks/endpoints/{endpoint_id}/deliveries", true, "webhooks page (legacy)", "list of Attempt",
 		"lists attempts with GET /webhooks/delivery-attempts?endpoint_id="},
 	{RouteResend, "POST", "/webhooks/messages/{message_id}/endpoints/{endpoint_id}/resend", false, "assumed, mirrors Svix", "202 {}",
 		"re-delivers from this machine, signed with the endpoint's secret"},
 	{RouteRecover, "POST", "/webhooks/endpoints/{endpoint_id}/recover", false, "assumed, mirrors Svix", "202 {id, status}",
-		"re-delivers each failed message from this machine"},
+		"hidden, with a note; `r` re-delivers failed messages one at a time"},
 	{RouteTest, "POST", "/webhooks/endpoints/{endpoint_id}/test", false, "assumed; Svix's send-example shape read too", "202 {message_id} or a Message",
 		"hidden, with a note"},
 	{RouteStats, "GET", "/webhooks/endpoints/{endpoint_id}/stats", false, "assumed, mirrors Svix", "{success, pending, sending, fail, canceled}",
-		"counts from the attempts it can see"},
+		"hidden, with a note; the deliveries pane still shows each failure"},
 }
 
 // RouteByName returns the route with that name; it panics on an unknown

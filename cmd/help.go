@@ -18,14 +18,18 @@ var (
 		"NO_COLOR":       "any value turns colours off",
 	}
 	keyHelp = map[string]string{
-		"api_url":        "API base URL",
-		"api_key":        "API key (sk_...)",
-		"webhook_secret": "signing secret (whsec_...), or a list of them during a rotation",
-		"refresh":        "how often the endpoints and deliveries panes refresh, like 5s",
-		"stall_window":   "a stream silent this long is reconnected (default 45s)",
-		"read_only":      "true hides every action that changes anything",
-		"theme":          "[theme] table: colours by name (#rrggbb, #rgb or 0-255)",
-		"keys":           "[keys] table: key bindings by name",
+		"api_url":          "API base URL",
+		"api_key":          "API key (sk_...)",
+		"webhook_secret":   "signing secret (whsec_...), or a list of them during a rotation",
+		"refresh":          "how often the endpoints and deliveries panes refresh, like 5s",
+		"stall_window":     "a stream silent this long is reconnected (default 45s)",
+		"read_only":        "true hides every action that changes anything",
+		"theme":            "[theme] table: colours by name (#rrggbb, #rgb or 0-255)",
+		"keys":             "[keys] table: key bindings by name",
+		"poll_interval":    "how often GET /tasks/active is read when there is no live stream (default 5s)",
+		"events_path":      "where the event stream lives when not at /events: a path or an absolute URL",
+		"endpoints":        "endpoint ids to show when the API has no route that lists them",
+		"endpoint_secrets": "[endpoint_secrets] table: whsec_ secrets by endpoint id, to re-deliver from this machine when the API has no resend route",
 	}
 )
 

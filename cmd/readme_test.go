@@ -17,9 +17,9 @@ const readme = "../README.md"
 
 func routesTable() string {
 	var b strings.Builder
-	b.WriteString("| route | kind | source | answer |\n|---|---|---|---|\n")
+	b.WriteString("| route | kind | source | answer | if the API lacks it |\n|---|---|---|---|---|\n")
 	for _, r := range api.Routes {
-		fmt.Fprintf(&b, "| `%s %s` | %s | %s | %s |\n", r.Method, r.Path, r.Kind(), r.Source, r.Answer)
+		fmt.Fprintf(&b, "| `%s %s` | %s | %s | %s | %s |\n", r.Method, r.Path, r.Kind(), r.Source, r.Answer, r.IfMissing)
 	}
 	return b.String()
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
@@ -37,33 +36,21 @@ func BenchmarkView(b *testing.B) {
 	}
 }
 
-// TestViewCostDoesNotGrowWithTasks is BenchmarkView's promise as a test: a
-// frame over 50,000 tasks allocates what a frame over 100 does, and its
-// fastest of 15 runs is within 3 times the other's (a View that walked or
-// sorted every task would be tens of times slower, so noise on a busy
-// machine does not make this flake).
+// TestViewCostDoesNotGrowWithTasks is the part of BenchmarkView's promise
+// that a busy machine cannot blur: a frame over 50,000 tasks allocates what
+// a frame over 100 does. How long a frame takes is BenchmarkView's to
+// report (beside its peer, in the same run), never a timed test's.
 func TestViewCostDoesNotGrowWithTasks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds 50,000 tasks")
 	}
-	measure := func(n int) (allocs float64, fastest time.Duration) {
+	allocs := func(n int) float64 {
 		h := newHarness(t, 160, 45)
 		h.send(batchMsg{b: feed.Batch{Resync: fleet(n)}})
-		allocs = testing.AllocsPerRun(20, func() { _ = h.m.View() })
-		fastest = time.Hour
-		for range 15 {
-			start := time.Now()
-			_ = h.m.View()
-			fastest = min(fastest, time.Since(start))
-		}
-		return allocs, fastest
+		return testing.AllocsPerRun(20, func() { _ = h.m.View() })
 	}
-	smallA, smallT := measure(100)
-	largeA, largeT := measure(50_000)
-	if largeA > smallA*1.05+10 {
-		t.Errorf("a frame allocates %.0f times over 100 tasks and %.0f over 50,000", smallA, largeA)
-	}
-	if largeT > 3*smallT {
-		t.Errorf("a frame takes %v over 100 tasks and %v over 50,000", smallT, largeT)
+	small, large := allocs(100), allocs(50_000)
+	if large > small*1.05+10 {
+		t.Errorf("a frame allocates %.0f times over 100 tasks and %.0f over 50,000", small, large)
 	}
 }

@@ -250,10 +250,18 @@ func (m *Model) keyActions() keys.Actions {
 			return nil
 		}},
 		{Binding: k.EditEndpoint, Do: m.onSelected(func(ep api.Endpoint) tea.Cmd {
+			if why := unknownSettings(ep); why != "" {
+				return common.Note(common.Warn, k.EditEndpoint.Label()+" (edit) is off for this endpoint: "+why)
+			}
 			m.open(newEditDialog(&ep))
 			return nil
 		})},
-		{Binding: k.ToggleEndpoint, Do: m.onSelected(m.toggle)},
+		{Binding: k.ToggleEndpoint, Do: m.onSelected(func(ep api.Endpoint) tea.Cmd {
+			if why := unknownSettings(ep); why != "" {
+				return common.Note(common.Warn, k.ToggleEndpoint.Label()+" (disable/enable) is off for this endpoint: "+why)
+			}
+			return m.toggle(ep)
+		})},
 		{Binding: k.DeleteEndpoint, Do: m.onSelected(func(ep api.Endpoint) tea.Cmd {
 			m.open(&deleteDialog{ep: ep})
 			return nil
@@ -273,6 +281,16 @@ func (m *Model) keyActions() keys.Actions {
 			return nil
 		})},
 	}
+}
+
+// unknownSettings says why an endpoint found without the API listing it
+// cannot be edited: its settings were never read, and the update route
+// replaces them all, so a save would clear what it did not send.
+func unknownSettings(ep api.Endpoint) string {
+	if ep.Source == "" || ep.Source == api.SourceListed {
+		return ""
+	}
+	return "it was " + sourceText(ep) + ", not listed by the API, so its settings are unknown and an update (which replaces them all) could clear them"
 }
 
 // onSelected is an action on the selected endpoint; without one it says
@@ -361,6 +379,9 @@ func (m *Model) Title() string {
 		return "Endpoints"
 	}
 	t := "Endpoints " + common.Count(len(m.items))
+	if m.discovered() {
+		t += " · discovered (no list route)"
+	}
 	if m.statsOffered && len(m.stats) > 0 {
 		t += " · stats 24h"
 	}
@@ -402,6 +423,30 @@ func (m *Model) View() string {
 	return strings.Join(common.Lines(strings.Join(lines, "\n"), m.w, m.h), "\n")
 }
 
+// discovered reports whether the endpoints shown were found without the
+// API listing them (api.Directory), so each row says where it came from.
+func (m *Model) discovered() bool {
+	for _, e := range m.items {
+		if e.Source != "" && e.Source != api.SourceListed {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceText says where an endpoint the API does not list came from.
+func sourceText(e api.Endpoint) string {
+	switch e.Source {
+	case api.SourceDelivered:
+		return "found in its attempts"
+	case api.SourceMadeHere:
+		return "made in this app"
+	case api.SourceConfigured:
+		return "from the config's endpoints"
+	}
+	return ""
+}
+
 // rows is an endpoint's two lines: its state, URL and stats; then its
 // description, event types, rate limit and masked secret.
 func (m *Model) rows(e api.Endpoint, selected bool) []string {
@@ -419,17 +464,24 @@ func (m *Model) rows(e api.Endpoint, selected bool) []string {
 	}
 	inner := m.w - 4
 	stats := m.statsText(e, inner >= 100)
+	url := e.URL
+	if url == "" {
+		url = api.Clean(e.ID) + " (its URL shows once a delivery to it is seen)"
+	}
 	sw := common.Width(stats)
 	var first string
 	if urlW := inner - sw - 2; sw > 0 && urlW >= 16 {
-		url := webhooks.FitURL(e.URL, urlW)
-		first = mark + " " + state + " " + url + common.Spaces(inner-common.Width(url)-sw) + stats
+		fit := webhooks.FitURL(url, urlW)
+		first = mark + " " + state + " " + fit + common.Spaces(inner-common.Width(fit)-sw) + stats
 	} else {
 		// The URL tells endpoints apart: it keeps its room, the stats go.
-		first = mark + " " + state + " " + webhooks.FitURL(e.URL, inner)
+		first = mark + " " + state + " " + webhooks.FitURL(url, inner)
 	}
 	muted := th.MutedStyle.Render
 	var parts []string
+	if src := sourceText(e); src != "" {
+		parts = append(parts, th.AccentStyle.Render(src))
+	}
 	if d := api.Clean(e.Description); d != "" {
 		parts = append(parts, muted(d))
 	}
@@ -439,7 +491,10 @@ func (m *Model) rows(e api.Endpoint, selected bool) []string {
 	if s := m.masked[e.ID]; s != "" {
 		parts = append(parts, muted("secret "+s))
 	}
-	parts = append(parts, muted(typesText(e.EventTypes)))
+	if len(e.EventTypes) > 0 || sourceText(e) == "" {
+		// An endpoint found without the API listing it has no known types.
+		parts = append(parts, muted(typesText(e.EventTypes)))
+	}
 	if e.RateLimit > 0 {
 		parts = append(parts, muted(strconv.Itoa(e.RateLimit)+"/s"))
 	}

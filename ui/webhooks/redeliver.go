@@ -42,10 +42,8 @@ func (r *Resender) SentHere() []api.Attempt { return r.sent }
 func (r *Resender) ask(p Pair, url string) tea.Cmd {
 	r.asked, r.askedAt = p, r.ctx.Now
 	r.ctx.Keys.Resend.Desc, r.ctx.Keys.Resend.Hint = LocalResend, "re-deliver"
-	rt := api.RouteByName(api.RouteResend)
-	return common.Note(common.Warn, "this API has no resend route ("+rt.Method+" "+rt.Path+" answered not offered). "+
-		"Press r again to re-deliver "+common.Short(api.Clean(p.Msg), 16)+" from this machine: a real POST to "+
-		api.Clip(url, 60)+", signed with the endpoint's secret (asked once a session)")
+	return common.Note(common.Warn, "press "+r.ctx.Keys.Resend.Label()+" again to re-deliver from this machine (the API has no resend route): a real POST of "+
+		common.Short(api.Clean(p.Msg), 16)+" to "+api.Clip(url, 60)+", signed with the endpoint's secret; asked once a session")
 }
 
 // redeliver re-delivers a's message from this machine, once the user has
