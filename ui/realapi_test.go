@@ -114,7 +114,9 @@ func TestDocumentedAPIPollsTasks(t *testing.T) {
 	// comes from GET /tasks/{id}.
 	before := r.calls.count("GET", api.RouteTasksActive)
 	r.sim.Advance(6 * time.Hour)
-	r.Until(func(screen string) bool { return strings.Contains(screen, "0 active") && strings.Contains(screen, "5 done") }, "every task done")
+	r.Until(func(screen string) bool {
+		return strings.Contains(screen, "0 active") && strings.Contains(screen, "5 done")
+	}, "every task done")
 	if polls := r.calls.count("GET", api.RouteTasksActive) - before; polls > 3 {
 		t.Errorf("the change took %d polls to show, want at most two (and one drawn late)", polls)
 	}
