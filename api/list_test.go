@@ -17,7 +17,6 @@ func ids[T any](items []T, id func(T) string) []string {
 }
 
 func endpointID(e api.Endpoint) string { return e.ID }
-func attemptID(a api.Attempt) string   { return a.ID }
 func messageID(m api.Message) string   { return m.ID }
 
 func iterators(reqs []recorded) []string {

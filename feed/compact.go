@@ -18,16 +18,6 @@ const (
 	overallDone
 )
 
-func overallOf(o api.Overall) overall {
-	switch o {
-	case api.OverallActive:
-		return overallActive
-	case api.OverallFailed:
-		return overallFailed
-	}
-	return overallDone
-}
-
 func (o overall) api() api.Overall {
 	switch o {
 	case overallActive:
