@@ -68,7 +68,7 @@ var Routes = []Route{
 	{RouteResend, "POST", "/webhooks/messages/{message_id}/endpoints/{endpoint_id}/resend", false, "assumed, mirrors Svix", "202 {}",
 		"re-delivers from this machine, signed with the endpoint's secret"},
 	{RouteRecover, "POST", "/webhooks/endpoints/{endpoint_id}/recover", false, "assumed, mirrors Svix", "202 {id, status}",
-		"hidden, with a note; `r` re-delivers failed messages one at a time"},
+		"re-delivers each failed message since the time chosen from this machine, one by one, after asking, with its progress"},
 	{RouteTest, "POST", "/webhooks/endpoints/{endpoint_id}/test", false, "assumed; Svix's send-example shape read too", "202 {message_id} or a Message",
 		"hidden, with a note"},
 	{RouteStats, "GET", "/webhooks/endpoints/{endpoint_id}/stats", false, "assumed, mirrors Svix", "{success, pending, sending, fail, canceled}",

@@ -2,14 +2,15 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
@@ -146,49 +147,78 @@ func sameFeatures(a, b api.Task) bool {
 	return true
 }
 
+// failingEndpoint is an endpoint made outside the app whose handler fails
+// every attempt Svix makes and hands each re-delivery from this machine to
+// a listen receiver, which verifies it with the svix library. secrets is
+// filled with its secret, as the config's [endpoint_secrets] would be.
+type failingEndpoint struct {
+	ep api.EndpointCreated
+	rx *listen.Receiver
+}
+
+func newFailingEndpoint(t *testing.T, secrets map[string]string, tasks int) (*failingEndpoint, func(*sim.Server, *api.Client)) {
+	fe := &failingEndpoint{}
+	handler := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Header.Get(listen.RedeliveredHeader) == "" {
+			http.Error(w, "down for maintenance", http.StatusInternalServerError)
+			return
+		}
+		fe.rx.Handler().ServeHTTP(w, req)
+	}))
+	t.Cleanup(handler.Close)
+	return fe, func(s *sim.Server, c *api.Client) {
+		var err error
+		fe.ep, err = c.CreateEndpoint(context.Background(), api.EndpointIn{URL: handler.URL + "/hook", EventTypes: []string{"task.*"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets[fe.ep.Endpoint.ID] = fe.ep.Secret
+		if fe.rx, err = listen.New(listen.Options{Addr: "127.0.0.1:0", Secrets: []string{fe.ep.Secret}}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { fe.rx.Close() })
+		s.CreateTasks(tasks)
+		s.Advance(time.Minute)
+	}
+}
+
+// next is the next request the receiver took, verified.
+func (fe *failingEndpoint) next(t *testing.T) listen.Request {
+	t.Helper()
+	select {
+	case got := <-fe.rx.Requests():
+		if !got.Verified || !strings.HasPrefix(got.SvixID, "msg_") {
+			t.Fatalf("the re-delivery: verified %v, svix-id %q: %s", got.Verified, got.SvixID, got.Reason)
+		}
+		return got
+	case <-time.After(10 * time.Second):
+		t.Fatal("the receiver got no re-delivery")
+	}
+	return listen.Request{}
+}
+
+func (r *realAPI) focusPane(title string) {
+	r.t.Helper()
+	for range 4 {
+		if strings.HasPrefix(r.m.focused().Title(), title) {
+			return
+		}
+		r.Press("tab")
+	}
+	r.t.Fatalf("no pane titled %q", title)
+}
+
 // Against the documented routes, an endpoint made elsewhere is found in
 // its attempts, its failures are listed, and r re-delivers one from this
 // machine, signed with its secret: a receiver that verifies with the svix
 // library takes it, and the row says it came from here.
 func TestDocumentedAPIRedeliversFromHere(t *testing.T) {
-	var rx *listen.Receiver
-	var svixSent atomic.Int32
-	// Aspect's attempts fail; a re-delivery from here reaches the receiver.
-	handler := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.Header.Get(listen.RedeliveredHeader) == "" {
-			svixSent.Add(1)
-			http.Error(w, "down for maintenance", http.StatusInternalServerError)
-			return
-		}
-		rx.Handler().ServeHTTP(w, req)
-	}))
-	t.Cleanup(handler.Close)
-	var ep api.EndpointCreated
-	secrets := map[string]string{} // the config's [endpoint_secrets], filled once the endpoint exists
-	r := newRealAPI(t, sim.ProfileDocumented, secrets, func(s *sim.Server, c *api.Client) {
-		var err error
-		ep, err = c.CreateEndpoint(context.Background(), api.EndpointIn{URL: handler.URL + "/hook", EventTypes: []string{"task.*"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		secrets[ep.Endpoint.ID] = ep.Secret
-		s.CreateTasks(1)
-		s.Advance(time.Minute)
-	})
-	var err error
-	rx, err = listen.New(listen.Options{Addr: "127.0.0.1:0", Secrets: []string{ep.Secret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rx.Close() })
+	secrets := map[string]string{}
+	fe, prepare := newFailingEndpoint(t, secrets, 1)
+	r := newRealAPI(t, sim.ProfileDocumented, secrets, prepare)
 
 	r.WaitFor("discovered (no list route)", "found in its attempts", "✗ 500")
-	for range 3 {
-		r.Press("tab")
-		if strings.HasPrefix(r.m.focused().Title(), "Failed deliveries") {
-			break
-		}
-	}
+	r.focusPane("Failed deliveries")
 	r.Press("r")
 	r.WaitFor("press r again to re-deliver from this machine (the API has no resend route)")
 	if n := r.calls.count("POST", api.RouteResend); n != 1 {
@@ -196,17 +226,42 @@ func TestDocumentedAPIRedeliversFromHere(t *testing.T) {
 	}
 	r.Press("r")
 	r.WaitFor("from this machine (not by Aspect)", "✓ 204")
-	var got listen.Request
-	select {
-	case got = <-rx.Requests():
-	case <-time.After(10 * time.Second):
-		t.Fatal("the receiver got no re-delivery")
-	}
-	if !got.Verified || !strings.HasPrefix(got.SvixID, "msg_") {
-		t.Fatalf("the re-delivery: verified %v, svix-id %q: %s", got.Verified, got.SvixID, got.Reason)
-	}
+	fe.next(t)
 	r.WaitFor("✓ 204 here") // the pane is too narrow for the TRIGGER column's "from here"
 	if n := r.calls.count("POST", api.RouteResend); n != 1 {
 		t.Errorf("resend asked %d times after it was found missing", n)
+	}
+}
+
+// Without a recover route, recover re-delivers each failed message from
+// this machine, after saying so and asking again, with its progress.
+func TestDocumentedAPIRecoversFromHere(t *testing.T) {
+	secrets := map[string]string{}
+	fe, prepare := newFailingEndpoint(t, secrets, 2)
+	r := newRealAPI(t, sim.ProfileDocumented, secrets, prepare)
+	r.WaitFor("found in its attempts", "✗ 500")
+	r.focusPane("Endpoints")
+	r.Press("R")
+	r.WaitFor("the last hour")
+	r.Press("enter")
+	r.WaitFor("Send them again now, once each?")
+	r.Press("y")
+	r.WaitFor("This API has no recover route.", "re-deliver from here")
+	n := 0
+	first := ansi.Strip(r.m.endpoints.Overlay().Lines[1])
+	if _, err := fmt.Sscan(first, &n); err != nil || n == 0 {
+		t.Fatalf("no count of failed messages in %q: %v", first, err)
+	}
+	r.Press("y")
+	r.WaitFor(fmt.Sprintf("Done: %d of %d messages sent again", n, n), fmt.Sprintf("✓ %d delivered", n))
+	ids := map[string]bool{}
+	for range n {
+		ids[fe.next(t).SvixID] = true
+	}
+	if len(ids) != n {
+		t.Errorf("%d distinct messages re-delivered, want %d", len(ids), n)
+	}
+	if c := r.calls.count("POST", api.RouteRecover); c != 1 {
+		t.Errorf("recover asked %d times, want the one that found it missing", c)
 	}
 }

@@ -62,7 +62,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case detail.BackMsg, eventlog.BackMsg, common.BackMsg:
 		m.goBack()
 	case common.NoteMsg, common.NotOfferedMsg, common.RefreshMsg,
-		webhooks.OpenAttemptMsg, webhooks.GoToTaskMsg, webhooks.WatchMsg:
+		webhooks.OpenAttemptMsg, webhooks.GoToTaskMsg, webhooks.WatchMsg, webhooks.SentHereMsg:
 		return m, m.webhookMsg(msg)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)

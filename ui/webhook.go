@@ -26,6 +26,8 @@ func (m *Model) webhookMsg(msg tea.Msg) tea.Cmd {
 		return m.attempt.Open(msg.Attempt, msg.Message)
 	case webhooks.GoToTaskMsg:
 		return m.goToTask(msg.TaskID)
+	case webhooks.SentHereMsg:
+		m.resend.Record(msg.Attempt)
 	}
 	return nil
 }

@@ -59,6 +59,14 @@ type recoverDialog struct {
 	seen     map[string]api.Attempt
 	started  time.Time
 	changed  time.Time
+
+	// local: the API has no recover route, so the failed messages are
+	// re-delivered from this machine, one by one, signed with the
+	// endpoint's secret (the same as r does without a resend route).
+	local  bool
+	secret string
+	msgs   []string // the failed messages since, oldest first
+	next   int      // the index of the next one to send
 }
 
 var recoverPresets = []struct {
@@ -93,7 +101,19 @@ type (
 		floor    time.Time
 		err      error
 	}
-	recoverTickMsg     struct{ seq int }
+	recoverTickMsg struct{ seq int }
+	// recoverLocalMsg: the failed messages to re-deliver from here.
+	recoverLocalMsg struct {
+		seq  int
+		msgs []string
+		err  error
+	}
+	// recoverSentMsg: one re-delivery from here, made or not.
+	recoverSentMsg struct {
+		seq     int
+		attempt api.Attempt
+		err     error
+	}
 	recoverProgressMsg struct {
 		seq      int
 		attempts []api.Attempt
@@ -184,6 +204,13 @@ func (d *recoverDialog) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 			m.close()
 		case d.count == 0 && k.Submit.Matches(msg):
 			m.close()
+		case d.count > 0 && k.Confirm.Matches(msg) && d.local:
+			if d.secret == "" {
+				return nil // the dialog says what is missing
+			}
+			d.stage, d.started = rcProgress, m.ctx.Now
+			d.seen = map[string]api.Attempt{}
+			return d.sendNext(m)
 		case d.count > 0 && k.Confirm.Matches(msg):
 			return d.start(m)
 		}
@@ -194,6 +221,9 @@ func (d *recoverDialog) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	case rcProgress, rcDone:
 		if k.Cancel.Matches(msg) || k.Submit.Matches(msg) {
 			m.close()
+			if d.stage == rcProgress && d.local {
+				return tea.Batch(common.Note(common.Warn, "recover from this machine stopped after "+common.Count(len(d.seen))+" of "+common.Count(len(d.msgs))+" messages"), common.Refresh)
+			}
 			if d.stage == rcProgress {
 				return tea.Batch(common.Note(common.Info, "recover goes on at the API; the deliveries pane shows its attempts"), common.Refresh)
 			}
@@ -282,10 +312,7 @@ func (d *recoverDialog) result(m *Model, msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil {
 			if api.IsNotOffered(msg.err) {
-				m.close()
-				m.ctx.Keys.Recover.Disabled = "this API does not offer recover (404 on an assumed route)"
-				rt := api.RouteByName(api.RouteRecover)
-				return common.NotOffered("recover", rt.Method+" "+rt.Path)
+				return d.goLocal(m)
 			}
 			d.stage, d.err = rcConfirm, "the API refused: "+api.Brief(msg.err)
 			return nil
@@ -307,10 +334,89 @@ func (d *recoverDialog) result(m *Model, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return d.progress(m, msg)
+	case recoverLocalMsg:
+		if !d.mine(msg.seq) || d.stage != rcCounting {
+			return nil
+		}
+		if msg.err != nil {
+			d.stage, d.err = rcConfirm, "could not list the failed messages: "+api.Brief(msg.err)
+			d.count = 0
+			return nil
+		}
+		d.msgs, d.count, d.stage = msg.msgs, len(msg.msgs), rcConfirm
+		d.countHow = "the distinct messages among the failed attempts since then"
+		if secret, _, ok := m.secrets.For(d.ep.ID); ok {
+			d.secret = secret
+		} else {
+			d.err = "cannot re-deliver from this machine: " + m.secrets.Missing(api.Clean(d.ep.ID))
+		}
+	case recoverSentMsg:
+		if !d.mine(msg.seq) || d.stage != rcProgress {
+			return nil
+		}
+		return d.sent(m, msg)
 	default:
 		return lateResult(msg)
 	}
 	return nil
+}
+
+// goLocal turns the recover into re-deliveries from this machine: the API
+// has no recover route. It lists the failed messages since the time
+// chosen, then asks again, saying what will be sent and how.
+func (d *recoverDialog) goLocal(m *Model) tea.Cmd {
+	d.local, d.stage, d.err = true, rcCounting, ""
+	seq, ep, since := d.seq, d.ep, d.since
+	return m.call(func(ctx context.Context, c webhooks.Client) tea.Msg {
+		failed := api.AttemptFailed
+		as, err := c.ListAttempts(ctx, api.AttemptQuery{EndpointID: ep.ID, Status: &failed, Limit: 250, Max: maxFailedRead})
+		if err != nil {
+			return recoverLocalMsg{seq: seq, err: err}
+		}
+		webhooks.NewestFirst(as)
+		seen := map[string]bool{}
+		var msgs []string
+		for i := len(as) - 1; i >= 0; i-- { // oldest first, as Svix would
+			if a := as[i]; !a.Timestamp.Before(since) && !seen[a.MsgID] {
+				seen[a.MsgID] = true
+				msgs = append(msgs, a.MsgID)
+			}
+		}
+		return recoverLocalMsg{seq: seq, msgs: msgs}
+	})
+}
+
+// sendNext re-delivers the next failed message from this machine.
+func (d *recoverDialog) sendNext(m *Model) tea.Cmd {
+	if d.next >= len(d.msgs) {
+		d.stage = rcDone
+		return common.Refresh
+	}
+	seq, p, url, secret := d.seq, webhooks.Pair{Msg: d.msgs[d.next], Endpoint: d.ep.ID}, d.ep.URL, d.secret
+	d.next++
+	return m.call(func(ctx context.Context, c webhooks.Client) tea.Msg {
+		a, err := webhooks.RedeliverOne(ctx, c, secret, p, url)
+		if err == nil {
+			a.MsgID = p.Msg
+		}
+		return recoverSentMsg{seq: seq, attempt: a, err: err}
+	})
+}
+
+// sent counts one re-delivery from here, hands it to the deliveries pane
+// (marked "from here"), and sends the next.
+func (d *recoverDialog) sent(m *Model, msg recoverSentMsg) tea.Cmd {
+	id := d.msgs[d.next-1]
+	if msg.err != nil {
+		// Not sent (its payload could not be had, say): counted as failed.
+		d.err = "message " + common.Short(api.Clean(id), 16) + ": " + api.Brief(msg.err)
+		d.seen[id] = api.Attempt{MsgID: id, Status: api.AttemptFailed}
+		return d.sendNext(m)
+	}
+	d.seen[id] = msg.attempt
+	a := msg.attempt
+	record := func() tea.Msg { return webhooks.SentHereMsg{Attempt: a} }
+	return tea.Batch(record, d.sendNext(m))
 }
 
 // progress counts the messages the recover sent again: those with a
@@ -403,6 +509,17 @@ func (d *recoverDialog) overlay(m *Model) *common.Overlay {
 		}
 		lines = append(lines, form.Wrap(th.Bold.Render(common.Count(d.count)+" "+plural(d.count, "message"))+" failed to reach "+name+" since "+since+".", w)...)
 		lines = append(lines, form.Wrap(th.MutedStyle.Render("Counted by "+d.countHow+"."), w)...)
+		if d.local {
+			lines = append(lines, "")
+			lines = append(lines, form.Wrap(th.WarnStyle.Render("This API has no recover route.")+" Re-deliver them from this machine instead, one by one: real POSTs to "+
+				api.Clip(d.ep.URL, 60)+", signed with the endpoint's secret, each with its message id as svix-id. Aspect's own retries are not changed.", w)...)
+			if d.secret == "" {
+				lines = append(lines, "", key(k.Cancel, "close"))
+				break
+			}
+			lines = append(lines, "", key(k.Confirm, "re-deliver from here")+"  "+key(k.Cancel, "cancel"))
+			break
+		}
 		lines = append(lines, "", "Send them again now, once each?", "")
 		lines = append(lines, key(k.Confirm, "recover")+"  "+key(k.Cancel, "cancel"))
 	case rcSending:
@@ -412,6 +529,9 @@ func (d *recoverDialog) overlay(m *Model) *common.Overlay {
 		ok, failed := d.outcomes()
 		total := max(d.count, sent)
 		head := "Recovering: "
+		if d.local {
+			head = "Re-delivering from this machine: "
+		}
 		if d.stage == rcDone {
 			head = th.OKStyle.Render("✓ ") + "Done: "
 		}
@@ -419,14 +539,17 @@ func (d *recoverDialog) overlay(m *Model) *common.Overlay {
 		lines = append(lines, "", bar(th.AccentStyle.Render, sent, total, w-2), "")
 		lines = append(lines, th.OKStyle.Render("✓ "+common.Count(ok)+" delivered")+"   "+th.ErrorStyle.Render("✗ "+common.Count(failed)+" failed")+
 			"   "+th.MutedStyle.Render("◌ "+common.Count(sent-ok-failed)+" in flight"))
-		if d.stage == rcDone && sent < d.count {
+		if d.stage == rcDone && sent < d.count && !d.local {
 			lines = append(lines, "")
 			lines = append(lines, form.Wrap(th.MutedStyle.Render(common.Count(d.count-sent)+" of the counted messages got no new attempt within "+recoverQuiet.String()+": the API resends only messages whose delivery has failed for good (not those still retrying on their own, nor those delivered since)."), w)...)
 		}
 		lines = append(lines, "")
-		if d.stage == rcDone {
+		switch {
+		case d.stage == rcDone:
 			lines = append(lines, key(k.Submit, "close"))
-		} else {
+		case d.local:
+			lines = append(lines, key(k.Cancel, "stop (what was sent stays sent)"))
+		default:
 			lines = append(lines, key(k.Cancel, "close (the recover goes on at the API)"))
 		}
 	}

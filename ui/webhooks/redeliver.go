@@ -68,29 +68,63 @@ func (r *Resender) redeliver(pane common.PaneID, a api.Attempt) tea.Cmd {
 	return common.Tag(pane, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(base, CallTimeout)
 		defer cancel()
-		m, err := c.Message(ctx, p.Msg)
-		if err != nil {
-			return RedeliveredMsg{Pair: p, Err: err}
-		}
-		if !m.HasPayload() {
-			return RedeliveredMsg{Pair: p, Err: errNoPayload}
-		}
-		now := time.Now()
-		fr, err := listen.Deliver(ctx, redeliverClient, listen.Delivery{URL: url, Secret: secret, MessageID: p.Msg, Payload: m.Payload}, now)
-		if err != nil {
-			return RedeliveredMsg{Pair: p, Err: err}
-		}
-		at := api.Attempt{MsgID: p.Msg, EndpointID: p.Endpoint, URL: url, ResponseStatusCode: fr.Status,
-			Response: fr.Body, ResponseDurationMs: fr.Latency.Milliseconds(), TriggerType: api.TriggerManual,
-			Timestamp: api.Time{Time: now}, FromHere: true, Status: api.AttemptFailed}
-		if fr.Status >= 200 && fr.Status < 300 {
-			at.Status = api.AttemptSuccess
-		}
-		if fr.Err != "" {
-			at.Response = fr.Err
-		}
-		return RedeliveredMsg{Pair: p, Attempt: at}
+		at, err := RedeliverOne(ctx, c, secret, p, url)
+		return RedeliveredMsg{Pair: p, Attempt: at, Err: err}
 	})
+}
+
+// RedeliverOne re-delivers p's message to url from this machine, signed
+// with secret, and returns the attempt it made (FromHere, its ID not yet
+// set: Record numbers it), or why nothing was sent. It runs in a Cmd.
+func RedeliverOne(ctx context.Context, c Client, secret string, p Pair, url string) (api.Attempt, error) {
+	m, err := c.Message(ctx, p.Msg)
+	if err != nil {
+		return api.Attempt{}, err
+	}
+	if !m.HasPayload() {
+		return api.Attempt{}, errNoPayload
+	}
+	now := time.Now()
+	fr, err := listen.Deliver(ctx, redeliverClient, listen.Delivery{URL: url, Secret: secret, MessageID: p.Msg, Payload: m.Payload}, now)
+	if err != nil {
+		return api.Attempt{}, err
+	}
+	at := api.Attempt{MsgID: p.Msg, EndpointID: p.Endpoint, URL: url, ResponseStatusCode: fr.Status,
+		Response: fr.Body, ResponseDurationMs: fr.Latency.Milliseconds(), TriggerType: api.TriggerManual,
+		Timestamp: api.Time{Time: now}, FromHere: true, Status: api.AttemptFailed}
+	if fr.Status >= 200 && fr.Status < 300 {
+		at.Status = api.AttemptSuccess
+	}
+	if fr.Err != "" {
+		at.Response = fr.Err
+	}
+	return at, nil
+}
+
+// SentHereMsg carries a re-delivery made from this machine by another
+// part of the dashboard (a recover without a recover route), for the
+// Resender to keep beside the others.
+type SentHereMsg struct{ Attempt api.Attempt }
+
+// Record keeps a re-delivery made from this machine, numbering it, and
+// returns it as kept.
+func (r *Resender) Record(a api.Attempt) api.Attempt {
+	r.sentSeq++
+	a.ID = "here_" + strconv.Itoa(r.sentSeq)
+	r.sent = append(r.sent, a)
+	if len(r.sent) > maxSentHere {
+		r.sent = r.sent[len(r.sent)-maxSentHere:]
+	}
+	return a
+}
+
+// SecretFor is the endpoint's signing secret for a re-delivery from this
+// machine, or a note saying how to give one.
+func (r *Resender) SecretFor(endpointID string) (string, string) {
+	if s, _, ok := r.secrets.For(endpointID); ok {
+		return s, ""
+	}
+	return "", r.secrets.Missing(api.Clean(endpointID))
 }
 
 type redeliverError string
@@ -105,13 +139,7 @@ func (r *Resender) Redelivered(msg RedeliveredMsg) tea.Cmd {
 	if msg.Err != nil {
 		return common.Note(common.Error, "re-delivery from this machine failed: "+api.Brief(msg.Err))
 	}
-	r.sentSeq++
-	a := msg.Attempt
-	a.ID = "here_" + strconv.Itoa(r.sentSeq)
-	r.sent = append(r.sent, a)
-	if len(r.sent) > maxSentHere {
-		r.sent = r.sent[len(r.sent)-maxSentHere:]
-	}
+	a := r.Record(msg.Attempt)
 	st, _ := Status(r.ctx.Theme, a)
 	level := common.Info
 	if a.Status != api.AttemptSuccess {
