@@ -228,6 +228,11 @@ func (s *Server) Counts() Counts {
 	return c
 }
 
+// Handler serves this simulator's state in profile p, whatever its own:
+// one set of tasks, endpoints and attempts read through two shapes of the
+// API (mount it on an httptest server).
+func (s *Server) Handler(p Profile) (http.Handler, error) { return s.newFront(p) }
+
 // ServeHTTP serves the API in the profile of Options.Profile.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.front.ServeHTTP(w, r) }
 

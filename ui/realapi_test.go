@@ -53,25 +53,34 @@ func newRealAPI(t *testing.T, profile sim.Profile, secrets map[string]string, pr
 	if prepare != nil {
 		prepare(s, direct)
 	}
+	r := dashboardOn(t, s.URL(), s.APIKey(), secrets, nil)
+	r.sim, r.direct = s, direct
+	t.Cleanup(func() { s.Close() })
+	return r
+}
+
+// dashboardOn runs the dashboard as the command does (feed, Directory)
+// against the API at url; clock, when set, is the time its screens show.
+func dashboardOn(t *testing.T, url, key string, secrets map[string]string, clock func() time.Time) *realAPI {
+	t.Helper()
 	rec := &recorder{counts: map[string]int{}, notFound: map[string]bool{}, next: api.NewTransport()}
-	client, err := api.NewClient(s.URL(), s.APIKey(), api.WithHTTPClient(&http.Client{Transport: rec}))
+	client, err := api.NewClient(url, key, api.WithHTTPClient(&http.Client{Transport: rec}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	f := feed.Start(ctx, client, feed.Options{PollInterval: realPoll, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
 	dark := true
-	m, err := New(Options{Context: ctx, Client: client, Hooks: &api.Directory{Client: client}, APIURL: s.URL(), Dark: &dark,
-		Refresh: 200 * time.Millisecond, Batches: f.Batches(), FeedErr: f.Wait, EndpointSecrets: secrets})
+	m, err := New(Options{Context: ctx, Client: client, Hooks: &api.Directory{Client: client}, APIURL: url, Dark: &dark,
+		Refresh: 200 * time.Millisecond, Batches: f.Batches(), FeedErr: f.Wait, EndpointSecrets: secrets, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		cancel()
 		f.Wait()
-		s.Close()
 	})
-	r := &realAPI{Async: uitest.NewAsync(t, m, 160, 45), t: t, m: m, sim: s, direct: direct, calls: rec}
+	r := &realAPI{Async: uitest.NewAsync(t, m, 160, 45), t: t, m: m, calls: rec}
 	r.Tick = func() tea.Msg { return tickMsg{} }
 	r.Send(tea.WindowSizeMsg{Width: 160, Height: 45})
 	r.Run(m.Init())
