@@ -164,13 +164,8 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		return m, m.resend.Redelivered(msg)
 	case webhooks.ResentMsg:
 		return m, tea.Batch(m.resend.Sent(msg), m.poll.Now(m.fetch()))
-	case tea.KeyPressMsg:
-		if cmd, ok := common.Press(m.actions, msg); ok {
-			return m, cmd
-		}
-		m.view.Key(&m.ctx.Keys.Moves, msg)
-	case tea.MouseWheelMsg:
-		m.view.Wheel(msg)
+	case tea.KeyPressMsg, tea.MouseWheelMsg:
+		return m, m.view.Input(msg, &m.ctx.Keys.Moves, m.actions)
 	}
 	return m, nil
 }

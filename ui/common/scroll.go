@@ -40,6 +40,22 @@ func (s *Scroll) Key(mv *keys.Moves, msg tea.KeyPressMsg) bool {
 	return true
 }
 
+// Input is a scrolled pane's keys and wheel: a key runs the pane's action
+// for it (Press) or else scrolls, as the wheel does; any other message is
+// left alone.
+func (s *Scroll) Input(msg tea.Msg, mv *keys.Moves, actions keys.Actions) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if cmd, ok := Press(actions, msg); ok {
+			return cmd
+		}
+		s.Key(mv, msg)
+	case tea.MouseWheelMsg:
+		s.Wheel(msg)
+	}
+	return nil
+}
+
 // Wheel scrolls three lines a notch.
 func (s *Scroll) Wheel(msg tea.MouseWheelMsg) {
 	switch msg.Button {

@@ -38,14 +38,9 @@ func (m *Model) Title() string {
 // View implements common.Pane.
 func (m *Model) View() string {
 	th := m.ctx.Theme
-	var lines []string
+	lines, unlisted := m.ctx.Unlisted("deliveries", m.w, m.client == nil, m.offered, m.loaded, m.err, &m.poll)
 	switch {
-	case m.client == nil && !m.loaded:
-		lines = common.Wrap(th.MutedStyle.Render("No API client: deliveries are not listed."), m.w)
-	case m.err != nil && !m.offered:
-		lines = common.Wrap(th.WarnStyle.Render("Deliveries are not listed: "+api.Clean(m.err.Error())), m.w)
-	case m.err != nil && !m.loaded:
-		lines = common.Wrap(th.ErrorStyle.Render("Could not list deliveries: ")+api.Clean(m.err.Error())+th.MutedStyle.Render(" (trying again in "+common.Age(m.poll.Wait())+")"), m.w)
+	case unlisted: // lines say why
 	case !m.loaded && m.all:
 		lines = []string{th.MutedStyle.Render(" Listing attempts…")}
 	case !m.loaded:

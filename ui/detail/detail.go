@@ -258,16 +258,7 @@ func (m *Model) Lines() []string { return m.view.Lines }
 
 // Update implements common.Pane.
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		if cmd, ok := common.Press(m.actions, msg); ok {
-			return m, cmd
-		}
-		m.view.Key(&m.ctx.Keys.Moves, msg)
-	case tea.MouseWheelMsg:
-		m.view.Wheel(msg)
-	}
-	return m, nil
+	return m, m.view.Input(msg, &m.ctx.Keys.Moves, m.actions)
 }
 
 // ShortHelp implements help.KeyMap.

@@ -8,12 +8,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
@@ -405,32 +403,19 @@ func (m *Model) editKey(msg tea.KeyPressMsg) {
 		return
 	}
 	switch msg.String() {
-	case "backspace":
-		r := []rune(m.flt.text)
-		if len(r) > 0 {
-			m.setText(string(r[:len(r)-1]))
-		}
-	case "ctrl+u":
-		m.setText("")
-	case "ctrl+w":
-		m.setText(strings.TrimRightFunc(strings.TrimRightFunc(m.flt.text, unicode.IsSpace), func(r rune) bool { return !unicode.IsSpace(r) }))
 	case "up":
 		m.moveTo(m.cursor - 1)
 	case "down":
 		m.moveTo(m.cursor + 1)
 	default:
-		if msg.Mod&(tea.ModCtrl|tea.ModAlt) == 0 && msg.Text != "" {
-			m.typeText(msg.Text)
+		if t, ok := common.EditLine(m.flt.text, msg); ok {
+			m.setText(t)
 		}
 	}
 }
 
 func (m *Model) typeText(s string) {
-	s = api.Clean(s)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
-	}
-	if s != "" {
+	if s = common.Typed(s); s != "" {
 		m.setText(m.flt.text + s)
 	}
 }

@@ -2,13 +2,12 @@ package listen
 
 import (
 	"strconv"
-	"strings"
-	"unicode"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/dustin/go-humanize"
 
 	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 )
 
@@ -130,31 +129,19 @@ func (m *Model) editKey(msg tea.KeyPressMsg) {
 	}
 	l := m.list
 	switch msg.String() {
-	case "backspace":
-		if r := []rune(l.flt.text); len(r) > 0 {
-			m.setFilterText(string(r[:len(r)-1]))
-		}
-	case "ctrl+u":
-		m.setFilterText("")
-	case "ctrl+w":
-		m.setFilterText(strings.TrimRightFunc(strings.TrimRightFunc(l.flt.text, unicode.IsSpace), func(r rune) bool { return !unicode.IsSpace(r) }))
 	case "up":
 		l.moveTo(l.cursor() - 1)
 	case "down":
 		l.moveTo(l.cursor() + 1)
 	default:
-		if msg.Mod&(tea.ModCtrl|tea.ModAlt) == 0 && msg.Text != "" {
-			m.typeText(msg.Text)
+		if t, ok := common.EditLine(l.flt.text, msg); ok {
+			m.setFilterText(t)
 		}
 	}
 }
 
 func (m *Model) typeText(s string) {
-	s = api.Clean(s)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
-	}
-	if s != "" {
+	if s = common.Typed(s); s != "" {
 		m.setFilterText(m.list.flt.text + s)
 	}
 }
