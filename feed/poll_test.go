@@ -529,3 +529,49 @@ func TestPollDefaults(t *testing.T) {
 		t.Errorf("defaults %v %v %v", o.PollInterval, o.PollParallel, o.MaxBackoffPolling)
 	}
 }
+
+// A stream that was live and then fails for good (500 on every attempt)
+// gives way to polling after three attempts, as one that never went live
+// does: the store keeps up with the API while the stream is retried, and
+// goes live again when it is back, with no event used twice.
+func TestPollingAfterALiveStreamFails(t *testing.T) {
+	noLeaks(t)
+	s, _ := startSim(t, sim.Options{Seed: 8, TimeScale: 600})
+	s.CreateTasks(6)
+	front := newSimFront(t, s, streamLive)
+	c := simClient(t, front.srv.URL, s.APIKey())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o := pollOpts()
+	f := Start(ctx, c, o)
+	sc := newSimConsumer(t, c)
+	sc.until(ctx, f, 20*time.Second, "live", func() bool { return sc.conn.Phase == PhaseLive && sc.store.Len() == 6 })
+
+	front.mode.Store(stream500)
+	front.srv.CloseClientConnections()
+	sc.until(ctx, f, 20*time.Second, "polling", func() bool { return sc.conn.Phase == PhasePolling })
+	if got, want := sc.conn.Summary(), "polling every 30ms: no live stream (3 attempts failed: 500 Internal Server Error)"; got != want {
+		t.Errorf("state %q, want %q", got, want)
+	}
+	s.CreateTasks(4)
+	sc.until(ctx, f, 20*time.Second, "the new tasks, by polling", func() bool { return sc.store.Len() == 10 })
+	s.Advance(24 * time.Hour)
+	sc.until(ctx, f, 30*time.Second, "the final states, by polling", func() bool { return matches(s, sc.store) })
+	if sc.conn.Phase != PhasePolling {
+		t.Fatalf("the final states came while %v: this test is about polling", sc.conn.Phase)
+	}
+
+	front.mode.Store(streamLive)
+	sc.until(ctx, f, 20*time.Second, "live again", func() bool { return sc.conn.Phase == PhaseLive })
+	s.CreateTasks(3)
+	s.Advance(24 * time.Hour)
+	last := s.LastEventID()
+	sc.until(ctx, f, 30*time.Second, "the stream's events", func() bool { return sc.lastID == last && matches(s, sc.store) })
+	stop(t, cancel, f)
+	compareAll(t, s, sc.store)
+	for id, n := range sc.applied {
+		if n != 1 {
+			t.Errorf("event %s used %d times", id, n)
+		}
+	}
+}

@@ -31,7 +31,7 @@ type session struct {
 //
 // When the stream is not offered (404, 405, 501), answers with something
 // else than an event stream, or fails pollAfter times in a row without
-// ever going live, it polls (see poll) and keeps trying the stream in the
+// going live (before or after it was live), it polls (see poll) and keeps trying the stream in the
 // background, backing off up to MaxBackoffPolling; the first attempt that
 // goes live ends the polling. The snapshot taken when the stream opens
 // covers what happened since the last poll, and the store's `updated`
@@ -50,13 +50,12 @@ func (f *Feed) supervise(ctx context.Context) error {
 	synced := false   // a snapshot has been handed over at least once
 	failures := 0     // attempts since the last healthy connection
 	dead := 0         // attempts in a row that never went live
-	everLive := false // a stream has gone live since Start
 	reason := ""      // while polling: why there is no live stream
 	f.state(ConnState{Phase: PhaseConnecting, Since: f.opts.Now(), Attempt: 1})
 	for {
 		s := f.connect(ctx, sr, &synced, pol)
 		if s.live {
-			everLive, dead = true, 0
+			dead = 0
 			pol = nil // connect stopped it
 		}
 		if ctx.Err() != nil {
@@ -73,14 +72,12 @@ func (f *Feed) supervise(ctx context.Context) error {
 		if !s.live {
 			dead++
 		}
-		// Failing attempts lead to polling only on a stream that has never
-		// gone live (or while polling already): one that was live exists,
-		// and is reconnected to as before. The count is capped so that the
-		// reason stays put while the stream keeps failing the same way.
-		failed := 0
-		if !everLive || pol != nil {
-			failed = min(dead, pollAfter)
-		}
+		// pollAfter attempts in a row that never went live lead to polling,
+		// whether or not the stream was live before: the grid keeps moving
+		// while the stream is retried in the background. The count is
+		// capped so that the reason stays put while the stream keeps
+		// failing the same way.
+		failed := min(dead, pollAfter)
 		if why := noStream(s, f.events.label, failed, f.opts.StallWindow); why != "" {
 			reason = why
 			if pol == nil {
