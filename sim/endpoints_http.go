@@ -35,6 +35,22 @@ type endpointFields struct {
 	disabled         *bool
 }
 
+// readEndpointBody reads a request's endpoint fields, in the form of the
+// answering profile; when they are not valid it answers the request and
+// ok is false.
+func readEndpointBody(w http.ResponseWriter, r *http.Request) (f endpointFields, svix, ok bool) {
+	b, ok := readBody(w, r)
+	if !ok {
+		return f, false, false
+	}
+	svix = profileOf(w) == ProfileSvix
+	f = readEndpoint(b, svix)
+	if b.errs.reply(w) {
+		return f, svix, false
+	}
+	return f, svix, true
+}
+
 // readEndpoint reads our names; svix also reads Svix's (filterTypes,
 // throttleRate), our client's names coming first.
 func readEndpoint(b *body, svix bool) endpointFields {
@@ -115,13 +131,8 @@ func (h *hooks) newSession() *session {
 }
 
 func (h *hooks) handleCreateEndpoint(w http.ResponseWriter, r *http.Request) {
-	b, ok := readBody(w, r)
+	f, svix, ok := readEndpointBody(w, r)
 	if !ok {
-		return
-	}
-	svix := profileOf(w) == ProfileSvix
-	f := readEndpoint(b, svix)
-	if b.errs.reply(w) {
 		return
 	}
 	h.mu.Lock()
@@ -173,19 +184,12 @@ func (h *hooks) endpointLocked(w http.ResponseWriter, r *http.Request) *endpoint
 }
 
 func (h *hooks) handleUpdateEndpoint(w http.ResponseWriter, r *http.Request) {
-	b, ok := readBody(w, r)
+	f, svix, ok := readEndpointBody(w, r)
 	if !ok {
 		return
 	}
-	svix := profileOf(w) == ProfileSvix
-	f := readEndpoint(b, svix)
-	if b.errs.reply(w) {
-		return
-	}
-	h.mu.Lock()
-	ep := h.endpointLocked(w, r)
+	ep := h.lockEndpoint(w, r, false)
 	if ep == nil {
-		h.mu.Unlock()
 		return
 	}
 	ep.url, ep.description, ep.eventTypes, ep.allTypes = f.url, f.description, f.types, f.allTypes
@@ -214,10 +218,8 @@ func (h *hooks) handleUpdateEndpoint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *hooks) handleDeleteEndpoint(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	ep := h.endpointLocked(w, r)
+	ep := h.lockEndpoint(w, r, false)
 	if ep == nil {
-		h.mu.Unlock()
 		return
 	}
 	delete(h.eps, ep.id)

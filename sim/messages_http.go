@@ -157,6 +157,22 @@ func (h *hooks) handleEndpointDeliveries(w http.ResponseWriter, r *http.Request)
 	h.listAttempts(w, r, r.PathValue("endpoint_id"), true)
 }
 
+// lockEndpoint takes h.mu and finds the route's endpoint, refusing a
+// disabled one when active is set (activeEndpointLocked); when there is
+// none it answers the request, lets h.mu go and returns nil.
+func (h *hooks) lockEndpoint(w http.ResponseWriter, r *http.Request, active bool) *endpoint {
+	find := h.endpointLocked
+	if active {
+		find = h.activeEndpointLocked
+	}
+	h.mu.Lock()
+	ep := find(w, r)
+	if ep == nil {
+		h.mu.Unlock()
+	}
+	return ep
+}
+
 // activeEndpointLocked finds the route's endpoint and refuses a disabled
 // one (409), answering itself; nil then.
 func (h *hooks) activeEndpointLocked(w http.ResponseWriter, r *http.Request) *endpoint {
@@ -202,10 +218,8 @@ func (h *hooks) handleRecover(w http.ResponseWriter, r *http.Request) {
 	if b.errs.reply(w) {
 		return
 	}
-	h.mu.Lock()
-	ep := h.activeEndpointLocked(w, r)
+	ep := h.lockEndpoint(w, r, true)
 	if ep == nil {
-		h.mu.Unlock()
 		return
 	}
 	view := h.msgOrder.view()
@@ -255,10 +269,8 @@ func (h *hooks) handleTest(w http.ResponseWriter, r *http.Request) {
 	if b.errs.reply(w) {
 		return
 	}
-	h.mu.Lock()
-	ep := h.activeEndpointLocked(w, r)
+	ep := h.lockEndpoint(w, r, true)
 	if ep == nil {
-		h.mu.Unlock()
 		return
 	}
 	now := time.Now().Round(0).UTC()
@@ -304,10 +316,8 @@ func (h *hooks) handleStats(w http.ResponseWriter, r *http.Request) {
 	if q.errs.reply(w) {
 		return
 	}
-	h.mu.Lock()
-	ep := h.endpointLocked(w, r)
+	ep := h.lockEndpoint(w, r, false)
 	if ep == nil {
-		h.mu.Unlock()
 		return
 	}
 	var st api.Stats
