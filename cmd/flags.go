@@ -20,9 +20,14 @@ func apiFlags(fs *pflag.FlagSet) *overrides {
 // feedFlags registers what decides how the commands that follow tasks get
 // them: where the stream lives, and how often to poll when there is none.
 func feedFlags(fs *pflag.FlagSet, o *overrides) {
-	fs.StringVar(&o.EventsURL, "events-url", "", "where the event stream lives when not at the API's /events: a path or an absolute URL (config: events_path)")
+	eventsFlag(fs, o)
 	fs.DurationVar(&o.PollInterval, "poll-interval", 0, "how often GET /tasks/active is read when there is no live stream (default 5s; config: poll_interval)")
 	hideDefault(fs, "poll-interval")
+}
+
+// eventsFlag registers where the event stream lives.
+func eventsFlag(fs *pflag.FlagSet, o *overrides) {
+	fs.StringVar(&o.EventsURL, "events-url", "", "where the event stream lives when not at the API's /events: a path or an absolute URL (config: events_path)")
 }
 
 var apiEnv = []string{envAPIURL, envAPIKey, envConfig}

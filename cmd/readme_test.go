@@ -58,7 +58,7 @@ func checkReadmeSection(t *testing.T, name, want string) {
 		}
 		return
 	}
-	t.Errorf("README.md's %s section is stale; run go test -run %s -update ./cmd\nwant:\n%s", name, t.Name(), want)
+	t.Errorf("README.md's %s section is stale; run go test ./cmd -run %s -update\nwant:\n%s", name, t.Name(), want)
 }
 
 func TestReadmeRoutesTable(t *testing.T) { checkReadmeSection(t, "routes", routesTable()) }

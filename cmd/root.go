@@ -76,7 +76,7 @@ func newRoot(io *stdio) *cobra.Command {
 	root.AddCommand(
 		dashboardCommand(io, "dashboard"),
 		demoCommand(io), simCommand(io), tailCommand(io), listenCommand(io),
-		versionCommand(io), manCommand(io),
+		doctorCommand(io), versionCommand(io), manCommand(io),
 	)
 	root.SetHelpCommand(helpCommand())
 	// cobra adds the completion command when it runs; added now, its

@@ -241,3 +241,36 @@ func TestNDJSONLine(t *testing.T) {
 		}
 	}
 }
+
+// Against an API with no event stream, tail says it polls and why, and
+// prints what each poll found changed, marked as polled.
+func TestTailPollsWithoutAStream(t *testing.T) {
+	s := startTailSim(t, sim.Options{Seed: 4, Profile: sim.ProfileDocumented, FailRate: -1, CancelRate: -1})
+	ids := s.CreateTasks(3)
+	env := map[string]string{envAPIURL: s.URL(), envAPIKey: s.APIKey(), "XDG_CONFIG_HOME": t.TempDir()}
+	cli := startCLI(t, env, []string{"tail", "--json", "--poll-interval", "200ms"})
+	cli.waitErr(t, "polling every 200ms: no live stream (GET /events answered 404)")
+	s.Advance(6 * time.Hour) // every task finishes, and leaves the active list
+	cli.waitFor(t, "a polled line for each task", func() bool { return len(outLines(cli.out.String())) >= len(ids) })
+	if code := cli.interrupt(t); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, cli.err.String())
+	}
+	done := map[string]bool{}
+	for _, line := range outLines(cli.out.String()) {
+		var p struct {
+			Kind string   `json:"aspect_tui"`
+			Task api.Task `json:"task"`
+		}
+		if err := json.Unmarshal([]byte(line), &p); err != nil || p.Kind != "polled" {
+			t.Fatalf("not a polled line: %q (%v)", line, err)
+		}
+		if p.Task.Done() {
+			done[p.Task.ID] = true
+		}
+	}
+	for _, id := range ids {
+		if !done[id] {
+			t.Errorf("task %s: no line with its final state", id)
+		}
+	}
+}

@@ -576,39 +576,50 @@ func (d *run) plan() {
 	ev := d.byName[api.RouteEvents]
 	if ev.Offered == Yes && ev.Shape == recognized {
 		p.Feed = "live"
-		p.Why = append(p.Why, "live: GET /events streams events")
+		p.Why = append(p.Why, "stream live: GET /events sends events")
 	} else {
 		p.Feed = "polling"
-		why := ev.Note
-		if why == "" {
-			why = "no answer"
-		}
-		p.Why = append(p.Why, "polling GET /tasks/active: no live stream ("+why+")")
+		p.Why = append(p.Why, "poll GET /tasks/active: no live stream ("+streamReason(ev)+")")
 	}
 	if l := d.byName[api.RouteEndpointList]; l.Offered == Yes && l.Shape == recognized {
 		p.Endpoints = "listed"
-		p.Why = append(p.Why, "endpoints listed by GET /webhooks/endpoints")
+		p.Why = append(p.Why, "list endpoints with GET /webhooks/endpoints")
 	} else {
 		p.Endpoints = "discovered"
-		p.Why = append(p.Why, "endpoints discovered from messages and their attempts, endpoints made in this app, and `endpoints` in the config")
+		p.Why = append(p.Why, "discover endpoints (no list route): from recent messages' attempts, the endpoints made in this app, and `endpoints` in the config")
 	}
 	if rs := d.byName[api.RouteResend]; rs.Offered == Yes {
 		p.Resend = "api"
 		p.Why = append(p.Why, "resend through the API")
 	} else {
 		p.Resend = "this machine"
-		p.Why = append(p.Why, "resend re-delivers from this machine, signed with the endpoint's secret ([endpoint_secrets] in the config, or ASPECT_WEBHOOK_SECRET)")
+		p.Why = append(p.Why, "re-deliver from this machine on resend (no resend route), signed with the endpoint's secret from [endpoint_secrets] in the config, or ASPECT_WEBHOOK_SECRET")
 	}
 	ta := d.byName[api.RouteTasksActive]
 	r.CanRun = r.KeyAccepted && ta.Offered == Yes && ta.Shape == recognized
 }
 
+// streamReason is why there is no live stream, as the dashboard's status
+// line words it.
+func streamReason(ev *Route) string {
+	switch {
+	case ev.Status != 0 && ev.Status != http.StatusOK:
+		return fmt.Sprintf("GET %s answered %d", ev.Path, ev.Status)
+	case ev.Status == http.StatusOK && ev.Shape != recognized && ev.ContentType != "" && !strings.HasPrefix(ev.ContentType, "text/event-stream"):
+		return fmt.Sprintf("GET %s answered %s, not an event stream", ev.Path, describeType(ev.ContentType))
+	case ev.Note != "":
+		return ev.Note
+	}
+	return "no answer"
+}
+
 func statusText(a answer) string {
 	s := fmt.Sprintf("%d", a.status)
-	if t := http.StatusText(a.status); t != "" {
+	t := http.StatusText(a.status)
+	if t != "" {
 		s += " " + t
 	}
-	if detail := errorDetail(a.body); detail != "" {
+	if detail := errorDetail(a.body); detail != "" && !strings.EqualFold(detail, t) {
 		s += ": " + detail
 	} else if len(a.body) > 0 {
 		ct := ""

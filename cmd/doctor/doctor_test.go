@@ -85,7 +85,7 @@ func TestDoctorFullSimulator(t *testing.T) {
 		t.Errorf("events: content type %q, note %q", ev.ContentType, ev.Note)
 	}
 	out := table(t, r)
-	for _, want := range []string{"GET /tasks/active", "POST /webhooks/messages/{message_id}/endpoints/{endpoint_id}/resend", "405", "The dashboard can run", "live: GET /events"} {
+	for _, want := range []string{"GET /tasks/active", "POST /webhooks/messages/{message_id}/endpoints/{endpoint_id}/resend", "405", "The dashboard can run", "stream live: GET /events"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the table lacks %q:\n%s", want, out)
 		}

@@ -26,8 +26,11 @@ func (r *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintf(b, "aspect-tui doctor: %s (key %s)\n\n", r.API, orNone(r.Key))
 	fmt.Fprintf(b, "key    %s\n", r.KeyNote)
 	fmt.Fprintf(b, "clock  %s\n\n", r.SkewNote)
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ROUTE\tSOURCE\tOFFERED\tSTATUS\tLATENCY\tSHAPE\tNOTES")
+	// The rows are aligned on their own; each route's notes go under it,
+	// where a narrow terminal can wrap them.
+	var rows strings.Builder
+	tw := tabwriter.NewWriter(&rows, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROUTE\tSOURCE\tOFFERED\tSTATUS\tLATENCY\tSHAPE")
 	for _, rt := range r.Routes {
 		status, latency := "–", "–"
 		if rt.Status != 0 {
@@ -44,9 +47,17 @@ func (r *Report) WriteTable(w io.Writer) error {
 		if shape == "" {
 			shape = "–"
 		}
-		fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\t%s\t%s\t%s\n", rt.Method, rt.Path, src, rt.Offered, status, latency, shape, notes(rt))
+		fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\t%s\t%s\n", rt.Method, rt.Path, src, rt.Offered, status, latency, shape)
 	}
 	tw.Flush()
+	lines := strings.Split(strings.TrimSuffix(rows.String(), "\n"), "\n")
+	b.WriteString(lines[0] + "\n")
+	for i, rt := range r.Routes {
+		b.WriteString(lines[i+1] + "\n")
+		if n := notes(rt); n != "" {
+			b.WriteString("    ↳ " + n + "\n")
+		}
+	}
 	fmt.Fprintln(b)
 	fmt.Fprintln(b, "The dashboard will:")
 	for _, why := range r.Plan.Why {
@@ -95,7 +106,7 @@ func notes(rt Route) string {
 		}
 		parts = append(parts, "unknown: "+strings.Join(u, ", ")+more)
 	}
-	if rt.ContentType != "" && rt.Name == api.RouteEvents {
+	if rt.ContentType != "" && rt.Name == api.RouteEvents && rt.Status == 200 {
 		parts = append(parts, "Content-Type "+rt.ContentType)
 	}
 	return api.Clip(strings.Join(parts, "; "), 400)
