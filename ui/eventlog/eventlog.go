@@ -173,6 +173,8 @@ func (m *Model) View() string {
 		raw := "    " + th.MutedStyle.Render("raw: ") + e.Raw
 		switch {
 		case e.Kind != "skipped" && e.Kind != "unknown type":
+			// A note (a field skipped, a fetch failed) says it all in its reason.
+			head = mark + th.MutedStyle.Render(e.At.Local().Format("15:04:05")) + "  " + th.WarnStyle.Render(e.Kind) + "  " + api.Clean(e.Reason)
 			raw = ""
 		case e.Raw == "":
 			raw = "    " + th.MutedStyle.Render("raw: not kept (too large)")
