@@ -161,11 +161,7 @@ func New(o Options) (*Model, error) {
 	if o.Store == nil {
 		o.Store = feed.NewStore(feed.StoreOptions{Now: o.Clock})
 	}
-	dark := true
-	if o.Dark != nil {
-		dark = *o.Dark
-	}
-	th, err := theme.New(o.Theme, dark, o.NoColor)
+	chrome, th, err := common.NewChrome("aspect-tui", MinWidth, MinHeight, o.Theme, o.NoColor, o.Dark)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +177,7 @@ func New(o Options) (*Model, error) {
 		raw:    newRawCache(rawKeep),
 		main:   common.Tasks,
 		focus:  common.Tasks,
-		chrome: common.Chrome{Name: "aspect-tui", MinW: MinWidth, MinH: MinHeight, Theme: o.Theme, NoColor: o.NoColor, Dark: dark},
+		chrome: chrome,
 		status: statusbar.New(ctx),
 	}
 	// A nil *api.Client must become a nil interface, not an interface

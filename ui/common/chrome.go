@@ -26,6 +26,15 @@ type Chrome struct {
 	HelpAt   Cursor
 }
 
+// NewChrome is a root's chrome and the theme it starts with: for the
+// background dark says, or a dark one until the terminal answers (nil).
+// overrides and noColor are theme.New's.
+func NewChrome(name string, minW, minH int, overrides map[string]string, noColor bool, dark *bool) (Chrome, *theme.Theme, error) {
+	c := Chrome{Name: name, MinW: minW, MinH: minH, Theme: overrides, NoColor: noColor, Dark: dark == nil || *dark}
+	th, err := theme.New(overrides, c.Dark, noColor)
+	return c, th, err
+}
+
 // Fits reports whether a w×h window is large enough to draw in.
 func (c *Chrome) Fits(w, h int) bool { return w >= c.MinW && h >= c.MinH }
 

@@ -135,11 +135,7 @@ func New(o Options) (*Model, error) {
 	if o.BodyBudget <= 0 {
 		o.BodyBudget = DefaultBodyBudget
 	}
-	dark := true
-	if o.Dark != nil {
-		dark = *o.Dark
-	}
-	th, err := theme.New(o.Theme, dark, o.NoColor)
+	chrome, th, err := common.NewChrome("aspect-tui listen", MinWidth, MinHeight, o.Theme, o.NoColor, o.Dark)
 	if err != nil {
 		return nil, err
 	}
@@ -152,13 +148,12 @@ func New(o Options) (*Model, error) {
 		k.Replay.Disabled = "no --forward-to"
 	}
 	m := &Model{
-		opts: o,
-		rx:   o.Receiver,
-		ctx:  &common.Context{Theme: th, Keys: k.Map, Clock: o.Clock, Now: o.Clock()},
-		keys: k,
-		list: newList(o.Limit, o.BodyBudget),
-		chrome: common.Chrome{Name: "aspect-tui listen", MinW: MinWidth, MinH: MinHeight,
-			Theme: o.Theme, NoColor: o.NoColor, Dark: dark},
+		opts:   o,
+		rx:     o.Receiver,
+		ctx:    &common.Context{Theme: th, Keys: k.Map, Clock: o.Clock, Now: o.Clock()},
+		keys:   k,
+		list:   newList(o.Limit, o.BodyBudget),
+		chrome: chrome,
 
 		url:        api.Clean(o.Receiver.URL()),
 		forward:    forward,
