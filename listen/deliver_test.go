@@ -51,3 +51,32 @@ func TestDeliverRefusals(t *testing.T) {
 		t.Errorf("the receiver got %d requests, want only the one signed", n.Received)
 	}
 }
+
+// listen labels a re-delivery from a developer's machine wherever it
+// shows a request: the JSON line, the plain line.
+func TestListenLabelsARedelivery(t *testing.T) {
+	r := rxStart(t, Options{})
+	if _, err := Deliver(context.Background(), nil, Delivery{URL: r.URL(), Secret: rxSecret, MessageID: "msg_here", Payload: []byte(rxBody)}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got := rxNext(t, r)
+	var js strings.Builder
+	if err := WriteJSON(&js, got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.FromHere || !strings.Contains(js.String(), `"sent_by":"aspect-tui from a developer's machine"`) {
+		t.Errorf("from here %v, JSON %s", got.FromHere, js.String())
+	}
+	if line := PlainLines(got); !strings.Contains(line, "re-delivered by aspect-tui") {
+		t.Errorf("plain line: %s", line)
+	}
+	// A delivery from Svix says nothing of the kind.
+	svixSent := rxPost(t, r, "/", rxSigned(t, rxSecret, "msg_svix", time.Now(), []byte(rxBody)), []byte(rxBody)).d
+	js.Reset()
+	if err := WriteJSON(&js, svixSent); err != nil {
+		t.Fatal(err)
+	}
+	if svixSent.FromHere || strings.Contains(js.String(), "sent_by") || strings.Contains(PlainLines(svixSent), "re-delivered") {
+		t.Errorf("a delivery from Svix is labelled as from a developer's machine: %s", js.String())
+	}
+}

@@ -36,6 +36,9 @@ func PlainLines(d Request) string {
 	if d.DuplicateOf > 0 {
 		fmt.Fprintf(&b, "  (repeat of #%d: a retry or a resend)", d.DuplicateOf)
 	}
+	if d.FromHere {
+		b.WriteString("  (re-delivered by " + sentByHere + ", not by Svix)")
+	}
 	b.WriteByte('\n')
 
 	if f := d.Forward; f != nil && f.Status != 0 && strings.TrimSpace(f.Body) != "" {
@@ -55,6 +58,9 @@ func PlainLines(d Request) string {
 	}
 	return b.String()
 }
+
+// sentByHere names who sent a re-delivery from a developer's machine.
+const sentByHere = "aspect-tui from a developer's machine"
 
 func orDash(s string) string {
 	if s == "" {
@@ -88,6 +94,7 @@ type jsonLine struct {
 	Status        int             `json:"status"`
 	DuplicateOf   *int            `json:"duplicate_of"`
 	Simulated     bool            `json:"simulated,omitempty"`
+	SentBy        string          `json:"sent_by,omitempty"` // "aspect-tui from a developer's machine" for a re-delivery
 	ForwardStatus *int            `json:"forward_status"`
 	ForwardMS     *float64        `json:"forward_ms"`
 	ForwardError  string          `json:"forward_error,omitempty"`
@@ -126,6 +133,9 @@ func WriteJSON(w io.Writer, d Request) error {
 		Status:     d.Status,
 		Simulated:  d.Simulated,
 		DurationMS: ms(d.Duration),
+	}
+	if d.FromHere {
+		j.SentBy = sentByHere
 	}
 	if d.MatchedSecret >= 0 {
 		n := d.MatchedSecret + 1

@@ -100,6 +100,9 @@ type Request struct {
 	Status      int  // what the receiver answered
 	Simulated   bool // demo: a verified delivery answered 5xx on purpose
 	DuplicateOf int  // Seq of the first request with this svix-id (a retry or a resend), 0 none
+	// FromHere: aspect-tui re-delivered it from a developer's machine
+	// (RedeliveredHeader), not Svix: a resend where the API has none.
+	FromHere bool
 	Forward     *ForwardResult
 	Duration    time.Duration // from arrival to answer
 }
@@ -348,6 +351,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		RemoteAddr:    api.Clip(req.RemoteAddr, 64),
 		Headers:       req.Header.Clone(),
 		MatchedSecret: -1,
+		FromHere:      req.Header.Get(RedeliveredHeader) != "",
 	}
 	r.received.Add(1)
 	defer func() {

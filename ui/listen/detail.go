@@ -121,6 +121,9 @@ func (p *page) verdict(d *listen.Request, secrets []string) {
 	if d.DuplicateOf > 0 {
 		p.wrap(" ", th.WarnStyle.Render("↻ repeat of #"+strconv.Itoa(d.DuplicateOf))+": the same svix-id arrived before; Svix sends one again after a failed attempt, or when resent by hand")
 	}
+	if d.FromHere {
+		p.wrap(" ", th.AccentStyle.Render("◇ from a developer's machine")+": aspect-tui re-delivered it (the API has no resend route), signed with the endpoint's secret; not Svix")
+	}
 }
 
 // signature lays the check out so the eye can compare: the received

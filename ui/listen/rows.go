@@ -139,7 +139,10 @@ func (c columns) row(p *paints, e *entry, selected bool, w int) string {
 		b.WriteString(gap)
 	}
 	rep := ""
-	if d.DuplicateOf > 0 {
+	switch {
+	case d.FromHere:
+		rep = "◇ here" // re-delivered by aspect-tui, not Svix (the detail says so whole)
+	case d.DuplicateOf > 0:
 		rep = "↻ #" + strconv.Itoa(d.DuplicateOf)
 	}
 	p.rep[v].W(&b, common.Fit(rep, repeatW))
