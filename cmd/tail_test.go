@@ -274,3 +274,22 @@ func TestTailPollsWithoutAStream(t *testing.T) {
 		}
 	}
 }
+
+// Through Svix's own shapes the task routes and the stream are Aspect's,
+// so tail reads them as it reads ours: every event once.
+func TestTailAgainstTheSvixProfile(t *testing.T) {
+	s := startTailSim(t, sim.Options{Seed: 6, Profile: sim.ProfileSvix, TimeScale: 600})
+	env := map[string]string{envAPIURL: s.URL(), envAPIKey: s.APIKey(), "XDG_CONFIG_HOME": t.TempDir()}
+	cli := startCLI(t, env, []string{"tail", "--json"})
+	cli.waitErr(t, "streaming events")
+	s.CreateTasks(5)
+	s.Advance(time.Hour)
+	total := int(s.Counts().Events)
+	cli.waitFor(t, fmt.Sprintf("every event (%d)", total), func() bool { return len(outLines(cli.out.String())) >= total })
+	if code := cli.interrupt(t); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, cli.err.String())
+	}
+	if n := len(outLines(cli.out.String())); n != total {
+		t.Errorf("%d lines for %d events", n, total)
+	}
+}
