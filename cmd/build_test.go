@@ -54,10 +54,14 @@ func TestManPage(t *testing.T) {
 		t.Fatalf("man -l -: %v", err)
 	}
 	text := string(out)
-	for _, want := range []string{"ASPECT-TUI(1)", "NAME", "ENVIRONMENT", "ASPECT_WEBHOOK_SECRET", "read by listen", "FILES"} {
+	flat := strings.Join(strings.Fields(text), " ") // man wraps lines where it likes
+	for _, want := range []string{"ASPECT-TUI(1)", "NAME", "ENVIRONMENT", "ASPECT_WEBHOOK_SECRET", "FILES"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the rendered page lacks %q", want)
 		}
+	}
+	if !regexp.MustCompile(`ASPECT_WEBHOOK_SECRET: [^:]*?\(read by [^)]*listen`).MatchString(flat) {
+		t.Errorf("the rendered page does not say listen reads ASPECT_WEBHOOK_SECRET:\n%s", text)
 	}
 	for _, cmd := range []string{"demo", "sim", "tail", "listen", "version", "completion", "man"} {
 		if !regexp.MustCompile(`(?m)^\s+` + cmd + `\b`).MatchString(text) {

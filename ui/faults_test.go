@@ -90,7 +90,7 @@ func TestFaultsWhileRunning(t *testing.T) {
 	}{
 		{name: "401", handler: answer(401, `{"detail":"Invalid API key"}`), status: "API key was refused", pane: []string{"Endpoints are not listed", "API key was refused"}, permanent: true},
 		{name: "403", handler: answer(403, `{"detail":"Forbidden"}`), status: "not allowed to use this route", pane: []string{"Endpoints are not listed", "not allowed"}, permanent: true},
-		{name: "404 on the assumed routes", handler: answer(404, `{"detail":"Not Found"}`), status: "polling every 5s: no live stream (GET /events answered 404)", pane: []string{"Endpoints are not listed", "does not offer /webhooks/endpoints"}, permanent: true},
+		{name: "404 on the assumed routes", handler: answer(404, `{"detail":"Not Found"}`), status: "polling every 100ms: no live stream (GET /events answered 404)", pane: []string{"Endpoints are not listed", "does not offer /webhooks/endpoints"}, permanent: true},
 		{name: "422", handler: answer(422, `{"detail":[{"loc":["query","limit"],"msg":"too large","type":"value_error"}]}`), status: "query.limit: too large", pane: []string{"last refresh failed", "query.limit: too large"}},
 		{name: "429 with Retry-After", handler: answer(429, `{"detail":"slow down"}`, "Retry-After", "1"), status: "rate limited", pane: []string{"last refresh failed", "rate limited by the API; it asks to wait 1s"}},
 		{name: "500", handler: answer(500, `{"detail":"database down"}`), status: "the API failed", pane: []string{"last refresh failed", "the API failed; try again later: database down"}},
@@ -102,7 +102,10 @@ func TestFaultsWhileRunning(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := healthyAPI(t)
-			d := newDriver(t, f, driverOpts{feed: feed.Options{MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, StallWindow: 600 * time.Millisecond}})
+			d := newDriver(t, f, driverOpts{feed: feed.Options{MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, StallWindow: 600 * time.Millisecond,
+				// Polling takes over after three failed attempts; the stream is
+				// retried quickly so the heal shows within the wait.
+				PollInterval: 100 * time.Millisecond, MaxBackoffPolling: 200 * time.Millisecond}})
 			d.waitFor("task-one", "task-two", "✓ completed", "hooks.example/aspect", "✗ 503", "● live")
 
 			if c.dns {
