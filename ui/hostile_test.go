@@ -20,6 +20,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/internal/termcheck"
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
 // The payloads a hostile API plants in every string it sends. Each carries
@@ -134,34 +135,15 @@ func asSent[T any](t *testing.T, v T) T {
 	return out
 }
 
-// syncBuffer is what the program writes to, read while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) Bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return bytes.Clone(s.b.Bytes())
-}
-
-// framed records every frame the program draws, as plain text, so a test
-// can wait for what a user would see while the bytes go to a buffer.
+// framed records the text of every frame the program draws, for
+// checkWidths: the test reads what a user sees from the screen.
 type framed struct {
 	tea.Model
 	mu     sync.Mutex
 	frames []string
-	cond   chan struct{}
 }
 
-func newFramed(m tea.Model) *framed { return &framed{Model: m, cond: make(chan struct{}, 1)} }
+func newFramed(m tea.Model) *framed { return &framed{Model: m} }
 
 func (f *framed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := f.Model.Update(msg)
@@ -173,10 +155,6 @@ func (f *framed) View() tea.View {
 	f.mu.Lock()
 	f.frames = append(f.frames, ansi.Strip(v.Content))
 	f.mu.Unlock()
-	select {
-	case f.cond <- struct{}{}:
-	default:
-	}
 	return v
 }
 
@@ -199,45 +177,17 @@ func (f *framed) checkWidths(t *testing.T, w int) {
 	}
 }
 
-func (f *framed) last() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.frames) == 0 {
-		return ""
-	}
-	return f.frames[len(f.frames)-1]
-}
-
-// waitFrame waits until the latest frame holds every want.
-func (f *framed) waitFrame(t *testing.T, want ...string) string {
+// runPiped runs m as the dashboard does, with its output in a buffer and
+// on a 160×45 screen (written straight in: NotATTY), its input from a
+// pipe; keys typed into the pipe reach it as from a terminal, and so do
+// the screen's answers to its queries.
+func runPiped(t *testing.T, ctx context.Context, m tea.Model) (p *tea.Program, out *uitest.Buffer, scr *uitest.Screen, keys io.Writer, done <-chan error) {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		s := f.last()
-		ok := s != ""
-		for _, w := range want {
-			ok = ok && strings.Contains(s, w)
-		}
-		if ok {
-			return s
-		}
-		select {
-		case <-f.cond:
-		case <-time.After(50 * time.Millisecond):
-		case <-deadline:
-			t.Fatalf("waited 10s for %q; the last frame:\n%s", want, s)
-		}
-	}
-}
-
-// runPiped runs m as the dashboard does, with its output in a buffer,
-// its input from a pipe and a fixed window size; keys typed into the pipe
-// reach it as from a terminal.
-func runPiped(t *testing.T, ctx context.Context, m tea.Model) (p *tea.Program, out *syncBuffer, keys io.Writer, done <-chan error) {
-	t.Helper()
-	out = &syncBuffer{}
+	out = &uitest.Buffer{}
+	scr = uitest.NewScreen(t, 160, 45, uitest.NotATTY)
 	pr, pw := io.Pipe()
-	p = tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(pr), tea.WithOutput(out), tea.WithWindowSize(160, 45),
+	scr.AnswerTo(pw)
+	p = tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(pr), tea.WithOutput(io.MultiWriter(out, scr)), tea.WithWindowSize(160, 45),
 		tea.WithColorProfile(colorprofile.TrueColor), tea.WithEnvironment([]string{"TERM=xterm-256color"}))
 	errc := make(chan error, 1)
 	go func() {
@@ -250,7 +200,7 @@ func runPiped(t *testing.T, ctx context.Context, m tea.Model) (p *tea.Program, o
 		p.Wait()
 		pw.Close()
 	})
-	return p, out, pw, errc
+	return p, out, scr, pw, errc
 }
 
 // TestHostileAPIReachesNoTerminal serves a task, an endpoint, a delivery
@@ -270,7 +220,11 @@ func TestHostileAPIReachesNoTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	fm := newFramed(m)
-	p, out, keys, done := runPiped(t, ctx, fm)
+	p, out, scr, keys, done := runPiped(t, ctx, fm)
+	wait := func(want ...string) {
+		t.Helper()
+		scr.WaitFor(t, 10*time.Second, want...)
+	}
 	typ := func(s string) {
 		t.Helper()
 		if _, err := io.WriteString(keys, s); err != nil {
@@ -280,41 +234,43 @@ func TestHostileAPIReachesNoTerminal(t *testing.T) {
 	esc := func() { p.Send(tea.KeyPressMsg{Code: tea.KeyEscape}) }
 
 	// The grid, the side panes, and the status line.
-	fm.waitFrame(t, "TASKID1", "ASSET1", "EPURL", "✗ 500")
+	wait("TASKID1", "ASSET1", "EPURL", "✗ 500")
 	// The task whole, scrolled to its JSON as received.
 	typ("\r")
-	fm.waitFrame(t, "FEATX", "STATEX", "USER1")
+	wait("FEATX", "STATEX", "USER1")
 	typ("G")
-	fm.waitFrame(t, "VSTATE", "as received in event EVID1")
+	wait("VSTATE", "as received in event EVID1")
 	esc()
-	fm.waitFrame(t, "Tasks 1")
+	wait("Tasks 1")
 	// The event log: the unknown type and the unreadable event.
 	typ("L")
-	fm.waitFrame(t, "HOSTILETYPE", "NOTJSON")
+	wait("HOSTILETYPE", "NOTJSON")
 	esc()
-	fm.waitFrame(t, "Tasks 1")
+	wait("Tasks 1")
 	// The task's webhooks: its message and attempt.
 	typ("w")
-	fm.waitFrame(t, "MSGTYPE")
+	// The side pane shows the message's type already: wait for the view
+	// itself, or the esc sent beside the keys could overtake the w.
+	wait("Webhooks about task", "MSGTYPE")
 	esc()
-	fm.waitFrame(t, "Tasks 1")
+	wait("Tasks 1")
 	// The endpoints pane zoomed, then its edit form, filled from the API.
 	typ("\tz")
-	fm.waitFrame(t, "EPDESC", "EPTYPE")
+	wait("EPDESC", "EPTYPE")
 	typ("e")
-	fm.waitFrame(t, "EPURL", "Edit")
+	wait("EPURL", "Edit")
 	esc()
-	fm.waitFrame(t, "n new")
+	wait("n new")
 	typ("z")
 	// The deliveries pane zoomed, then the attempt whole.
 	typ("\tz")
-	fm.waitFrame(t, "ATURL")
+	wait("ATURL")
 	typ("\r")
-	fm.waitFrame(t, "RESPBODY", "RESP3")
+	wait("RESPBODY", "RESP3")
 	esc()
-	fm.waitFrame(t, "ATURL")
+	wait("ATURL")
 	typ("?")
-	fm.waitFrame(t, "Help")
+	wait("Help")
 	typ("q")
 	select {
 	case err := <-done:
@@ -358,10 +314,14 @@ func TestHostileErrorDetailReachesNoTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	fm := newFramed(m)
-	_, out, keys, done := runPiped(t, ctx, fm)
-	fm.waitFrame(t, "DETAILInternal Server Error", "DETAILService Unavailable", "t1")
+	_, out, scr, keys, done := runPiped(t, ctx, fm)
+	wait := func(want ...string) {
+		t.Helper()
+		scr.WaitFor(t, 10*time.Second, want...)
+	}
+	wait("DETAILInternal Server Error", "DETAILService Unavailable", "t1")
 	io.WriteString(keys, "w")
-	fm.waitFrame(t, "FIELDMSG", "LOCFIELD")
+	wait("FIELDMSG", "LOCFIELD")
 	io.WriteString(keys, "q")
 	select {
 	case <-done:

@@ -40,7 +40,7 @@ func TestProgramOnTheSimulator(t *testing.T) {
 	}
 	// The program writes to a terminal emulator; the test reads its cells,
 	// as a user reads the screen.
-	scr := uitest.NewScreen(t, 160, 45)
+	scr := uitest.NewScreen(t, 160, 45, uitest.NotATTY)
 	p, result := runProgram(t, m, scr)
 	waitFor := func(want ...string) {
 		t.Helper()

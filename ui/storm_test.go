@@ -116,7 +116,7 @@ func TestStormReachesTheScreenOncePerFrame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	term := newTerminal(uitest.NewScreen(t, 160, 45))
+	term := newTerminal(uitest.NewScreen(t, 160, 45, uitest.NotATTY))
 	w := &stormWatch{term: term, sendKeyAt: 20, keySentAt: -1, keyAt: -1, keyFrame: -1}
 	p, result := runProgram(t, stormModel{Model: m, w: w}, term)
 	watch := func(fn func(w *stormWatch) bool) bool {

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,23 +31,6 @@ var (
 	neverWritten = []string{"\x1b]52", "\x1bP", "\x1b]8;", "\x1b]0;", "\x1b_", "\x1b[21t", "\x1b[6n"}
 )
 
-type lockedOut struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedOut) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedOut) bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return bytes.Clone(l.b.Bytes())
-}
-
 // Deliveries whose path, headers, svix-id, signatures and bodies hold
 // escape sequences, through the receiver and the real program into a
 // buffer: the bytes written hold none of them, in the list or the detail
@@ -69,10 +51,11 @@ func TestHostileDeliveriesReachNoTerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &lockedOut{}
+	out := &uitest.Buffer{}
 	// What the program writes goes to the buffer checked at the end and to
-	// a terminal emulator the test reads the screen from.
-	scr := uitest.NewScreen(t, 160, 45)
+	// a terminal emulator the test reads the screen from, written straight
+	// in (NotATTY).
+	scr := uitest.NewScreen(t, 160, 45, uitest.NotATTY)
 	wait := func(want ...string) {
 		t.Helper()
 		scr.WaitFor(t, 10*time.Second, want...)
@@ -128,7 +111,7 @@ func TestHostileDeliveriesReachNoTerminal(t *testing.T) {
 		t.Fatal("q did not quit")
 	}
 
-	b := out.bytes()
+	b := out.Bytes()
 	for _, p := range termcheck.Problems(b, markers...) {
 		t.Error(p)
 	}

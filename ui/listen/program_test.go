@@ -19,7 +19,7 @@ import (
 func TestProgramShowsARefusal(t *testing.T) {
 	h := newHarness(t, setup{w: 160, h: 45})
 	// The program writes to a terminal emulator; the test reads its cells.
-	scr := uitest.NewScreen(t, 160, 45)
+	scr := uitest.NewScreen(t, 160, 45, uitest.NotATTY)
 	p := tea.NewProgram(h.m, tea.WithInput(nil), tea.WithOutput(scr), tea.WithWindowSize(160, 45),
 		tea.WithColorProfile(colorprofile.TrueColor), tea.WithEnvironment([]string{"TERM=xterm-256color"}))
 	done := make(chan error, 1)

@@ -1,6 +1,7 @@
 package uitest
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -24,7 +25,19 @@ type Screen struct {
 	wrote   chan struct{} // a token after each write
 	stopped atomic.Bool
 	answers atomic.Value // of writer: where the terminal's answers go
+	onlcr   bool
 }
+
+// Option changes how a Screen reads what it is given.
+type Option func(*Screen)
+
+// NotATTY is for a program whose output is written straight into the
+// screen (tea.WithOutput), not through a pseudo-terminal: Bubble Tea then
+// ends lines with a bare \n, counting on the tty's output processing
+// (ONLCR) to add the carriage return. The screen adds it, as the tty
+// would; without it each line after the first starts where the one above
+// ended.
+func NotATTY(s *Screen) { s.onlcr = true }
 
 type writer struct{ io.Writer }
 
@@ -36,8 +49,11 @@ type writer struct{ io.Writer }
 func (s *Screen) AnswerTo(w io.Writer) { s.answers.Store(writer{w}) }
 
 // NewScreen is a w×h terminal, closed when the test ends.
-func NewScreen(tb testing.TB, w, h int) *Screen {
+func NewScreen(tb testing.TB, w, h int, opts ...Option) *Screen {
 	s := &Screen{em: vt.NewEmulator(w, h), wrote: make(chan struct{}, 1)}
+	for _, o := range opts {
+		o(s)
+	}
 	// The emulator answers queries (modes, sizes) into its input: drain it
 	// or a program's query would block the write that asked.
 	go func() {
@@ -67,8 +83,12 @@ func (s *Screen) close() {
 
 // Write feeds the terminal what a program wrote.
 func (s *Screen) Write(p []byte) (int, error) {
+	n := len(p)
+	if s.onlcr {
+		p = bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))
+	}
 	s.mu.Lock()
-	n, err := s.em.Write(p)
+	_, err := s.em.Write(p)
 	s.mu.Unlock()
 	select {
 	case s.wrote <- struct{}{}:
