@@ -10,20 +10,14 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/sim"
+	"github.com/aspect-hq/aspect-tui/sim/simtest"
 )
 
 // unlisted serves the simulator without GET /webhooks/endpoints, as an
 // API that documents only what Aspect's page does.
 func unlisted(t *testing.T) (*sim.Server, string) {
 	t.Helper()
-	s, err := sim.New(sim.Options{Addr: "127.0.0.1:0", APIKey: testKey, Seed: 3, Echo: true, TimeScale: 600})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := simtest.Start(t, sim.Options{APIKey: testKey, Seed: 3, Echo: true, TimeScale: 600})
 	h := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && strings.TrimSuffix(r.URL.Path, "/") == "/webhooks/endpoints" {
 			w.Header().Set("Content-Type", "application/json")
@@ -96,14 +90,7 @@ func TestDirectoryDiscoversWithoutAListRoute(t *testing.T) {
 
 // With a list route, it is what the API lists.
 func TestDirectoryListsWhenItCan(t *testing.T) {
-	s, err := sim.New(sim.Options{Addr: "127.0.0.1:0", APIKey: testKey, Seed: 3, Echo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := simtest.Start(t, sim.Options{APIKey: testKey, Seed: 3, Echo: true})
 	d := &api.Directory{Client: newClient(t, s.URL()), Known: func() []api.KnownEndpoint {
 		return []api.KnownEndpoint{{ID: "ep_configured", Source: api.SourceConfigured}}
 	}}

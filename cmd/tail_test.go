@@ -17,22 +17,11 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/sim"
+	"github.com/aspect-hq/aspect-tui/sim/simtest"
 )
 
-func startTailSim(t *testing.T, o sim.Options) *sim.Server {
-	t.Helper()
-	o.Addr = "127.0.0.1:0"
-	s, err := sim.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Pause()
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+// startTailSim is a paused simulator: the tests move its clock.
+func startTailSim(t *testing.T, o sim.Options) *sim.Server { return simtest.Paused(t, o) }
 
 func TestTailJSONPrintsEachEventOnceInOrder(t *testing.T) {
 	s := startTailSim(t, sim.Options{Seed: 3, TimeScale: 600, DropSSEEvery: 40})

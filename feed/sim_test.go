@@ -15,22 +15,14 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/sim"
+	"github.com/aspect-hq/aspect-tui/sim/simtest"
 )
 
 // startSim starts a paused simulator (tests step it with CreateTasks and
 // Advance) and a client for it.
 func startSim(t *testing.T, o sim.Options) (*sim.Server, *api.Client) {
 	t.Helper()
-	o.Addr = "127.0.0.1:0"
-	s, err := sim.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Pause()
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := simtest.Paused(t, o)
 	return s, simClient(t, s.URL(), s.APIKey())
 }
 

@@ -47,10 +47,10 @@ func (f *Feed) supervise(ctx context.Context) error {
 	defer f.events.close()
 	var pol *poller // non-nil while polling
 	defer func() { pol.stop() }()
-	synced := false   // a snapshot has been handed over at least once
-	failures := 0     // attempts since the last healthy connection
-	dead := 0         // attempts in a row that never went live
-	reason := ""      // while polling: why there is no live stream
+	synced := false // a snapshot has been handed over at least once
+	failures := 0   // attempts since the last healthy connection
+	dead := 0       // attempts in a row that never went live
+	reason := ""    // while polling: why there is no live stream
 	f.state(ConnState{Phase: PhaseConnecting, Since: f.opts.Now(), Attempt: 1})
 	for {
 		s := f.connect(ctx, sr, &synced, pol)

@@ -103,8 +103,8 @@ type Request struct {
 	// FromHere: aspect-tui re-delivered it from a developer's machine
 	// (RedeliveredHeader), not Svix: a resend where the API has none.
 	FromHere bool
-	Forward     *ForwardResult
-	Duration    time.Duration // from arrival to answer
+	Forward  *ForwardResult
+	Duration time.Duration // from arrival to answer
 }
 
 // ForwardResult is what the user's handler did with a forwarded delivery.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/listen"
 	"github.com/aspect-hq/aspect-tui/sim"
+	"github.com/aspect-hq/aspect-tui/sim/simtest"
 	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
 
@@ -38,14 +40,7 @@ func newRealAPI(t *testing.T, profile sim.Profile, secrets map[string]string, pr
 	if testing.Short() {
 		t.Skip("starts a simulator")
 	}
-	s, err := sim.New(sim.Options{Addr: "127.0.0.1:0", Seed: 5, Profile: profile, FailRate: -1, CancelRate: -1, TimeScale: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Pause() // the test moves the clock
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
+	s := simtest.Paused(t, sim.Options{Seed: 5, Profile: profile, FailRate: -1, CancelRate: -1})
 	direct, err := api.NewClient(s.URL(), s.APIKey())
 	if err != nil {
 		t.Fatal(err)
@@ -53,18 +48,31 @@ func newRealAPI(t *testing.T, profile sim.Profile, secrets map[string]string, pr
 	if prepare != nil {
 		prepare(s, direct)
 	}
-	r := dashboardOn(t, s.URL(), s.APIKey(), secrets, nil)
+	r := dashboardOn(t, s.URL(), s.APIKey(), dashOpts{secrets: secrets})
 	r.sim, r.direct = s, direct
-	t.Cleanup(func() { s.Close() })
 	return r
 }
 
+// dashOpts: the config's [endpoint_secrets]; the time the screens show
+// (nil: the clock); whether the client's field skips reach the log.
+type dashOpts struct {
+	secrets map[string]string
+	clock   func() time.Time
+	skips   bool
+}
+
 // dashboardOn runs the dashboard as the command does (feed, Directory)
-// against the API at url; clock, when set, is the time its screens show.
-func dashboardOn(t *testing.T, url, key string, secrets map[string]string, clock func() time.Time) *realAPI {
+// against the API at url.
+func dashboardOn(t *testing.T, url, key string, o dashOpts) *realAPI {
 	t.Helper()
 	rec := &recorder{counts: map[string]int{}, notFound: map[string]bool{}, next: api.NewTransport()}
-	client, err := api.NewClient(url, key, api.WithHTTPClient(&http.Client{Transport: rec}))
+	opts := []api.Option{api.WithHTTPClient(&http.Client{Transport: rec})}
+	var skips chan api.FieldSkip
+	if o.skips {
+		skips = make(chan api.FieldSkip, 64)
+		opts = append(opts, api.WithSkipReport(func(fs api.FieldSkip) { skips <- fs }))
+	}
+	client, err := api.NewClient(url, key, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +80,7 @@ func dashboardOn(t *testing.T, url, key string, secrets map[string]string, clock
 	f := feed.Start(ctx, client, feed.Options{PollInterval: realPoll, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
 	dark := true
 	m, err := New(Options{Context: ctx, Client: client, Hooks: &api.Directory{Client: client}, APIURL: url, Dark: &dark,
-		Refresh: 200 * time.Millisecond, Batches: f.Batches(), FeedErr: f.Wait, EndpointSecrets: secrets, Clock: clock})
+		Refresh: 200 * time.Millisecond, Batches: f.Batches(), FeedErr: f.Wait, EndpointSecrets: o.secrets, Clock: o.clock, Skipped: skips})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,5 +280,112 @@ func TestDocumentedAPIRecoversFromHere(t *testing.T) {
 	}
 	if c := r.calls.count("POST", api.RouteRecover); c != 1 {
 		t.Errorf("recover asked %d times, want the one that found it missing", c)
+	}
+}
+
+// Through Svix's own shapes (camelCase, text statuses, payloads only when
+// asked for, throttleRate, {code, detail}), every pane shows what it shows
+// through ours: one simulator's state, two dashboards, one per shape, the
+// same screen cell for cell but for the API's address in the header.
+func TestSvixShapesShowTheSameAsOurs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a simulator")
+	}
+	// Svix's retry schedule over in about a second, so every delivery has
+	// settled before the dashboards look: no row is new to one and old
+	// to the other. The tasks move only when the test advances the clock.
+	s := simtest.Paused(t, sim.Options{Seed: 9, Echo: true, EchoFailRate: 0.5, FailRate: -1, CancelRate: -1, TimeScale: 100_000})
+	s.CreateTasks(4)
+	s.Advance(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
+	for c := s.Counts(); c.PendingJobs > 0 || c.Inflight > 0; c = s.Counts() {
+		if time.Now().After(deadline) {
+			t.Fatalf("deliveries did not settle: %+v", c)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	h, err := s.Handler(sim.ProfileSvix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svixSrv := httptest.NewServer(h)
+	t.Cleanup(svixSrv.Close)
+
+	at := time.Now().Add(time.Hour) // both draw the same instant
+	clock := func() time.Time { return at }
+	ours := dashboardOn(t, s.URL(), s.APIKey(), dashOpts{clock: clock})
+	theirs := dashboardOn(t, svixSrv.URL, s.APIKey(), dashOpts{clock: clock})
+
+	host := regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	screen := func(r *realAPI) string {
+		return host.ReplaceAllString(r.Text(), "HOST")
+	}
+	compare := func(what string, ready func(string) bool) {
+		t.Helper()
+		ours.Until(ready, what+" through our shapes")
+		theirs.Until(func(sc string) bool { return ready(sc) && screen(theirs) == screen(ours) }, what+" the same through Svix's")
+	}
+	// The grid, the endpoints and the failed deliveries, with their
+	// messages' event types looked up.
+	compare("tasks, endpoints and failures", func(sc string) bool {
+		return strings.Contains(sc, "✗ 500") && strings.Contains(sc, "/_sim/echo") && !strings.Contains(sc, "…  ") && strings.Contains(sc, "4 active")
+	})
+	// One attempt, whole: status, response, timeline and payload.
+	for _, r := range []*realAPI{ours, theirs} {
+		r.focusPane("Failed deliveries")
+		r.Press("enter")
+	}
+	compare("the newest failed attempt", func(sc string) bool {
+		return strings.Contains(sc, "(the message as sent, pretty-printed)") && strings.Contains(sc, "← this one")
+	})
+	// All attempts, successes and failures.
+	for _, r := range []*realAPI{ours, theirs} {
+		r.Press("esc")
+		r.Press("a")
+	}
+	compare("every attempt", func(sc string) bool { return strings.Contains(sc, "✓ 200") && strings.Contains(sc, "✗ 500") })
+}
+
+// An API whose webhook answers are off: a message with no payload, an
+// attempt whose status is text, a field of an unexpected type. Each row is
+// still shown with what could be read, and each skip is logged once.
+func TestBadWebhookAnswersStillShowTheirRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a simulator")
+	}
+	s := simtest.Paused(t, sim.Options{Seed: 2})
+	answer := func(w http.ResponseWriter, body string) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(body))
+	}
+	off := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/webhooks/endpoints":
+			answer(w, `[{"id":"ep_odd","url":"https://hooks.example/odd","description":"odd answers","event_types":["task.*"],"rate_limit":"fast"}]`)
+		case "/webhooks/delivery-attempts":
+			answer(w, `{"data":[
+				{"id":"atmpt_text","msg_id":"msg_bare","endpoint_id":"ep_odd","url":"https://hooks.example/odd","status":"fail","response_status_code":503,"response_duration_ms":"slow","trigger_type":0,"timestamp":"2026-12-06T01:00:00Z"}
+			],"done":true}`)
+		case "/webhooks/messages":
+			answer(w, `{"data":[{"id":"msg_bare","event_type":"task.failed","event_id":null,"timestamp":"2026-12-06T00:59:59Z"}],"done":true}`)
+		case "/webhooks/endpoints/ep_odd/stats":
+			answer(w, `{"success":1,"pending":0,"sending":0,"fail":"many"}`)
+		default:
+			s.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(off.Close)
+
+	d := dashboardOn(t, off.URL, s.APIKey(), dashOpts{skips: true})
+
+	// The endpoint with its unreadable rate, the failure with its text
+	// status and unreadable latency, the message's event type.
+	d.WaitFor("hooks.example/odd", "odd answers", "✗ 503", "task.failed")
+	d.Press("tab", "tab", "enter")
+	d.WaitFor("Attempt atmpt_text", "the API sent the message without its payload")
+	d.Press("L")
+	d.WaitFor(`attempts.list: atmpt_text: skipped field "response_dur`, `endpoints.list: ep_odd: skipped field "rate_limit"`)
+	if n := strings.Count(d.Text(), `attempts.list: atmpt_text: skipped field`); n != 1 {
+		t.Errorf("the latency's skip is logged %d times, want once however often the pane refreshed", n)
 	}
 }

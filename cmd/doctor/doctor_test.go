@@ -13,23 +13,15 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/sim"
+	"github.com/aspect-hq/aspect-tui/sim/simtest"
 )
 
 func startSim(t *testing.T, o sim.Options) *sim.Server {
 	t.Helper()
-	o.Addr = "127.0.0.1:0"
 	if o.Seed == 0 {
 		o.Seed = 7
 	}
-	s, err := sim.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return simtest.Start(t, o)
 }
 
 func route(t *testing.T, r *Report, name string) Route {
