@@ -1,4 +1,4 @@
-// Package inbox is the screen of `aspect-tui listen` on a terminal: a live
+// Package listen is the screen of `aspect-tui listen` on a terminal: a live
 // list of every request the local receiver answered (verified or refused,
 // with the handler's answer when forwarding), and the detail of one: why it
 // was refused and what to check, the received signatures beside the ones
@@ -6,7 +6,7 @@
 // handler said. It is the root model of its own tea.Program.
 //
 // Deliveries reach the model as one message per frame at most (source.go);
-// the list keeps a bounded number of them (list.go). inbox.go holds the
+// the list keeps a bounded number of them (list.go). model.go holds the
 // model and its routing, view.go the layout, detail.go the detail's lines.
 package listen
 
