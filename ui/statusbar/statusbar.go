@@ -213,7 +213,14 @@ func (m *Model) ConnText(long bool) string {
 		return th.WarnP.S(s)
 	case feed.PhasePolling:
 		// No live stream: the grid follows GET /tasks/active, and why is
-		// the first thing a user asks.
+		// the first thing a user asks (the header has room for less).
+		if !long {
+			every := common.Age(c.PollEvery)
+			if c.PollEvery < time.Second {
+				every = c.PollEvery.String()
+			}
+			return th.WarnP.S("◌ polling every " + every + ", no live stream")
+		}
 		return th.WarnP.S("◌ " + api.Clean(c.Summary()))
 	case feed.PhaseStopped:
 		s := "✗ stopped"
