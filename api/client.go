@@ -231,12 +231,22 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		MaxInterval:         c.backoffMax,
 	}
 	bo.Reset()
+	var answered *Error // the last attempt the server answered
 	for attempt := 1; ; attempt++ {
 		apiErr := c.once(ctx, cl, target, body)
 		if apiErr == nil {
 			return nil
 		}
 		apiErr.Attempts = attempt
+		if ctx.Err() != nil && answered != nil {
+			// The deadline cut a retry short: what the server said last
+			// says more than "no answer in time".
+			answered.Attempts = attempt
+			return answered
+		}
+		if apiErr.Status != 0 {
+			answered = apiErr
+		}
 		if ctx.Err() != nil || attempt >= c.maxAttempts || !retryable(cl.route.Method, apiErr.Status, apiErr.Err) {
 			return apiErr
 		}

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -486,5 +487,32 @@ func TestBrief(t *testing.T) {
 	}
 	if got := api.Brief(errors.New("plain \x1b[31mfailure")); got != "plain failure" {
 		t.Errorf("Brief of a plain error = %q", got)
+	}
+}
+
+// A deadline that cuts a retry short reports what the server answered
+// before, not a vaguer "no answer in time".
+func TestDeadlineDuringARetryKeepsTheLastAnswer(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(500)
+			w.Write([]byte(`{"detail":"boom"}`))
+			return
+		}
+		<-r.Context().Done() // the retry gets no answer before the deadline
+	}))
+	defer srv.Close()
+	defer srv.CloseClientConnections()
+	c := newClient(t, srv.URL)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.ActiveTasks(ctx)
+	if api.StatusOf(err) != 500 || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("got %v; want the 500 the server answered", err)
+	}
+	if calls.Load() < 2 {
+		t.Fatalf("%d calls: the retry this test is about never happened", calls.Load())
 	}
 }

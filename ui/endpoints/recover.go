@@ -67,6 +67,9 @@ type recoverDialog struct {
 	secret string
 	msgs   []string // the failed messages since, oldest first
 	next   int      // the index of the next one to send
+	// payloads are the failed messages as one listing read them; one not
+	// among them is fetched on its own when its turn comes.
+	payloads map[string]api.Message
 }
 
 var recoverPresets = []struct {
@@ -104,9 +107,10 @@ type (
 	recoverTickMsg struct{ seq int }
 	// recoverLocalMsg: the failed messages to re-deliver from here.
 	recoverLocalMsg struct {
-		seq  int
-		msgs []string
-		err  error
+		seq      int
+		msgs     []string
+		payloads map[string]api.Message
+		err      error
 	}
 	// recoverSentMsg: one re-delivery from here, made or not.
 	recoverSentMsg struct {
@@ -343,7 +347,7 @@ func (d *recoverDialog) result(m *Model, msg tea.Msg) tea.Cmd {
 			d.count = 0
 			return nil
 		}
-		d.msgs, d.count, d.stage = msg.msgs, len(msg.msgs), rcConfirm
+		d.msgs, d.payloads, d.count, d.stage = msg.msgs, msg.payloads, len(msg.msgs), rcConfirm
 		d.countHow = "the distinct messages among the failed attempts since then"
 		if secret, _, ok := m.secrets.For(d.ep.ID); ok {
 			d.secret = secret
@@ -382,7 +386,18 @@ func (d *recoverDialog) goLocal(m *Model) tea.Cmd {
 				msgs = append(msgs, a.MsgID)
 			}
 		}
-		return recoverLocalMsg{seq: seq, msgs: msgs}
+		// Their payloads, in one listing of the newest messages rather
+		// than one search each (an API without GET /webhooks/messages/{id}
+		// makes each a search of several pages).
+		payloads := map[string]api.Message{}
+		if ms, err := c.ListMessages(ctx, api.MessageQuery{Limit: 250, Max: maxFailedRead}); err == nil {
+			for _, m := range ms {
+				if seen[m.ID] && m.HasPayload() {
+					payloads[m.ID] = m
+				}
+			}
+		}
+		return recoverLocalMsg{seq: seq, msgs: msgs, payloads: payloads}
 	})
 }
 
@@ -393,9 +408,16 @@ func (d *recoverDialog) sendNext(m *Model) tea.Cmd {
 		return common.Refresh
 	}
 	seq, p, url, secret := d.seq, webhooks.Pair{Msg: d.msgs[d.next], Endpoint: d.ep.ID}, d.ep.URL, d.secret
+	known, ok := d.payloads[p.Msg]
 	d.next++
 	return m.call(func(ctx context.Context, c webhooks.Client) tea.Msg {
-		a, err := webhooks.RedeliverOne(ctx, c, secret, p, url)
+		var a api.Attempt
+		var err error
+		if ok {
+			a, err = webhooks.RedeliverMessage(ctx, known, secret, p, url)
+		} else {
+			a, err = webhooks.RedeliverOne(ctx, c, secret, p, url)
+		}
 		if err == nil {
 			a.MsgID = p.Msg
 		}

@@ -81,6 +81,12 @@ func RedeliverOne(ctx context.Context, c Client, secret string, p Pair, url stri
 	if err != nil {
 		return api.Attempt{}, err
 	}
+	return RedeliverMessage(ctx, m, secret, p, url)
+}
+
+// RedeliverMessage is RedeliverOne for a message already read (with its
+// payload): a recover reads many in one listing.
+func RedeliverMessage(ctx context.Context, m api.Message, secret string, p Pair, url string) (api.Attempt, error) {
 	if !m.HasPayload() {
 		return api.Attempt{}, errNoPayload
 	}
