@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -126,53 +127,87 @@ func runInbox(ctx context.Context, r *listen.Receiver, io *stdio, look listenui.
 		return runErr
 	}
 	s := r.Stats()
-	if s.Dropped > 0 {
-		fmt.Fprintf(io.err, "warning: %d deliveries not shown: the screen was too slow to keep up\n", s.Dropped)
+	if s.Busy > 0 {
+		fmt.Fprintf(io.err, "warning: %d requests answered 503 with Retry-After, not shown: the screen was not keeping up; their senders retry\n", s.Busy)
 	}
 	fmt.Fprintf(io.err, "received %d: %d verified, %d refused\n", s.Received, s.Verified, s.Rejected)
 	return nil
 }
 
-// printDeliveries prints each delivery until ctx ends, then closes the
-// receiver, prints what was still queued and a one-line summary.
+// printDeliveries prints each request until ctx ends, then closes the
+// receiver, prints a one-line summary. Lines go through a buffer flushed
+// whenever nothing more is waiting, and a request's sender has its answer
+// only after the flush that wrote its line (Done): when the reader stalls,
+// senders wait, up to the receiver's hold, then are told 503 and retry.
 func printDeliveries(ctx context.Context, r *listen.Receiver, io *stdio, asJSON bool) error {
+	out := bufio.NewWriterSize(io.out, 64<<10)
 	emit := func(d listen.Request) error {
 		if asJSON {
-			return listen.WriteJSON(io.out, d)
+			return listen.WriteJSON(out, d)
 		}
-		_, err := fmt.Fprint(io.out, listen.PlainLines(d))
+		_, err := fmt.Fprint(out, listen.PlainLines(d))
 		return err
 	}
-	var dropped int64
-	noteDrops := func() {
-		if n := r.Stats().Dropped; n > dropped {
-			fmt.Fprintf(io.err, "warning: %d deliveries not shown: the output was too slow to keep up\n", n-dropped)
-			dropped = n
+	var busy int64
+	noteBusy := func() {
+		if n := r.Stats().Busy; n > busy {
+			fmt.Fprintf(io.err, "warning: %d requests answered 503 with Retry-After, not shown: the output was not keeping up; their senders retry\n", n-busy)
+			busy = n
 		}
 	}
-	deliveries := r.Requests()
-	for {
-		select {
-		case <-ctx.Done():
-			r.Close()
-			for d := range deliveries {
-				if err := emit(d); err != nil {
-					return err
-				}
+	// write prints what was taken and whatever else is waiting, up to a
+	// batch, flushes, then lets their senders have their answers.
+	write := func(ds []listen.Request) error {
+		for len(ds) < maxPrintBatch {
+			more := r.TakeNow(maxPrintBatch - len(ds))
+			if len(more) == 0 {
+				break
 			}
-			noteDrops()
-			s := r.Stats()
-			fmt.Fprintf(io.err, "received %d: %d verified, %d refused\n", s.Received, s.Verified, s.Rejected)
-			return nil
-		case d := <-deliveries:
-			noteDrops()
+			ds = append(ds, more...)
+		}
+		for _, d := range ds {
 			if err := emit(d); err != nil {
-				r.Close()
-				return fmt.Errorf("writing output: %w", err)
+				return err
 			}
 		}
+		if err := out.Flush(); err != nil {
+			return err
+		}
+		for _, d := range ds {
+			d.Done()
+		}
+		noteBusy()
+		return nil
 	}
+	for {
+		ds, ok := r.Take(ctx, maxPrintBatch)
+		if !ok {
+			break
+		}
+		if err := write(ds); err != nil {
+			r.Close()
+			return fmt.Errorf("writing output: %w", err)
+		}
+	}
+	r.Close()
+	for {
+		ds, ok := r.Take(context.Background(), maxPrintBatch)
+		if !ok {
+			break
+		}
+		if err := write(ds); err != nil {
+			return fmt.Errorf("writing output: %w", err)
+		}
+	}
+	noteBusy()
+	s := r.Stats()
+	fmt.Fprintf(io.err, "received %d: %d verified, %d refused, %d answered 503 (output full)\n", s.Received, s.Verified, s.Rejected, s.Busy)
+	return nil
 }
+
+// maxPrintBatch bounds the lines written between flushes, so the first
+// senders of a burst do not wait for the last.
+const maxPrintBatch = 1024
 
 // byteSize is a flag holding a size like 1MiB, 512KB or 1048576.
 type byteSize int64

@@ -32,9 +32,6 @@ const (
 	// DefaultForwardTimeout is Svix's own limit: an attempt not answered
 	// within 15 s counts as failed.
 	DefaultForwardTimeout = 15 * time.Second
-	// defaultDeliveryBuffer bounds what a stalled consumer can pin in
-	// memory: at most this many bodies of MaxBody each.
-	defaultDeliveryBuffer = 256
 	// maxForwardBody is how much of the handler's answer is kept, shown and
 	// returned, as Svix keeps 20 KB of an endpoint's response.
 	maxForwardBody = 20 << 10
@@ -68,8 +65,16 @@ type Options struct {
 	// Now stamps deliveries and is the clock Diagnose explains skew against.
 	// The svix library's verdict always uses the machine's clock.
 	Now            func() time.Time
-	Buffer         int           // Deliveries capacity; default 256
 	ForwardTimeout time.Duration // default 15 s
+	// Hold is how long a request waits for the consumer (Take, then Done)
+	// before it is answered 503 with Retry-After; default 10 s.
+	Hold time.Duration
+	// HoldBytes bounds the bytes (bodies and headers) of the requests
+	// waiting for the consumer; default 64 MiB, at least MaxBody.
+	HoldBytes int64
+	// Unwatched answers without waiting for a consumer: for the demo,
+	// whose receiver nobody reads. Take then yields nothing.
+	Unwatched bool
 }
 
 // Delivery is one request the receiver answered. Headers and Body are raw,
@@ -104,7 +109,9 @@ type Request struct {
 	// (RedeliveredHeader), not Svix: a resend where the API has none.
 	FromHere bool
 	Forward  *ForwardResult
-	Duration time.Duration // from arrival to answer
+	Duration time.Duration // from arrival to the answer being ready
+
+	held *held // the hand-off to the consumer; nil when not from Take
 }
 
 // ForwardResult is what the user's handler did with a forwarded delivery.
@@ -119,7 +126,11 @@ type ForwardResult struct {
 
 // ReceiverStats are running totals.
 type Stats struct {
-	Received, Verified, Rejected, Dropped int64
+	Received, Verified, Rejected int64
+	// Busy were answered 503 with Retry-After because the consumer (stdout
+	// or the screen) did not take them within the hold; they are not shown,
+	// and their senders retry.
+	Busy int64
 }
 
 // Receiver is a local webhook endpoint that verifies Svix signatures with
@@ -143,14 +154,12 @@ type Receiver struct {
 
 	seq atomic.Int64
 
-	mu   sync.Mutex // guards ids and rng
-	ids  recentIDs
-	rng  *rand.Rand
-	outM sync.RWMutex // guards closed against sends on out
-	out  chan Request
-	shut bool
+	mu  sync.Mutex // guards ids and rng
+	ids recentIDs
+	rng *rand.Rand
+	q   *holdQueue
 
-	received, verified, rejected, dropped atomic.Int64
+	received, verified, rejected, busy atomic.Int64
 }
 
 // NewReceiver checks the options, secrets first, and returns a receiver
@@ -168,16 +177,20 @@ func New(o Options) (*Receiver, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Buffer <= 0 {
-		o.Buffer = defaultDeliveryBuffer
+	if o.Hold <= 0 {
+		o.Hold = DefaultHold
 	}
+	if o.HoldBytes <= 0 {
+		o.HoldBytes = DefaultHoldBytes
+	}
+	o.HoldBytes = max(o.HoldBytes, o.MaxBody+(64<<10)+requestOverhead)
 	if o.ForwardTimeout <= 0 {
 		o.ForwardTimeout = DefaultForwardTimeout
 	}
 	if o.FailRate < 0 || o.FailRate > 1 {
 		return nil, fmt.Errorf("the fail rate must be between 0 and 1, not %g", o.FailRate)
 	}
-	r := &Receiver{opts: o, out: make(chan Request, o.Buffer), ids: newRecentIDs(rememberedIDs)}
+	r := &Receiver{opts: o, q: newHoldQueue(o.HoldBytes), ids: newRecentIDs(rememberedIDs)}
 	if len(o.Secrets) == 0 {
 		return nil, errors.New("no signing secret: pass --secret whsec_... or set ASPECT_WEBHOOK_SECRET (the endpoint's secret, returned when it was created)")
 	}
@@ -291,7 +304,7 @@ func (r *Receiver) URL() string {
 }
 
 // Close stops listening, ends forwards in flight, waits for the server's
-// goroutines and closes Deliveries. It is safe to call more than once.
+// goroutines and ends Take. It is safe to call more than once.
 func (r *Receiver) Close() error {
 	var err error
 	r.closeOnce.Do(func() {
@@ -307,35 +320,14 @@ func (r *Receiver) Close() error {
 		if r.transport != nil {
 			r.transport.CloseIdleConnections()
 		}
-		r.outM.Lock()
-		r.shut = true
-		close(r.out)
-		r.outM.Unlock()
+		r.q.close()
 	})
 	return err
 }
 
-// Deliveries yields each answered request, in order. It is buffered and
-// never blocks the HTTP handler: when the consumer falls behind, deliveries
-// are dropped and counted in Stats. Close closes it.
-func (r *Receiver) Requests() <-chan Request { return r.out }
-
 // Stats are the running totals.
 func (r *Receiver) Stats() Stats {
-	return Stats{Received: r.received.Load(), Verified: r.verified.Load(), Rejected: r.rejected.Load(), Dropped: r.dropped.Load()}
-}
-
-func (r *Receiver) publish(d Request) {
-	r.outM.RLock()
-	defer r.outM.RUnlock()
-	if r.shut {
-		return
-	}
-	select {
-	case r.out <- d:
-	default:
-		r.dropped.Add(1)
-	}
+	return Stats{Received: r.received.Load(), Verified: r.verified.Load(), Rejected: r.rejected.Load(), Busy: r.busy.Load()}
 }
 
 // Handler answers webhook deliveries on any path. It can be mounted on
@@ -354,15 +346,29 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		FromHere:      req.Header.Get(RedeliveredHeader) != "",
 	}
 	r.received.Add(1)
-	defer func() {
-		d.Duration = time.Since(began)
+	a := &answer{header: http.Header{}}
+	reserved, ok := r.decide(a, w, req, &d, began)
+	d.Duration = time.Since(began)
+	if ok && r.handOff(req, &d, began, reserved) {
 		if d.Verified {
 			r.verified.Add(1)
 		} else {
 			r.rejected.Add(1)
 		}
-		r.publish(d)
-	}()
+		a.send(w)
+		return
+	}
+	r.busy.Add(1)
+	w.Header().Set("Retry-After", retryAfter)
+	writeText(w, http.StatusServiceUnavailable, "aspect-tui listen: its output is full (stdout or the screen is not keeping up); retry in a few seconds")
+}
+
+// decide reads and checks the request and writes its answer into a; the
+// body's bytes are reserved in the hold queue first (reserved), and ok is
+// false when there was no room for them within the hold.
+func (r *Receiver) decide(w *answer, raw http.ResponseWriter, req *http.Request, dp *Request, began time.Time) (reserved int64, ok bool) {
+	d := dp
+	ok = true
 	// A bug on this request (hostile input reaching code that did not
 	// expect it) answers 500 and shows in the inbox with its reason, rather
 	// than a reset connection and nothing on screen.
@@ -404,7 +410,17 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		refuse(http.StatusRequestEntityTooLarge, ProblemTooLarge, tooLargeReason(req.ContentLength, limit), "raise the limit with --max-body")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, limit))
+	want := limit
+	if req.ContentLength >= 0 && req.ContentLength < limit {
+		want = req.ContentLength
+	}
+	if !r.opts.Unwatched {
+		if !r.q.reserve(req.Context(), began.Add(r.opts.Hold), want) {
+			return 0, false
+		}
+		reserved = want
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(raw, req.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -450,7 +466,8 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		w.WriteHeader(d.Status)
 		return
 	}
-	r.forwardTo(w, req, &d)
+	r.forwardTo(w, req, d)
+	return
 }
 
 // libraryVerdict is the svix library's Verify with each secret in turn: the

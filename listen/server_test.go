@@ -2,6 +2,7 @@ package listen
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -34,7 +35,32 @@ func rxStart(t testing.TB, o Options) *Receiver {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
+	// A consumer that stores each request at once, as a prompt reader
+	// does, for rxNext to read.
+	ch := make(chan Request, 1<<16)
+	published.Store(r, ch)
+	go func() {
+		defer close(ch)
+		for {
+			ds, ok := r.Take(context.Background(), 64)
+			if !ok {
+				return
+			}
+			for _, d := range ds {
+				ch <- d
+				d.Done()
+			}
+		}
+	}()
 	return r
+}
+
+// published is what each rxStart receiver's consumer took.
+var published sync.Map
+
+func rxRequests(r *Receiver) chan Request {
+	ch, _ := published.Load(r)
+	return ch.(chan Request)
 }
 
 type rxAnswer struct {
@@ -66,7 +92,7 @@ func rxPost(t testing.TB, r *Receiver, path string, h http.Header, body []byte) 
 func rxNext(t testing.TB, r *Receiver) Request {
 	t.Helper()
 	select {
-	case d := <-r.Requests():
+	case d := <-rxRequests(r):
 		return d
 	case <-time.After(5 * time.Second):
 		t.Fatal("no delivery published")
@@ -261,7 +287,7 @@ func TestReceiverStripsEscapesFromWhatItShows(t *testing.T) {
 		t.Errorf("answer %q", answer)
 	}
 	select {
-	case d := <-r.Requests():
+	case d := <-rxRequests(r):
 		t.Errorf("a request Go refused reached the handler: %+v", d)
 	default:
 	}
@@ -406,26 +432,77 @@ func TestReceiverForwards(t *testing.T) {
 	})
 }
 
-func TestReceiverNeverBlocksOnASlowConsumer(t *testing.T) {
-	r := rxStart(t, Options{Buffer: 2})
-	body := []byte(rxBody)
-	for i := range 6 {
-		req, _ := http.NewRequest(http.MethodPost, r.URL(), bytes.NewReader(body))
-		req.Header = rxSigned(t, rxSecret, fmt.Sprintf("msg_%d", i), time.Now(), body)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 204 {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
+// A request is answered 2xx only once the consumer has it written; one the
+// consumer never took within the hold is answered 503 with Retry-After, and
+// counted as busy.
+func TestReceiverAnswersOnlyWhatWasShown(t *testing.T) {
+	const hold = 300 * time.Millisecond
+	r, err := New(Options{Addr: "127.0.0.1:0", Secrets: []string{rxSecret}, Hold: hold})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if s := r.Stats(); s.Received != 6 || s.Verified != 6 || s.Dropped != 4 {
+	if err := r.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	body := []byte(rxBody)
+	send := func(id string) <-chan *http.Response {
+		ch := make(chan *http.Response, 1)
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, r.URL(), bytes.NewReader(body))
+			req.Header = rxSigned(t, rxSecret, id, time.Now(), body)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				ch <- nil
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			ch <- resp
+		}()
+		return ch
+	}
+	wait := func(ch <-chan *http.Response) *http.Response {
+		select {
+		case resp := <-ch:
+			return resp
+		case <-time.After(10 * time.Second):
+			t.Fatal("no answer")
+		}
+		return nil
+	}
+
+	// Nobody takes it: 503, retry.
+	if resp := wait(send("msg_unseen")); resp == nil || resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("not taken: %+v", resp)
+	}
+	if s := r.Stats(); s.Busy != 1 || s.Verified != 0 {
 		t.Errorf("stats %+v", s)
 	}
-	if d := rxNext(t, r); d.Seq != 1 {
-		t.Errorf("the oldest kept should come first: %d", d.Seq)
+
+	// Taken, written only after the hold: the sender waits and gets 204.
+	sent := time.Now()
+	answered := send("msg_slow")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ds, ok := r.Take(ctx, 10)
+	if !ok || len(ds) != 1 || ds[0].SvixID != "msg_slow" {
+		t.Fatalf("took %v %+v", ok, ds)
+	}
+	for time.Since(sent) < 2*hold {
+		select {
+		case resp := <-answered:
+			t.Fatalf("answered %d before it was written", resp.StatusCode)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	ds[0].Done()
+	if resp := wait(answered); resp == nil || resp.StatusCode != 204 {
+		t.Fatalf("written late: %+v", resp)
+	}
+	if s := r.Stats(); s.Busy != 1 || s.Verified != 1 || s.Received != 2 {
+		t.Errorf("stats %+v", s)
 	}
 }
 
@@ -496,6 +573,21 @@ func TestReceiverCloseLeavesNoGoroutine(t *testing.T) {
 	if err := r.Start(); err != nil {
 		t.Fatal(err)
 	}
+	var n atomic.Int64
+	consumed := make(chan struct{})
+	go func() {
+		defer close(consumed)
+		for {
+			ds, ok := r.Take(context.Background(), 4)
+			if !ok {
+				return
+			}
+			for _, d := range ds {
+				n.Add(1)
+				d.Done()
+			}
+		}
+	}()
 	client := &http.Client{Transport: &http.Transport{}}
 	body := []byte(rxBody)
 	var wg sync.WaitGroup
@@ -514,12 +606,9 @@ func TestReceiverCloseLeavesNoGoroutine(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for range r.Requests() {
-		n++
-	}
-	if n != 8 {
-		t.Errorf("%d deliveries before close, want 8", n)
+	<-consumed
+	if n.Load() != 8 {
+		t.Errorf("%d deliveries before close, want 8", n.Load())
 	}
 	if err := r.Close(); err != nil {
 		t.Errorf("a second Close: %v", err)
@@ -530,11 +619,7 @@ func TestReceiverCloseLeavesNoGoroutine(t *testing.T) {
 // BenchmarkVerify measures signed deliveries verified per second over
 // loopback HTTP, from the client's send to the 204.
 func BenchmarkVerify(b *testing.B) {
-	r := rxStart(b, Options{Buffer: 1 << 16})
-	go func() {
-		for range r.Requests() {
-		}
-	}()
+	r := rxStart(b, Options{})
 	body := []byte(rxBody)
 	const n = 256
 	headers := make([]http.Header, n)

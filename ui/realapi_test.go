@@ -169,8 +169,9 @@ func sameFeatures(a, b api.Task) bool {
 // a listen receiver, which verifies it with the svix library. secrets is
 // filled with its secret, as the config's [endpoint_secrets] would be.
 type failingEndpoint struct {
-	ep api.EndpointCreated
-	rx *listen.Receiver
+	ep    api.EndpointCreated
+	rx    *listen.Receiver
+	taken chan listen.Request // what a prompt consumer took from rx
 }
 
 func newFailingEndpoint(t *testing.T, secrets map[string]string, tasks int) (*failingEndpoint, func(*sim.Server, *api.Client)) {
@@ -194,6 +195,19 @@ func newFailingEndpoint(t *testing.T, secrets map[string]string, tasks int) (*fa
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { fe.rx.Close() })
+		fe.taken = make(chan listen.Request, 64)
+		go func() {
+			for {
+				ds, ok := fe.rx.Take(context.Background(), 64)
+				if !ok {
+					return
+				}
+				for _, d := range ds {
+					fe.taken <- d
+					d.Done()
+				}
+			}
+		}()
 		s.CreateTasks(tasks)
 		s.Advance(time.Minute)
 	}
@@ -203,7 +217,7 @@ func newFailingEndpoint(t *testing.T, secrets map[string]string, tasks int) (*fa
 func (fe *failingEndpoint) next(t *testing.T) listen.Request {
 	t.Helper()
 	select {
-	case got := <-fe.rx.Requests():
+	case got := <-fe.taken:
 		if !got.Verified || !strings.HasPrefix(got.SvixID, "msg_") {
 			t.Fatalf("the re-delivery: verified %v, svix-id %q: %s", got.Verified, got.SvixID, got.Reason)
 		}

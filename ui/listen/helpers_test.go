@@ -2,6 +2,7 @@ package listen
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -47,6 +48,7 @@ type harness struct {
 	t     testing.TB
 	m     *Model
 	rx    *listen.Receiver
+	taken chan listen.Request // what the harness's consumer took
 	ticks atomic.Int64
 	sent  int
 	// frames is every screen drawn, for the test that no frame shows a
@@ -62,6 +64,7 @@ type setup struct {
 	noColor   bool
 	realClock bool     // stamp with the machine's clock instead of t0
 	secrets   []string // instead of secret1 and secret2
+	manual    bool     // the test takes from the receiver itself
 }
 
 func newHarness(t testing.TB, s setup) *harness {
@@ -83,6 +86,22 @@ func newHarness(t testing.TB, s setup) *harness {
 	}
 	t.Cleanup(func() { rx.Close() })
 	h.rx = rx
+	h.taken = make(chan listen.Request, 1<<16)
+	if !s.manual {
+		// Stores each request at once, as the program's Cmd does, for pump.
+		go func() {
+			for {
+				ds, ok := rx.Take(context.Background(), 64)
+				if !ok {
+					return
+				}
+				for _, d := range ds {
+					h.taken <- d
+					d.Done()
+				}
+			}
+		}()
+	}
 	dark := true
 	m, err := New(Options{Receiver: rx, Dark: &dark, NoColor: s.noColor, Clock: func() time.Time { return t0 }, Limit: s.limit, BodyBudget: s.budget})
 	if err != nil {
@@ -172,7 +191,7 @@ func (h *harness) pump(n int) {
 	deadline := time.After(5 * time.Second)
 	for len(ds) < n {
 		select {
-		case d := <-h.rx.Requests():
+		case d := <-h.taken:
 			ds = append(ds, d)
 		case <-deadline:
 			h.t.Fatalf("the receiver published %d of %d requests", len(ds), n)

@@ -33,7 +33,8 @@ const (
 
 // Receiver is what the inbox uses of listen.Receiver.
 type Receiver interface {
-	Requests() <-chan listen.Request
+	Take(ctx context.Context, max int) ([]listen.Request, bool)
+	TakeNow(max int) []listen.Request
 	URL() string
 	Secrets() []string // masked
 	ForwardURL() string
@@ -86,9 +87,9 @@ type Model struct {
 	secretList   []string // masked
 	warnings     []string // sanitized
 
-	counts  counts
-	dropped int64 // deliveries the receiver dropped because the screen fell behind
-	closed  bool  // the receiver stopped
+	counts counts
+	busy   int64 // requests answered 503 because the screen did not take them in time
+	closed bool  // the receiver stopped
 
 	notice   string
 	noticeID int
@@ -169,7 +170,7 @@ func New(o Options) (*Model, error) {
 
 // Init starts reading deliveries and asks the terminal for its background.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{waitDeliveries(m.rx.Requests(), time.Time{})}
+	cmds := []tea.Cmd{waitDeliveries(m.takeCtx(), m.rx, time.Time{})}
 	if m.opts.Dark == nil {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -244,12 +245,22 @@ func (m *Model) arrived(msg deliveriesMsg) tea.Cmd {
 	}
 	m.list.hold = m.inDetail
 	m.list.add(msg.ds)
-	m.dropped = m.rx.Stats().Dropped
+	for _, d := range msg.ds {
+		d.Done() // stored: its sender may have its answer
+	}
+	m.busy = m.rx.Stats().Busy
 	if msg.closed {
 		m.closed = true
 		return nil
 	}
-	return waitDeliveries(m.rx.Requests(), time.Now())
+	return waitDeliveries(m.takeCtx(), m.rx, time.Now())
+}
+
+func (m *Model) takeCtx() context.Context {
+	if m.opts.Context != nil {
+		return m.opts.Context
+	}
+	return context.Background()
 }
 
 // say shows a notice in the footer for a few seconds.

@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -17,7 +18,7 @@ import (
 // the screen through the receiver's channel and the batching Cmd; enter
 // opens it; q quits.
 func TestProgramShowsARefusal(t *testing.T) {
-	h := newHarness(t, setup{w: 160, h: 45})
+	h := newHarness(t, setup{w: 160, h: 45, manual: true})
 	// The program writes to a terminal emulator; the test reads its cells.
 	scr := uitest.NewScreen(t, 160, 45, uitest.NotATTY)
 	p := tea.NewProgram(h.m, tea.WithInput(nil), tea.WithOutput(scr), tea.WithWindowSize(160, 45),
@@ -65,7 +66,7 @@ func TestDeliveriesArriveInBatches(t *testing.T) {
 	for i := 1; i <= 500; i++ {
 		ch <- listen.Request{Seq: i}
 	}
-	msg := waitDeliveries(ch, time.Time{})().(deliveriesMsg)
+	msg := waitDeliveries(context.Background(), chanTaker(ch), time.Time{})().(deliveriesMsg)
 	if len(msg.ds) != 500 || msg.closed || msg.ds[0].Seq != 1 || msg.ds[499].Seq != 500 {
 		t.Fatalf("one message with all 500 in order: got %d (closed %v)", len(msg.ds), msg.closed)
 	}
@@ -77,7 +78,7 @@ func TestDeliveriesArriveInBatches(t *testing.T) {
 			ch <- listen.Request{Seq: i}
 		}
 	}()
-	msg = waitDeliveries(ch, prev)().(deliveriesMsg)
+	msg = waitDeliveries(context.Background(), chanTaker(ch), prev)().(deliveriesMsg)
 	if len(msg.ds) != 10 {
 		t.Errorf("the frame's arrivals in one message: %d", len(msg.ds))
 	}
@@ -86,7 +87,7 @@ func TestDeliveriesArriveInBatches(t *testing.T) {
 	}
 
 	close(ch)
-	if msg := waitDeliveries(ch, time.Time{})().(deliveriesMsg); !msg.closed || len(msg.ds) != 0 {
+	if msg := waitDeliveries(context.Background(), chanTaker(ch), time.Time{})().(deliveriesMsg); !msg.closed || len(msg.ds) != 0 {
 		t.Errorf("closed: %+v", msg)
 	}
 }
@@ -97,7 +98,7 @@ func TestFloodIsBatched(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sends 2,000 requests")
 	}
-	h := newHarness(t, setup{w: 160, h: 45, realClock: true})
+	h := newHarness(t, setup{w: 160, h: 45, realClock: true, manual: true})
 	const senders, each = 16, 125
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -114,15 +115,15 @@ func TestFloodIsBatched(t *testing.T) {
 	// is on its way, so the Cmd's wait ends.
 	total, batches, prev := senders*each, 0, time.Time{}
 	deadline := time.Now().Add(30 * time.Second)
-	for h.m.counts.received+int(h.rx.Stats().Dropped) < total && time.Now().Before(deadline) {
-		msg := waitDeliveries(h.rx.Requests(), prev)()
+	for h.m.counts.received+int(h.rx.Stats().Busy) < total && time.Now().Before(deadline) {
+		msg := waitDeliveries(context.Background(), h.rx, prev)()
 		prev = time.Now()
 		h.m.Update(msg)
 		batches++
 	}
 	wg.Wait()
 	took := time.Since(start)
-	got, dropped := h.m.counts.received, int(h.rx.Stats().Dropped)
+	got, dropped := h.m.counts.received, int(h.rx.Stats().Busy)
 	if got+dropped != total || len(h.m.list.all) != got {
 		t.Fatalf("received %d + dropped %d of %d; the list holds %d", got, dropped, total, len(h.m.list.all))
 	}
@@ -130,4 +131,35 @@ func TestFloodIsBatched(t *testing.T) {
 		t.Errorf("%d batches in %s: more than one a frame", batches, took)
 	}
 	t.Logf("%d requests in %s, %d batches, %d dropped", got+dropped, took.Round(time.Millisecond), batches, dropped)
+}
+
+// chanTaker is a receiver's Take over a channel, for tests of the source.
+type chanTaker chan listen.Request
+
+func (c chanTaker) Take(ctx context.Context, max int) ([]listen.Request, bool) {
+	select {
+	case d, ok := <-c:
+		if !ok {
+			return nil, false
+		}
+		return append([]listen.Request{d}, c.TakeNow(max-1)...), true
+	case <-ctx.Done():
+		return nil, false
+	}
+}
+
+func (c chanTaker) TakeNow(max int) []listen.Request {
+	var ds []listen.Request
+	for len(ds) < max {
+		select {
+		case d, ok := <-c:
+			if !ok {
+				return ds
+			}
+			ds = append(ds, d)
+		default:
+			return ds
+		}
+	}
+	return ds
 }

@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"context"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,59 +17,41 @@ type deliveriesMsg struct {
 }
 
 // Batching bounds: at most one message per frame reaches Update, holding at
-// most maxBatch deliveries (the rest wait in the receiver's buffer).
+// most maxBatch deliveries (the rest wait in the receiver, their senders unanswered).
 const (
 	frameEvery = time.Second / 30
 	maxBatch   = 4096
 )
 
-// waitDeliveries blocks until a delivery arrives, then keeps gathering
+// taker is what the source uses of the receiver.
+type taker interface {
+	Take(ctx context.Context, max int) ([]listen.Request, bool)
+	TakeNow(max int) []listen.Request
+}
+
+// waitDeliveries blocks until a request is waiting, then keeps gathering
 // until a frame has passed since the previous batch, so a burst reaches the
 // model as one message per frame rather than one per request (Charm's
-// realtime pattern). prev is when the previous batch was taken.
-func waitDeliveries(ch <-chan listen.Request, prev time.Time) tea.Cmd {
-	if ch == nil {
+// realtime pattern). prev is when the previous batch was taken. The
+// requests' senders wait for their answers until the model has stored
+// them (arrived calls Done).
+func waitDeliveries(ctx context.Context, rx taker, prev time.Time) tea.Cmd {
+	if rx == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		d, ok := <-ch
+		ds, ok := rx.Take(ctx, maxBatch)
 		if !ok {
 			return deliveriesMsg{closed: true}
 		}
-		ds := []listen.Request{d}
-		wait := time.Until(prev.Add(frameEvery))
-		if wait <= 0 {
-			return drain(ch, ds)
-		}
-		timer := time.NewTimer(wait)
-		defer timer.Stop()
-		for len(ds) < maxBatch {
+		if wait := time.Until(prev.Add(frameEvery)); wait > 0 && len(ds) < maxBatch {
+			timer := time.NewTimer(wait)
 			select {
-			case d, ok := <-ch:
-				if !ok {
-					return deliveriesMsg{ds: ds, closed: true}
-				}
-				ds = append(ds, d)
 			case <-timer.C:
-				return drain(ch, ds)
+			case <-ctx.Done():
 			}
+			timer.Stop()
 		}
-		return deliveriesMsg{ds: ds}
+		return deliveriesMsg{ds: append(ds, rx.TakeNow(maxBatch-len(ds))...)}
 	}
-}
-
-// drain takes whatever is already waiting, without blocking.
-func drain(ch <-chan listen.Request, ds []listen.Request) deliveriesMsg {
-	for len(ds) < maxBatch {
-		select {
-		case d, ok := <-ch:
-			if !ok {
-				return deliveriesMsg{ds: ds, closed: true}
-			}
-			ds = append(ds, d)
-		default:
-			return deliveriesMsg{ds: ds}
-		}
-	}
-	return deliveriesMsg{ds: ds}
 }

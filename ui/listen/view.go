@@ -190,9 +190,9 @@ func (m *Model) tallies() string {
 			paintIf(c.fwdFailed > 0, th.ErrorP, th.MutedP).S(common.Count(c.fwdFailed)+" failed"))
 	}
 	pieces = append(pieces, paintIf(c.repeats > 0, th.WarnP, th.MutedP).S("↻ "+plural(c.repeats, "repeat")))
-	drop := th.MutedP.S("dropped " + common.Count(int(m.dropped)))
-	if m.dropped > 0 {
-		drop = th.WarnP.S("⚠ dropped " + common.Count(int(m.dropped)) + " (the screen fell behind)")
+	drop := th.MutedP.S("busy " + common.Count(int(m.busy)))
+	if m.busy > 0 {
+		drop = th.WarnP.S("⚠ busy " + common.Count(int(m.busy)) + " (answered 503: the screen fell behind; senders retry)")
 	}
 	pieces = append(pieces, drop)
 	if m.closed {

@@ -1,0 +1,144 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	svix "github.com/svix/svix-webhooks/go"
+
+	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
+	"github.com/aspect-hq/aspect-tui/listen"
+)
+
+// stallRun is `listen --json` printing into a pipe whose reader the test
+// controls, and the answer each sender got, by svix-id.
+func stallRun(t *testing.T, hold time.Duration, n int, stall time.Duration) (answers map[string]int, lines map[string]float64) {
+	t.Helper()
+	r, err := listen.New(listen.Options{Addr: "127.0.0.1:0", Secrets: []string{listenSecret}, Hold: hold})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	printed := make(chan error, 1)
+	go func() { printed <- printDeliveries(ctx, r, &stdio{out: pw, err: &clitest.Buffer{}}, true) }()
+
+	read := make(chan []string, 1)
+	start := time.Now()
+	go func() {
+		// The reader reads nothing during the stall, then everything.
+		for time.Since(start) < stall {
+			time.Sleep(10 * time.Millisecond)
+		}
+		var ls []string
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			ls = append(ls, sc.Text())
+		}
+		read <- ls
+	}()
+
+	wh, _ := svix.NewWebhook(listenSecret)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	var mu sync.Mutex
+	answers = map[string]int{}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			id := fmt.Sprintf("msg_%d", i)
+			sig, _ := wh.Sign(id, time.Now(), []byte(listenBody))
+			req, _ := http.NewRequest(http.MethodPost, r.URL(), strings.NewReader(listenBody))
+			req.Header.Set("svix-id", id)
+			req.Header.Set("svix-timestamp", fmt.Sprint(time.Now().Unix()))
+			req.Header.Set("svix-signature", sig)
+			resp, err := client.Do(req)
+			status := 0
+			if err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				status = resp.StatusCode
+				if status == 503 && resp.Header.Get("Retry-After") == "" {
+					t.Errorf("%s: 503 without Retry-After", id)
+				}
+			}
+			mu.Lock()
+			answers[id] = status
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	cancel()
+	if err := <-printed; err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	lines = map[string]float64{}
+	for _, l := range <-read {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not a JSON line: %q", l)
+		}
+		id := m["svix_id"].(string)
+		if _, dup := lines[id]; dup {
+			t.Errorf("%s has two lines", id)
+		}
+		lines[id] = m["status"].(float64)
+	}
+	return answers, lines
+}
+
+// The reader stalls longer than the hold: every request answered 2xx has
+// its line; every other was answered 503, without a line, and its sender
+// retries.
+func TestListenJSONStalledReaderLosesNothing(t *testing.T) {
+	const n = 400
+	answers, lines := stallRun(t, time.Second, n, 2*time.Second)
+	ok, busy := 0, 0
+	for id, status := range answers {
+		switch {
+		case status == 204:
+			ok++
+			if lines[id] != 204 {
+				t.Errorf("%s answered 204 without its line", id)
+			}
+		case status == 503:
+			busy++
+			if _, has := lines[id]; has {
+				t.Errorf("%s answered 503 but has a line", id)
+			}
+		default:
+			t.Errorf("%s answered %d", id, status)
+		}
+	}
+	if len(lines) != ok || ok+busy != n {
+		t.Errorf("%d lines for %d answered 204, %d answered 503, of %d", len(lines), ok, busy, n)
+	}
+	t.Logf("%d sent: %d answered 204 with %d lines, %d answered 503 with Retry-After", n, ok, len(lines), busy)
+}
+
+// A prompt reader gets every line of a burst.
+func TestListenJSONPromptReaderGetsEveryLine(t *testing.T) {
+	const n = 1000
+	answers, lines := stallRun(t, 10*time.Second, n, 0)
+	ok := 0
+	for id, status := range answers {
+		if status == 204 && lines[id] == 204 {
+			ok++
+		}
+	}
+	if ok != n || len(lines) != n {
+		t.Errorf("%d of %d answered 204 with their line; %d lines", ok, n, len(lines))
+	}
+}
