@@ -47,10 +47,10 @@ func (f *Feed) supervise(ctx context.Context) error {
 	defer f.events.close()
 	var pol *poller // non-nil while polling
 	defer func() { pol.stop() }()
-	synced := false   // a snapshot has been handed over at least once
-	failures := 0     // attempts since the last healthy connection
-	dead := 0         // attempts in a row that never went live
-	reason := ""      // while polling: why there is no live stream
+	synced := false // a snapshot has been handed over at least once
+	failures := 0   // attempts since the last healthy connection
+	dead := 0       // attempts in a row that never went live
+	reason := ""    // while polling: why there is no live stream
 	f.state(ConnState{Phase: PhaseConnecting, Since: f.opts.Now(), Attempt: 1})
 	for {
 		s := f.connect(ctx, sr, &synced, pol)
@@ -189,10 +189,18 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 	}
 
 	var stalled atomic.Bool
+	var self atomic.Pointer[time.Timer]
 	watchdog := time.AfterFunc(f.opts.StallWindow, func() {
+		if t := self.Load(); t != nil && f.co.waited(f.opts.StallWindow) {
+			// The reader stopped reading to wait for the consumer: the
+			// silence is ours, not the server's.
+			t.Reset(f.opts.StallWindow)
+			return
+		}
 		stalled.Store(true)
 		cancel()
 	})
+	self.Store(watchdog)
 	defer watchdog.Stop()
 	err = sr.read(&activityReader{r: resp.Body, watchdog: watchdog, window: f.opts.StallWindow, first: first})
 	if stalled.Load() && ctx.Err() == nil {
