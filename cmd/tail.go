@@ -12,23 +12,27 @@ import (
 
 func tailCommand(io *stdio) *cobra.Command {
 	var asJSON bool
-	var record string
+	var record, recordErrors string
 	var o *overrides
 	c := &cobra.Command{
 		Use:   "tail",
 		Short: "no screen: print each event as it arrives",
 		RunE: func(c *cobra.Command, _ []string) error {
-			return failed("tail", runTail(c.Context(), io, *o, asJSON, record))
+			if recordErrors != "stop" && recordErrors != "warn" {
+				return usageError(c, fmt.Errorf("--record-errors is stop or warn, not %q", recordErrors))
+			}
+			return failed("tail", runTail(c.Context(), io, *o, asJSON, record, recordErrors == "warn"))
 		},
 	}
 	o = apiFlags(c.Flags())
 	feedFlags(c.Flags(), o)
 	c.Flags().BoolVar(&asJSON, "json", false, "print each envelope as one JSON line, exactly as received (connection changes and skipped events go to stderr)")
 	c.Flags().StringVar(&record, "record", "", "also append every event as received to `FILE`, in text/event-stream form, for replay")
+	c.Flags().StringVar(&recordErrors, "record-errors", "stop", "when writing the --record file fails (a full disk): `stop` tail with an error, or warn once and go on without recording")
 	return reads(c, io.getenv, apiEnv, []string{"api_url", "api_key", "stall_window", "poll_interval", "events_path"})
 }
 
-func runTail(ctx context.Context, io *stdio, o overrides, asJSON bool, record string) error {
+func runTail(ctx context.Context, io *stdio, o overrides, asJSON bool, record string, recordWarn bool) error {
 	cfg, err := loadConfig(o, io.getenv)
 	if err != nil {
 		return err
@@ -58,6 +62,7 @@ func runTail(ctx context.Context, io *stdio, o overrides, asJSON bool, record st
 		if rec, err = openRecorder(record, c.BaseURL()); err != nil {
 			return err
 		}
+		rec.warn = recordWarn
 	}
 	noun := "active tasks"
 	if len(active) == 1 {
@@ -67,8 +72,15 @@ func runTail(ctx context.Context, io *stdio, o overrides, asJSON bool, record st
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f := feed.Start(ctx, c, feedOptions(cfg))
+	if tailStarted != nil {
+		tailStarted(f)
+	}
 	return feedCrash(tail(f, cancel, io, asJSON, rec), "tail", append([]string{cfg.APIKey}, cfg.WebhookSecrets...), io)
 }
+
+// tailStarted, when set, is given each feed tail starts: tests read how
+// much it holds.
+var tailStarted func(*feed.Feed)
 
 // tail prints batches until the feed stops. Each event is printed once per
 // event_id (replays after a reconnect are dropped by the store), in the
@@ -85,7 +97,17 @@ func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *re
 			continue // draining, so the feed can stop
 		}
 		if rec != nil {
-			rec.batch(&b)
+			if err := rec.batch(&b); err != nil {
+				if !rec.warn {
+					// Said at once, as the error tail exits with.
+					writeErr = fmt.Errorf("%w; tail stopped (--record-errors=warn goes on without recording)", err)
+					stop()
+					continue
+				}
+				fmt.Fprintf(io.err, "warning: %v; going on without recording\n", err)
+				rec.close()
+				rec = nil
+			}
 		}
 		changes := store.ApplyBatch(&b)
 		// A live state came before the batch's events (events arrive
@@ -139,8 +161,8 @@ func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *re
 	}
 	err := f.Wait()
 	if rec != nil {
-		if recErr := rec.close(); recErr != nil {
-			fmt.Fprintf(io.err, "warning: recording incomplete: %v\n", recErr)
+		if recErr := rec.close(); recErr != nil && writeErr == nil {
+			writeErr = recErr
 		}
 	}
 	if writeErr != nil {
