@@ -2,18 +2,23 @@ package cmd
 
 import (
 	"bytes"
-	"errors"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	sse "github.com/tmaxmax/go-sse"
 
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
+	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/sim"
 )
 
@@ -141,6 +146,167 @@ func TestTailRecordErrorsIsStopOrWarn(t *testing.T) {
 	}
 }
 
-var _ = errors.New
-var _ = httptest.NewServer
-var _ http.Handler
+// pacedStream is an event stream that makes total events at rate a
+// second from its first connection on, and replays after Last-Event-ID
+// whatever was made: the server's buffering. Events are made again from
+// their number, so the server holds none in memory.
+type pacedStream struct {
+	rate, total int
+	start       time.Time
+	once        sync.Once
+	made        atomic.Int64
+}
+
+func pacedEvent(i int) string {
+	ts := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond).Format(time.RFC3339Nano)
+	return fmt.Sprintf(`{"timestamp":%q,"user_id":"u","event_id":"e%d","event_type":"task.progress","data":{"task":{"id":"task_%d","features":{"proxy":{"state":"processing"},"preview":{"state":"queued"}},"created":"2025-06-01T11:00:00Z","updated":%q,"note":%q}}}`,
+		ts, i, i%20, ts, strings.Repeat("x", 300))
+}
+
+func (p *pacedStream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/tasks/active":
+		w.Write([]byte("[]"))
+		return
+	case "/events":
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	p.once.Do(func() { p.start = time.Now() })
+	next := 1
+	if id := r.Header.Get("Last-Event-ID"); id != "" {
+		fmt.Sscanf(id, "e%d", &next)
+		next++
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		due := min(p.total, int(time.Since(p.start).Seconds()*float64(p.rate)))
+		for ; next <= due; next++ {
+			if _, err := fmt.Fprintf(w, "id: e%d\nevent: task.progress\ndata: %s\n\n", next, pacedEvent(next)); err != nil {
+				return
+			}
+		}
+		w.(http.Flusher).Flush()
+		p.made.Store(int64(due))
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// stalledOut is a reader that stops reading after after lines until
+// released, as a pipe into a consumer that stalls.
+type stalledOut struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	after   int
+	stalled chan struct{} // closed when the stall begins
+	release chan struct{}
+}
+
+func (o *stalledOut) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	if bytes.Count(o.buf.Bytes(), []byte("\n")) >= o.after {
+		select {
+		case <-o.stalled:
+		default:
+			close(o.stalled)
+		}
+		o.mu.Unlock()
+		<-o.release
+		o.mu.Lock()
+	}
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *stalledOut) lines() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return outLines(o.buf.String())
+}
+
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// A reader of tail --json that stalls while 400 events a second arrive:
+// tail stops reading the stream at its bound instead of holding every
+// event, and once the reader reads again every event is printed, once, in
+// order. (The issue's stall was 30 s; 8 s at 400 a second is 3,200 events,
+// three times what the feed may hold.)
+func TestTailJSONIntoAStalledReaderHoldsAtMostTheBound(t *testing.T) {
+	const rate, stall = 400, 8 * time.Second
+	p := &pacedStream{rate: rate, total: rate * int(stall/time.Second)}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	held := make(chan func() int, 1)
+	tailStarted = func(f *feed.Feed) { held <- f.Held }
+	t.Cleanup(func() { tailStarted = nil })
+
+	out := &stalledOut{after: 200, stalled: make(chan struct{}), release: make(chan struct{})}
+	var errb clitest.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	exited := make(chan int, 1)
+	env := map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}
+	go func() {
+		exited <- run(ctx, []string{"tail", "--json"}, &stdio{in: strings.NewReader(""), out: out, err: &errb, getenv: func(k string) string { return env[k] }})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-exited:
+		case <-time.After(clitest.Patience):
+			t.Error("tail did not stop")
+		}
+	})
+	held0 := <-held
+	select {
+	case <-out.stalled:
+	case <-time.After(clitest.Patience):
+		t.Fatalf("never printed 200 lines; stderr:\n%s", errb.String())
+	}
+
+	// The stall: until the server has made every event.
+	heap0 := liveHeap()
+	maxHeld, maxHeap := 0, heap0
+	for int(p.made.Load()) < p.total {
+		maxHeld = max(maxHeld, held0())
+		maxHeap = max(maxHeap, liveHeap())
+		time.Sleep(100 * time.Millisecond) // sampling, not waiting for anything
+	}
+	maxHeld = max(maxHeld, held0())
+	maxHeap = max(maxHeap, liveHeap())
+	close(out.release)
+
+	bound := 2 * feed.DefaultMaxPending
+	t.Logf("stalled while %d events arrived: the feed held at most %d (bound %d); live heap %.1f MB -> at most %.1f MB (+%.1f MB)",
+		p.total-200, maxHeld, bound, float64(heap0)/1e6, float64(maxHeap)/1e6, float64(maxHeap-heap0)/1e6)
+	if maxHeld > bound {
+		t.Errorf("the feed held %d events for a stalled reader; the bound is %d", maxHeld, bound)
+	}
+	// With tail's own batch, 1.5 times the feed's bound, at about 1.4 KB
+	// an event (measured here without the bound: +4.1 MB for 3,000).
+	if grew := int64(maxHeap) - int64(heap0); grew > 3<<20 {
+		t.Errorf("the live heap grew by %.1f MB while the reader stalled", float64(grew)/1e6)
+	}
+
+	clitest.Wait(t, "every event printed", func() bool { return len(out.lines()) >= p.total }, nil, func() string { return errb.String() })
+	for i, line := range out.lines() {
+		if want := fmt.Sprintf(`"event_id":"e%d"`, i+1); !strings.Contains(line, want) {
+			t.Fatalf("line %d: want %s, got %s", i+1, want, api.Clip(line, 120))
+		}
+	}
+	if n := len(out.lines()); n != p.total {
+		t.Errorf("%d lines for %d events", n, p.total)
+	}
+}
