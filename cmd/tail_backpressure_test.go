@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -308,5 +309,109 @@ func TestTailJSONIntoAStalledReaderHoldsAtMostTheBound(t *testing.T) {
 	}
 	if n := len(out.lines()); n != p.total {
 		t.Errorf("%d lines for %d events", n, p.total)
+	}
+}
+
+// resumingStream sends events 1..cut, closes the stream, and on the
+// reconnect either replays from Last-Event-ID or, when it no longer holds
+// them, resumes at lostTo+1: the snapshot then shows changes no event
+// explained.
+type resumingStream struct {
+	cut, lostTo, total int
+	replays            bool
+	snapAt             atomic.Int64 // GET /tasks/active shows the tasks as of this event
+}
+
+func pacedTask(i int) string {
+	ev := pacedEvent(i)
+	start := strings.Index(ev, `"task":`) + len(`"task":`)
+	return ev[start : len(ev)-2]
+}
+
+func (s *resumingStream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/tasks/active":
+		at := int(s.snapAt.Load())
+		var tasks []string
+		for i := max(1, at-19); i <= at; i++ {
+			tasks = append(tasks, pacedTask(i))
+		}
+		fmt.Fprintf(w, "[%s]", strings.Join(tasks, ","))
+		return
+	case "/events":
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	send := func(from, to int) {
+		for i := from; i <= to; i++ {
+			fmt.Fprintf(w, "id: e%d\nevent: task.progress\ndata: %s\n\n", i, pacedEvent(i))
+		}
+		w.(http.Flusher).Flush()
+	}
+	if r.Header.Get("Last-Event-ID") == "" {
+		w.Write([]byte("retry: 10\n\n"))
+		send(1, s.cut)
+		s.snapAt.Store(int64(s.lostTo)) // while away, the tasks moved on
+		return
+	}
+	from := s.lostTo + 1
+	if s.replays {
+		from = s.cut + 1
+	}
+	send(from, s.total)
+	<-r.Context().Done()
+}
+
+// After a reconnect the server either replays what tail missed, and every
+// event is printed once in order with no gap said, or it no longer holds
+// them: then tail says so on stderr and --json carries a marked gap line
+// where the events are missing.
+func TestTailJSONSaysWhenTheStreamResumesPastAGap(t *testing.T) {
+	for _, replays := range []bool{true, false} {
+		t.Run(fmt.Sprintf("replays=%v", replays), func(t *testing.T) {
+			s := &resumingStream{cut: 500, lostTo: 800, total: 1000, replays: replays}
+			srv := httptest.NewServer(s)
+			t.Cleanup(srv.Close)
+			env := map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}
+			cli := startCLI(t, env, []string{"tail", "--json"})
+			want := s.total
+			if !replays {
+				want = s.cut + 1 + s.total - s.lostTo
+			}
+			cli.waitFor(t, fmt.Sprintf("%d lines", want), func() bool { return len(outLines(cli.out.String())) >= want })
+			if code := cli.interrupt(t); code != 0 {
+				t.Fatalf("exit %d; stderr:\n%s", code, cli.err.String())
+			}
+			out := outLines(cli.out.String())
+			if len(out) != want {
+				t.Fatalf("%d lines, want %d", len(out), want)
+			}
+			next := 1
+			for i, line := range out {
+				var gap struct {
+					Kind  string     `json:"aspect_tui"`
+					After string     `json:"after"`
+					Tasks []api.Task `json:"tasks"`
+				}
+				if json.Unmarshal([]byte(line), &gap) == nil && gap.Kind == "gap" {
+					if replays || next != s.cut+1 || gap.After != fmt.Sprintf("e%d", s.cut) || len(gap.Tasks) != 20 {
+						t.Fatalf("line %d: a gap line after e%d: %s", i+1, next-1, api.Clip(line, 200))
+					}
+					next = s.lostTo + 1
+					continue
+				}
+				if want := fmt.Sprintf(`"event_id":"e%d"`, next); !strings.Contains(line, want) {
+					t.Fatalf("line %d: want e%d, got %s", i+1, next, api.Clip(line, 120))
+				}
+				next++
+			}
+			said := strings.Contains(cli.err.String(), "gap: the stream resumed after event e500 without the events that changed 20 task(s)")
+			if said == replays {
+				t.Errorf("replays=%v, yet stderr:\n%s", replays, cli.err.String())
+			}
+		})
 	}
 }
