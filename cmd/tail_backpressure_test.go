@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -209,7 +211,10 @@ type stalledOut struct {
 	after   int
 	stalled chan struct{} // closed when the stall begins
 	release chan struct{}
+	freed   sync.Once
 }
+
+func (o *stalledOut) free() { o.freed.Do(func() { close(o.release) }) }
 
 func (o *stalledOut) Write(p []byte) (int, error) {
 	o.mu.Lock()
@@ -258,12 +263,22 @@ func TestTailJSONIntoAStalledReaderHoldsAtMostTheBound(t *testing.T) {
 	var errb clitest.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	exited := make(chan int, 1)
-	env := map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}
+	// A stall window shorter than the stall: the stream the reader stopped
+	// reading is not taken for a silent one.
+	xdg := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(xdg, "aspect-tui"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(xdg, "aspect-tui", "config.toml"), []byte("stall_window = \"2s\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": xdg}
 	go func() {
 		exited <- run(ctx, []string{"tail", "--json"}, &stdio{in: strings.NewReader(""), out: out, err: &errb, getenv: func(k string) string { return env[k] }})
 	}()
 	t.Cleanup(func() {
 		cancel()
+		out.free()
 		select {
 		case <-exited:
 		case <-time.After(clitest.Patience):
@@ -280,14 +295,18 @@ func TestTailJSONIntoAStalledReaderHoldsAtMostTheBound(t *testing.T) {
 	// The stall: until the server has made every event.
 	heap0 := liveHeap()
 	maxHeld, maxHeap := 0, heap0
+	deadline := time.Now().Add(clitest.Patience)
 	for int(p.made.Load()) < p.total {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server made %d of %d events in %v; stderr:\n%s", p.made.Load(), p.total, clitest.Patience, errb.String())
+		}
 		maxHeld = max(maxHeld, held0())
 		maxHeap = max(maxHeap, liveHeap())
 		time.Sleep(100 * time.Millisecond) // sampling, not waiting for anything
 	}
 	maxHeld = max(maxHeld, held0())
 	maxHeap = max(maxHeap, liveHeap())
-	close(out.release)
+	out.free()
 
 	bound := 2 * feed.DefaultMaxPending
 	t.Logf("stalled while %d events arrived: the feed held at most %d (bound %d); live heap %.1f MB -> at most %.1f MB (+%.1f MB)",
@@ -309,6 +328,9 @@ func TestTailJSONIntoAStalledReaderHoldsAtMostTheBound(t *testing.T) {
 	}
 	if n := len(out.lines()); n != p.total {
 		t.Errorf("%d lines for %d events", n, p.total)
+	}
+	if msg := errb.String(); strings.Contains(msg, "reconnecting") {
+		t.Errorf("the stall was taken for a dead stream:\n%s", msg)
 	}
 }
 
