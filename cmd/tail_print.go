@@ -66,6 +66,37 @@ func polledLine(t api.Task) []byte {
 	return append(ndjsonLine(b), '\n')
 }
 
+// gapLine says, for --json, that the stream resumed past events the server
+// no longer held: the tasks that changed unseen, as the snapshot after the
+// reconnect showed them, and the last event printed before the gap.
+// {"aspect_tui":"gap","after":"<event id>","tasks":[{...}]}. How many events
+// were missed is not known.
+func gapLine(tasks []api.Task, after string) []byte {
+	b, err := json.Marshal(struct {
+		Kind  string     `json:"aspect_tui"`
+		After string     `json:"after"`
+		Tasks []api.Task `json:"tasks"`
+	}{"gap", after, tasks})
+	if err != nil {
+		return nil
+	}
+	return append(ndjsonLine(b), '\n')
+}
+
+// gapNote says the same on stderr.
+func gapNote(tasks []api.Task, after string) string {
+	ids := make([]string, 0, 3)
+	for _, t := range tasks[:min(3, len(tasks))] {
+		ids = append(ids, api.Clip(t.ID, 40))
+	}
+	more := ""
+	if len(tasks) > 3 {
+		more = fmt.Sprintf(" and %d more", len(tasks)-3)
+	}
+	return fmt.Sprintf("gap: the stream resumed after event %s without the events that changed %d task(s) (%s%s): the server no longer held them; how many events were missed is not known",
+		api.Clip(orDefault(after, "(none)"), 60), len(tasks), strings.Join(ids, ", "), more)
+}
+
 // plainPolled is a task change a poll found, as one readable line.
 func plainPolled(t api.Task) string {
 	var b strings.Builder

@@ -1,9 +1,10 @@
 package cmd
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -13,29 +14,61 @@ import (
 
 // recorder appends every event as received, duplicates and unreadable ones
 // included, in text/event-stream form: serving the file as a stream replays
-// the session.
+// the session. The file only ever ends after a whole event: a write that
+// fails (a full disk, an I/O error) is cut back to the last whole one.
 type recorder struct {
-	f   *os.File
-	w   *bufio.Writer
-	err error
+	f      recordFile
+	name   string
+	size   int64 // where the last whole event ends
+	events int   // events recorded
+	buf    bytes.Buffer
+	ends   []int // within buf: where each event ends
+	warn   bool  // a failed write ends the recording, not tail
 }
 
-func openRecorder(path, from string) (*recorder, error) {
+// recordFile is what the recorder writes to: an *os.File, or a test's.
+type recordFile interface {
+	io.Writer
+	Truncate(size int64) error
+	Close() error
+}
+
+// openRecordFile opens the file to record to and says how long it is.
+// Tests replace it to see a disk fill up.
+var openRecordFile = func(path string) (recordFile, int64, error) {
 	// The events hold the account's task and user ids: readable by the
 	// user only.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("--record: %w", err)
+		return nil, 0, err
 	}
-	r := &recorder{f: f, w: bufio.NewWriter(f)}
-	fmt.Fprintf(r.w, ": recorded by aspect-tui tail from %s at %s\n\n", from, time.Now().UTC().Format(time.RFC3339))
-	return r, r.flush()
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, info.Size(), nil
 }
 
-func (r *recorder) batch(b *feed.Batch) {
-	if r.err != nil {
-		return
+func openRecorder(path, from string) (*recorder, error) {
+	f, size, err := openRecordFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--record: %w", err)
 	}
+	r := &recorder{f: f, name: path, size: size}
+	fmt.Fprintf(&r.buf, ": recorded by aspect-tui tail from %s at %s\n\n", from, time.Now().UTC().Format(time.RFC3339))
+	r.ends = append(r.ends, r.buf.Len())
+	if err := r.write(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	r.events = 0 // the line above is no event
+	return r, nil
+}
+
+// batch records a batch's events and skips, and returns why it could not:
+// then the file ends with the last event written whole.
+func (r *recorder) batch(b *feed.Batch) error {
 	for i := range b.Events {
 		r.event(b.Events[i].ID, b.Events[i].Type, b.Events[i].Raw)
 	}
@@ -43,44 +76,71 @@ func (r *recorder) batch(b *feed.Batch) {
 		if s.Raw != nil {
 			r.event(s.ID, s.Type, s.Raw)
 		} else {
-			fmt.Fprintf(r.w, ": skipped %s (%s): %s\n\n", oneLine(s.ID), oneLine(s.Type), oneLine(s.Reason))
+			fmt.Fprintf(&r.buf, ": skipped %s (%s): %s\n\n", oneLine(s.ID), oneLine(s.Type), oneLine(s.Reason))
+			r.ends = append(r.ends, r.buf.Len())
 		}
 	}
-	r.err = r.flush()
+	return r.write()
 }
 
 func (r *recorder) event(id, typ string, data []byte) {
 	if id != "" {
-		fmt.Fprintf(r.w, "id: %s\n", oneLine(id))
+		fmt.Fprintf(&r.buf, "id: %s\n", oneLine(id))
 	}
 	if typ != "" {
-		fmt.Fprintf(r.w, "event: %s\n", oneLine(typ))
+		fmt.Fprintf(&r.buf, "event: %s\n", oneLine(typ))
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		r.w.WriteString("data: ")
-		r.w.WriteString(line)
-		r.w.WriteByte('\n')
+	for line := range strings.SplitSeq(string(data), "\n") {
+		r.buf.WriteString("data: ")
+		r.buf.WriteString(line)
+		r.buf.WriteByte('\n')
 	}
-	r.w.WriteByte('\n')
+	r.buf.WriteByte('\n')
+	r.ends = append(r.ends, r.buf.Len())
+}
+
+// write writes what is buffered in one call. When that fails part way, the
+// file is cut back to the end of the last event written whole.
+func (r *recorder) write() error {
+	defer func() { r.buf.Reset(); r.ends = r.ends[:0] }()
+	if r.buf.Len() == 0 {
+		return nil
+	}
+	n, err := r.f.Write(r.buf.Bytes())
+	if err == nil && n < r.buf.Len() {
+		err = io.ErrShortWrite
+	}
+	whole, kept := 0, 0
+	for _, end := range r.ends {
+		if end > n {
+			break
+		}
+		whole, kept = end, kept+1
+	}
+	if err == nil {
+		r.size += int64(n)
+		r.events += len(r.ends)
+		return nil
+	}
+	r.size += int64(whole)
+	r.events += kept
+	err = fmt.Errorf("--record %s: writing failed: %w; %d event(s) recorded, the file ends with the last whole one", r.name, err, r.events)
+	if n > whole {
+		if terr := r.f.Truncate(r.size); terr != nil {
+			return fmt.Errorf("%w; the last one is cut short (%v)", err, terr)
+		}
+	}
+	return err
 }
 
 // oneLine keeps a field on its line: the parser has already split lines,
 // but a recorded id or reason must not break the file's framing.
 func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
 
-func (r *recorder) flush() error {
-	if err := r.w.Flush(); err != nil {
-		return fmt.Errorf("--record %s: %w", r.f.Name(), err)
+// close closes the file.
+func (r *recorder) close() error {
+	if err := r.f.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+		return fmt.Errorf("--record %s: %w", r.name, err)
 	}
 	return nil
-}
-
-// close flushes and closes the file, and returns the first error the
-// recording met.
-func (r *recorder) close() error {
-	err := errors.Join(r.flush(), r.f.Close())
-	if r.err != nil {
-		return r.err
-	}
-	return err
 }

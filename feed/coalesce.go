@@ -2,17 +2,32 @@ package feed
 
 import (
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
 )
 
 // coalescer is the hand-over point between the supervisor, which adds as
 // events arrive, and the deliverer, which takes everything once per frame.
-// Adding never waits for the consumer.
+// Adding waits for the consumer only when max events (and skips) are
+// pending: then the reader stops reading the socket, and the server's
+// buffering and Last-Event-ID carry the rest, instead of this process's
+// memory. Nothing is dropped. A zero max never waits.
 type coalescer struct {
 	mu      sync.Mutex
 	pending Batch
 	wake    chan struct{} // capacity 1: "something is pending"
+
+	max  int             // events and skips pending before adding waits; 0: no bound
+	room chan struct{}   // capacity 1: "take made room"
+	done <-chan struct{} // ends a wait for room: the feed is stopping
+
+	// full is set while adding waits for room, and freed holds when the
+	// last wait ended (Unix nanoseconds), so the stall watchdog does not
+	// take a stream the reader stopped reading for a silent one.
+	full  atomic.Bool
+	freed atomic.Int64
 }
 
 func (c *coalescer) signal() {
@@ -23,7 +38,9 @@ func (c *coalescer) signal() {
 }
 
 func (c *coalescer) event(e Event) {
-	c.mu.Lock()
+	if !c.waitRoom() {
+		return
+	}
 	c.pending.Events = append(c.pending.Events, e)
 	c.pending.Received++
 	c.mu.Unlock()
@@ -31,11 +48,47 @@ func (c *coalescer) event(e Event) {
 }
 
 func (c *coalescer) skip(s Skip) {
-	c.mu.Lock()
+	if !c.waitRoom() {
+		return
+	}
 	c.pending.Skips = append(c.pending.Skips, s)
 	c.pending.Received++
 	c.mu.Unlock()
 	c.signal()
+}
+
+// waitRoom returns with c.mu held once there is room for one more event,
+// or false (c.mu not held) when the feed stops first.
+func (c *coalescer) waitRoom() bool {
+	for {
+		c.mu.Lock()
+		if c.max <= 0 || len(c.pending.Events)+len(c.pending.Skips) < c.max {
+			return true
+		}
+		c.mu.Unlock()
+		c.signal()
+		c.full.Store(true)
+		select {
+		case <-c.room:
+		case <-c.done:
+			c.full.Store(false)
+			return false
+		}
+		c.full.Store(false)
+		c.freed.Store(time.Now().UnixNano())
+	}
+}
+
+// waited reports whether adding waits for room now, or did within d.
+func (c *coalescer) waited(d time.Duration) bool {
+	return c.full.Load() || time.Since(time.Unix(0, c.freed.Load())) < d
+}
+
+// held counts the events and skips pending.
+func (c *coalescer) held() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending.Events) + len(c.pending.Skips)
 }
 
 // resync replaces any snapshot not yet handed over: the newer one supersedes
@@ -90,6 +143,10 @@ func (c *coalescer) take() Batch {
 		c.pending.Events = make([]Event, 0, min(n, maxPresized))
 	}
 	c.mu.Unlock()
+	select {
+	case c.room <- struct{}{}:
+	default:
+	}
 	return b
 }
 

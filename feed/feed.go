@@ -19,6 +19,11 @@ type Options struct {
 	StallWindow   time.Duration // a stream silent this long (no bytes, comments included) is reconnected; default 45s
 	MaxEventSize  int           // events with more data than this are skipped; default 1 MiB
 	FrameInterval time.Duration // at most one Batch per interval; default DefaultFrameInterval
+	// MaxPending bounds the events (and skips) waiting for the consumer
+	// in the next batch; default DefaultMaxPending. When that many wait,
+	// the feed stops reading the stream until the consumer takes them:
+	// nothing is dropped, and the server holds the rest.
+	MaxPending int
 	// MinBackoff and MaxBackoff bound the wait between reconnects (jittered,
 	// doubling per failed attempt, reset after a healthy connection);
 	// defaults 500ms and 30s. A server's `retry:` and Retry-After lengthen a
@@ -64,8 +69,13 @@ const (
 	// instead of 60 cut its CPU by about a third and the bytes sent to the
 	// terminal by 40%, and 30 redraws a second still read as live.
 	DefaultFrameInterval = time.Second / 30
-	DefaultMinBackoff    = 500 * time.Millisecond
-	DefaultMaxBackoff    = 30 * time.Second
+	// DefaultMaxPending lets a consumer fall about half a second behind a
+	// storm of 1,000 events a second before the stream waits for it. The
+	// feed then holds at most twice this (one batch pending, one handed
+	// over but not yet received): at about 2 KB an event decoded, 2 MB.
+	DefaultMaxPending = 512
+	DefaultMinBackoff = 500 * time.Millisecond
+	DefaultMaxBackoff = 30 * time.Second
 
 	DefaultPollInterval      = 5 * time.Second
 	DefaultPollParallel      = 4
@@ -89,6 +99,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FrameInterval <= 0 {
 		o.FrameInterval = DefaultFrameInterval
+	}
+	if o.MaxPending <= 0 {
+		o.MaxPending = DefaultMaxPending
 	}
 	if o.MinBackoff <= 0 {
 		o.MinBackoff = DefaultMinBackoff
@@ -122,8 +135,9 @@ type Feed struct {
 	c    *api.Client
 	opts Options
 
-	co  coalescer
-	out chan Batch
+	co     coalescer
+	out    chan Batch
+	inHand atomic.Int64 // events and skips in the batch deliver is handing over
 
 	wg       sync.WaitGroup
 	err      error                      // set by the supervisor before it exits
@@ -159,6 +173,7 @@ func Start(ctx context.Context, c *api.Client, o Options) *Feed {
 	ctx, cancel := context.WithCancel(ctx)
 	supCtx, supCancel := context.WithCancelCause(ctx)
 	f.stopFeed = supCancel
+	f.co.max, f.co.room, f.co.done = f.opts.MaxPending, make(chan struct{}, 1), supCtx.Done()
 	supDone := make(chan struct{})
 	f.wg.Add(2)
 	go func() {
@@ -255,18 +270,24 @@ func (f *Feed) deliver(ctx context.Context, supDone <-chan struct{}) {
 			}
 		}
 		if b := f.co.take(); !b.Empty() {
+			f.inHand.Store(int64(len(b.Events) + len(b.Skips)))
 			select {
 			case f.out <- b:
 				last = time.Now()
 			case <-ctx.Done():
 				return
 			}
+			f.inHand.Store(0)
 		}
 		if stopping {
 			return
 		}
 	}
 }
+
+// Held counts the events and skips the feed holds that the consumer has
+// not received: at most twice Options.MaxPending.
+func (f *Feed) Held() int { return f.co.held() + int(f.inHand.Load()) }
 
 // Refetch GETs each task (at most 8 at once), for Changes.Missing after a
 // resync: tasks that finished while events were missed. It returns what it

@@ -189,10 +189,18 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 	}
 
 	var stalled atomic.Bool
+	var self atomic.Pointer[time.Timer]
 	watchdog := time.AfterFunc(f.opts.StallWindow, func() {
+		if t := self.Load(); t != nil && f.co.waited(f.opts.StallWindow) {
+			// The reader stopped reading to wait for the consumer: the
+			// silence is ours, not the server's.
+			t.Reset(f.opts.StallWindow)
+			return
+		}
 		stalled.Store(true)
 		cancel()
 	})
+	self.Store(watchdog)
 	defer watchdog.Stop()
 	err = sr.read(&activityReader{r: resp.Body, watchdog: watchdog, window: f.opts.StallWindow, first: first})
 	if stalled.Load() && ctx.Err() == nil {
