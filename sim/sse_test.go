@@ -251,8 +251,10 @@ func TestSlowClientNeverBlocksTheEngine(t *testing.T) {
 			cur = sseEvent{}
 		}
 	}
-	if len(evs) == 0 || len(evs) >= 20000 {
-		t.Fatalf("the slow client got %d events; want some, then the cut", len(evs))
+	// On a busy machine the stream's writer may find the client out of the
+	// ring before it wrote a single event: none, then the cut, is right too.
+	if len(evs) >= 20000 {
+		t.Fatalf("the slow client got all %d events; want the cut once it fell out of the replay ring", len(evs))
 	}
 	contiguous(t, s, evs, 1)
 }
