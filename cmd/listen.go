@@ -38,7 +38,7 @@ func listenCommand(io *stdio) *cobra.Command {
 	fs.StringVar(&f.addr, "addr", listen.DefaultAddr, "the address (`HOST:PORT`) to listen on; loopback by default, port 0 picks a free one")
 	fs.StringArrayVar(&f.secrets, "secret", nil, "the endpoint's signing secret (`whsec_...`); repeat it during a rotation (default $"+envWebhookSecret+")")
 	fs.StringVar(&f.forward, "forward-to", "", "after verifying, forward each delivery (raw body, original headers) to this `URL` and answer with its status")
-	fs.BoolVar(&f.asJSON, "json", false, "print one JSON line per request, for jq and scripts, instead of the inbox (a terminal) or plain lines (a pipe)")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON line per request, for jq and scripts, instead of the listen screen (a terminal) or plain lines (a pipe)")
 	fs.Var(&f.maxBody, "max-body", "largest body accepted, a `size` like 512KiB or 2MiB; larger gets 413")
 	return reads(c, io.getenv, []string{envWebhookSecret, envConfig, "NO_COLOR"}, []string{"webhook_secret", "theme", "keys"})
 }
@@ -85,7 +85,7 @@ func runListen(ctx context.Context, io *stdio, f listenFlags) error {
 	}
 	fmt.Fprintln(banner, listenBanner(r, int64(f.maxBody)))
 	if interactive {
-		return runInbox(ctx, r, io, look, cfg.WebhookSecrets)
+		return runScreen(ctx, r, io, look, cfg.WebhookSecrets)
 	}
 	return printDeliveries(ctx, r, io, f.asJSON)
 }
@@ -101,18 +101,18 @@ func listenBanner(r *listen.Receiver, maxBody int64) string {
 	return b.String()
 }
 
-// stdoutIsTerminal decides between the inbox and plain lines; tests
-// replace it to run the inbox on a pipe.
+// stdoutIsTerminal decides between the listen screen and plain lines; tests
+// replace it to run the screen on a pipe.
 var stdoutIsTerminal = func(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
 }
 
-// runInbox shows the interactive inbox until the user quits or ctx ends,
+// runScreen shows the listen screen until the user quits or ctx ends,
 // then stops the receiver and prints the same summary as plain output.
 // The opening lines were printed before, so they stay on the terminal
 // above the summary once the program gives the screen back.
-func runInbox(ctx context.Context, r *listen.Receiver, io *stdio, look listenui.Options, secrets []string) error {
+func runScreen(ctx context.Context, r *listen.Receiver, io *stdio, look listenui.Options, secrets []string) error {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	look.Receiver, look.Context = r, ctx

@@ -11,5 +11,5 @@ import (
 // bindings in ui/keys; go test -run TestReadmeKeysTable -update ./cmd rewrites it.
 func TestReadmeKeysTable(t *testing.T) { checkReadmeSection(t, "keys", keys.Markdown(keys.Default())) }
 
-// TestReadmeInboxKeysTable does the same for the `listen` inbox's bindings.
-func TestReadmeInboxKeysTable(t *testing.T) { checkReadmeSection(t, "inbox-keys", listenui.KeyTable()) }
+// TestReadmeListenKeysTable does the same for the listen screen's bindings.
+func TestReadmeListenKeysTable(t *testing.T) { checkReadmeSection(t, "listen-keys", listenui.KeyTable()) }

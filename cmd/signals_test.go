@@ -130,7 +130,7 @@ func TestSignalsStopEveryCommandCleanly(t *testing.T) {
 	}{
 		{"dashboard", nil, true, "Tasks"},
 		{"demo", []string{"demo"}, true, "demo"},
-		{"listen inbox", []string{"listen", "--addr", "127.0.0.1:0", "--secret", secret}, true, "Waiting for requests"},
+		{"listen screen", []string{"listen", "--addr", "127.0.0.1:0", "--secret", secret}, true, "Waiting for requests"},
 		{"listen", []string{"listen", "--addr", "127.0.0.1:0", "--secret", secret}, false, "listening on"},
 		{"listen --json", []string{"listen", "--addr", "127.0.0.1:0", "--secret", secret, "--json"}, false, ""},
 		{"tail", []string{"tail"}, false, "task."},

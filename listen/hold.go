@@ -10,7 +10,7 @@ import (
 )
 
 // The hand-off between the HTTP handler and whoever shows requests (the
-// printer of `listen` on a pipe, or the inbox): a request is answered only
+// printer of `listen` on a pipe, or the listen screen): a request is answered only
 // after the consumer has written or stored it (Done), so a 2xx never goes
 // out for a request nobody will see. A request waits at most Hold for the
 // consumer; one the consumer never took is answered 503 with Retry-After,

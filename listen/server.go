@@ -370,7 +370,7 @@ func (r *Receiver) decide(w *answer, raw http.ResponseWriter, req *http.Request,
 	d := dp
 	ok = true
 	// A bug on this request (hostile input reaching code that did not
-	// expect it) answers 500 and shows in the inbox with its reason, rather
+	// expect it) answers 500 and shows on the listen screen with its reason, rather
 	// than a reset connection and nothing on screen.
 	defer func() {
 		p := recover()

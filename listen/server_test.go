@@ -305,7 +305,7 @@ func TestReceiverStripsEscapesFromWhatItShows(t *testing.T) {
 }
 
 // A bug while handling one request (here: a clock that panics) answers
-// 500 with the reason, shows in the inbox, and the next request is served.
+// 500 with the reason, shows on the listen screen, and the next request is served.
 func TestReceiverSurvivesAPanicOnARequest(t *testing.T) {
 	var fail atomic.Bool
 	fail.Store(true)

@@ -62,5 +62,5 @@ func highlight(th *theme.Theme, src string) []string {
 }
 
 // Highlight colours pretty-printed JSON (indented, then api.CleanBlock) line
-// by line, for other panes that show JSON (the listen inbox's bodies).
+// by line, for other panes that show JSON (the listen screen's bodies).
 func Highlight(th *theme.Theme, src string) []string { return highlight(th, src) }

@@ -12,7 +12,7 @@ import (
 // TestGolden compares whole screens at 160×45 with testdata/TestGolden/*,
 // drawn without colours or attributes, at the receiver's fixed clock, with
 // the receiver's port hidden. Regenerate with:
-// go test ./ui/inbox -run TestGolden -update
+// go test ./ui/listen -run TestGolden -update
 func TestGolden(t *testing.T) {
 	t.Run("list", func(t *testing.T) {
 		h := goldenHarness(t)

@@ -41,7 +41,7 @@ const (
 // on every run.
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// harness drives the inbox the way a user does, fed by a real receiver on
+// harness drives the listen screen the way a user does, fed by a real receiver on
 // loopback that real signed requests reach.
 type harness struct {
 	*uitest.Driver

@@ -24,14 +24,14 @@ import (
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 )
 
-// The smallest window the inbox draws in; below it, it says so (and the
+// The smallest window the listen screen draws in; below it, it says so (and the
 // receiver keeps answering).
 const (
 	MinWidth  = 80
 	MinHeight = 20
 )
 
-// Receiver is what the inbox uses of listen.Receiver.
+// Receiver is what the listen screen uses of listen.Receiver.
 type Receiver interface {
 	Take(ctx context.Context, max int) ([]listen.Request, bool)
 	TakeNow(max int) []listen.Request
@@ -43,7 +43,7 @@ type Receiver interface {
 	Resend(ctx context.Context, d listen.Request) (listen.ForwardResult, error)
 }
 
-// Options configure the inbox.
+// Options configure the listen screen.
 type Options struct {
 	Receiver Receiver
 	// Context bounds replays; it defaults to Background.
@@ -119,10 +119,10 @@ func Check(o Options) error {
 	return err
 }
 
-// New builds the inbox for a receiver that is listening.
+// New builds the listen screen for a receiver that is listening.
 func New(o Options) (*Model, error) {
 	if o.Receiver == nil {
-		return nil, errors.New("inbox: no receiver")
+		return nil, errors.New("listen screen: no receiver")
 	}
 	if o.Context == nil {
 		o.Context = context.Background()

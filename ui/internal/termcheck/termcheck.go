@@ -1,6 +1,6 @@
 // Package termcheck reads what a program wrote to a terminal and reports
 // the control sequences a hostile string could have smuggled in. It is for
-// tests: the dashboard and the inbox write their own sequences (styles,
+// tests: the dashboard and the listen screen write their own sequences (styles,
 // cursor moves, modes, the window title, a background colour query), and
 // a sanitizer that works leaves no other.
 package termcheck

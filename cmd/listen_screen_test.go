@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// startInbox runs `aspect-tui listen` as on a terminal: the inbox reads
+// startScreen runs `aspect-tui listen` as on a terminal: the screen reads
 // keys from a pipe and draws into a buffer.
-func startInbox(t *testing.T, env map[string]string) *listenRun {
+func startScreen(t *testing.T, env map[string]string) *listenRun {
 	t.Helper()
 	was := stdoutIsTerminal
 	stdoutIsTerminal = func(io.Writer) bool { return true }
@@ -20,9 +20,9 @@ func startInbox(t *testing.T, env map[string]string) *listenRun {
 }
 
 // On a terminal, listen prints its opening line, then takes the screen
-// for the inbox (not plain lines); q gives it back and the summary follows.
-func TestListenInboxOnATerminal(t *testing.T) {
-	r := startInbox(t, map[string]string{"ASPECT_WEBHOOK_SECRET": listenSecret})
+// for the listen screen (not plain lines); q gives it back and the summary follows.
+func TestListenScreenOnATerminal(t *testing.T) {
+	r := startScreen(t, map[string]string{"ASPECT_WEBHOOK_SECRET": listenSecret})
 	if s := sendSigned(t, r.url+"/webhooks/aspect", listenSecret, "msg_i1", time.Now(), listenBody); s != 204 {
 		t.Errorf("verified: %d", s)
 	}
@@ -48,9 +48,9 @@ func TestListenInboxOnATerminal(t *testing.T) {
 	}
 }
 
-// A signal (the context ending) stops the inbox as q does.
-func TestListenInboxStopsOnSignal(t *testing.T) {
-	r := startInbox(t, map[string]string{"ASPECT_WEBHOOK_SECRET": listenSecret})
+// A signal (the context ending) stops the listen screen as q does.
+func TestListenScreenStopsOnSignal(t *testing.T) {
+	r := startScreen(t, map[string]string{"ASPECT_WEBHOOK_SECRET": listenSecret})
 	if c := r.interrupt(t); c != 0 {
 		t.Fatalf("exit %d: %s", c, r.err.String())
 	}
@@ -61,7 +61,7 @@ func TestListenInboxStopsOnSignal(t *testing.T) {
 
 // A bad [keys] table is a plain error before anything listens or the
 // screen is taken.
-func TestListenInboxRefusesBadKeysFirst(t *testing.T) {
+func TestListenScreenRefusesBadKeysFirst(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "aspect-tui"), 0o755); err != nil {
 		t.Fatal(err)
