@@ -201,7 +201,7 @@ func printDeliveries(ctx context.Context, r *listen.Receiver, io *stdio, asJSON 
 	}
 	noteBusy()
 	s := r.Stats()
-	fmt.Fprintf(io.err, "received %d: %d verified, %d refused, %d answered 503 (output full)\n", s.Received, s.Verified, s.Rejected, s.Busy)
+	fmt.Fprintf(io.err, "received %d: %d verified, %d refused, %d answered 503 (output full), %d refused by the HTTP server before verification\n", s.Received, s.Verified, s.Rejected, s.Busy, s.Refused)
 	return nil
 }
 

@@ -131,6 +131,9 @@ type Stats struct {
 	// or the screen) did not take them within the hold; they are not shown,
 	// and their senders retry.
 	Busy int64
+	// Refused were answered by Go's HTTP server itself before the handler
+	// (431, 400), or ended mid-headers; each is shown with its reason.
+	Refused int64
 }
 
 // Receiver is a local webhook endpoint that verifies Svix signatures with
@@ -159,7 +162,7 @@ type Receiver struct {
 	rng *rand.Rand
 	q   *holdQueue
 
-	received, verified, rejected, busy atomic.Int64
+	received, verified, rejected, busy, refused atomic.Int64
 }
 
 // NewReceiver checks the options, secrets first, and returns a receiver
@@ -280,7 +283,8 @@ func (r *Receiver) Start() error {
 	r.ln = ln
 	r.srv = &http.Server{
 		Handler:           r.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ConnContext:       connContext,
 		ReadTimeout:       time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -290,7 +294,7 @@ func (r *Receiver) Start() error {
 	r.served = make(chan struct{})
 	go func() {
 		defer close(r.served)
-		_ = r.srv.Serve(ln)
+		_ = r.srv.Serve(trackedListener{Listener: ln, r: r})
 	}()
 	return nil
 }
@@ -327,7 +331,7 @@ func (r *Receiver) Close() error {
 
 // Stats are the running totals.
 func (r *Receiver) Stats() Stats {
-	return Stats{Received: r.received.Load(), Verified: r.verified.Load(), Rejected: r.rejected.Load(), Busy: r.busy.Load()}
+	return Stats{Received: r.received.Load(), Verified: r.verified.Load(), Rejected: r.rejected.Load(), Busy: r.busy.Load(), Refused: r.refused.Load()}
 }
 
 // Handler answers webhook deliveries on any path. It can be mounted on
@@ -336,6 +340,7 @@ func (r *Receiver) Handler() http.Handler { return http.HandlerFunc(r.serve) }
 
 func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	began := time.Now()
+	reachedHandler(req.Context())
 	d := Request{
 		Seq:           int(r.seq.Add(1)),
 		Method:        api.Clip(req.Method, 16),
