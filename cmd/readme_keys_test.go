@@ -12,4 +12,6 @@ import (
 func TestReadmeKeysTable(t *testing.T) { checkReadmeSection(t, "keys", keys.Markdown(keys.Default())) }
 
 // TestReadmeListenKeysTable does the same for the listen screen's bindings.
-func TestReadmeListenKeysTable(t *testing.T) { checkReadmeSection(t, "listen-keys", listenui.KeyTable()) }
+func TestReadmeListenKeysTable(t *testing.T) {
+	checkReadmeSection(t, "listen-keys", listenui.KeyTable())
+}
