@@ -142,3 +142,85 @@ func TestListenJSONPromptReaderGetsEveryLine(t *testing.T) {
 		t.Errorf("%d of %d answered 204 with their line; %d lines", ok, n, len(lines))
 	}
 }
+
+// gatedWriter blocks every Write until the test opens it, and says when a
+// Write is waiting.
+type gatedWriter struct {
+	waiting chan struct{} // closed at the first Write
+	open    chan struct{}
+	once    sync.Once
+	mu      sync.Mutex
+	buf     strings.Builder
+}
+
+func (g *gatedWriter) Write(p []byte) (int, error) {
+	g.once.Do(func() { close(g.waiting) })
+	<-g.open
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.buf.Write(p)
+}
+
+// A sender hears 2xx only once its line is out: while the line's write is
+// stuck, the sender waits; when it goes through, the sender gets 204.
+func TestListenAnswersOnlyAfterTheLineIsWritten(t *testing.T) {
+	r, err := listen.New(listen.Options{Addr: "127.0.0.1:0", Secrets: []string{listenSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(); err != nil {
+		t.Fatal(err)
+	}
+	g := &gatedWriter{waiting: make(chan struct{}), open: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	printed := make(chan error, 1)
+	go func() { printed <- printDeliveries(ctx, r, &stdio{out: g, err: &clitest.Buffer{}}, true) }()
+
+	wh, _ := svix.NewWebhook(listenSecret)
+	sig, _ := wh.Sign("msg_gate", time.Now(), []byte(listenBody))
+	req, _ := http.NewRequest(http.MethodPost, r.URL(), strings.NewReader(listenBody))
+	req.Header.Set("svix-id", "msg_gate")
+	req.Header.Set("svix-timestamp", fmt.Sprint(time.Now().Unix()))
+	req.Header.Set("svix-signature", sig)
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	select {
+	case <-g.waiting:
+	case <-time.After(clitest.Patience):
+		t.Fatal("the line was never written")
+	}
+	// Not a wait for something to happen: a window in which the sender
+	// must not hear back, its line being stuck.
+	select {
+	case code := <-answered:
+		t.Fatalf("the sender heard %d while its line was still being written", code)
+	case <-time.After(500 * time.Millisecond):
+	}
+	close(g.open)
+	select {
+	case code := <-answered:
+		if code != 204 {
+			t.Errorf("answered %d, want 204 once the line was out", code)
+		}
+	case <-time.After(clitest.Patience):
+		t.Fatal("no answer after the line was written")
+	}
+	cancel()
+	if err := <-printed; err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !strings.Contains(g.buf.String(), `"svix_id":"msg_gate"`) {
+		t.Errorf("the line is missing: %q", g.buf.String())
+	}
+}
