@@ -124,16 +124,7 @@ func TestTailRecordOnAFullDiskStopsAtOnce(t *testing.T) {
 func TestTailRecordErrorsWarnGoesOn(t *testing.T) {
 	disk := onFullDisk(t, 8<<10)
 	s := startTailSim(t, sim.Options{Seed: 3, TimeScale: 600})
-	env := map[string]string{envAPIURL: s.URL(), envAPIKey: s.APIKey(), "XDG_CONFIG_HOME": t.TempDir()}
-	cli := startCLI(t, env, []string{"tail", "--json", "--record", "session.sse", "--record-errors=warn"})
-	cli.waitErr(t, "streaming events")
-	s.CreateTasks(60)
-	s.Advance(time.Hour)
-	total := int(s.Counts().Events)
-	cli.waitFor(t, fmt.Sprintf("every event (%d)", total), func() bool { return len(outLines(cli.out.String())) >= total })
-	if code := cli.interrupt(t); code != 0 {
-		t.Fatalf("exit %d; stderr:\n%s", code, cli.err.String())
-	}
+	cli, _ := tailEvery(t, s, 60, "--json", "--record", "session.sse", "--record-errors=warn")
 	msg := cli.err.String()
 	if strings.Count(msg, "going on without recording") != 1 || !strings.Contains(msg, "no space left on device") {
 		t.Errorf("want one warning naming the cause:\n%s", msg)

@@ -20,23 +20,32 @@ import (
 	"github.com/aspect-hq/aspect-tui/sim/simtest"
 )
 
-// startTailSim is a paused simulator: the tests move its clock.
-func startTailSim(t *testing.T, o sim.Options) *sim.Server { return simtest.Paused(t, o) }
-
-func TestTailJSONPrintsEachEventOnceInOrder(t *testing.T) {
-	s := startTailSim(t, sim.Options{Seed: 3, TimeScale: 600, DropSSEEvery: 40})
-	record := filepath.Join(t.TempDir(), "session.sse")
+// tailEvery runs tail with args against s (paused) until it has printed a
+// line for every event n new tasks make over an hour, then stops it as
+// Ctrl+C would and checks it exited 0. It returns the run and the number
+// of events.
+func tailEvery(t *testing.T, s *sim.Server, n int, args ...string) (*runningCLI, int) {
+	t.Helper()
 	env := map[string]string{envAPIURL: s.URL(), envAPIKey: s.APIKey(), "XDG_CONFIG_HOME": t.TempDir()}
-	cli := startCLI(t, env, []string{"tail", "--json", "--record", record})
+	cli := startCLI(t, env, append([]string{"tail"}, args...))
 	cli.waitErr(t, "streaming events")
-
-	s.CreateTasks(60)
+	s.CreateTasks(n)
 	s.Advance(time.Hour)
 	total := int(s.Counts().Events)
 	cli.waitFor(t, fmt.Sprintf("every event (%d)", total), func() bool { return len(outLines(cli.out.String())) >= total })
 	if code := cli.interrupt(t); code != 0 {
 		t.Fatalf("Ctrl+C: exit %d, want 0; stderr:\n%s", code, cli.err.String())
 	}
+	return cli, total
+}
+
+// startTailSim is a paused simulator: the tests move its clock.
+func startTailSim(t *testing.T, o sim.Options) *sim.Server { return simtest.Paused(t, o) }
+
+func TestTailJSONPrintsEachEventOnceInOrder(t *testing.T) {
+	s := startTailSim(t, sim.Options{Seed: 3, TimeScale: 600, DropSSEEvery: 40})
+	record := filepath.Join(t.TempDir(), "session.sse")
+	cli, total := tailEvery(t, s, 60, "--json", "--record", record)
 
 	out := outLines(cli.out.String())
 	if len(out) != total {
@@ -268,16 +277,7 @@ func TestTailPollsWithoutAStream(t *testing.T) {
 // so tail reads them as it reads ours: every event once.
 func TestTailAgainstTheSvixProfile(t *testing.T) {
 	s := startTailSim(t, sim.Options{Seed: 6, Profile: sim.ProfileSvix, TimeScale: 600})
-	env := map[string]string{envAPIURL: s.URL(), envAPIKey: s.APIKey(), "XDG_CONFIG_HOME": t.TempDir()}
-	cli := startCLI(t, env, []string{"tail", "--json"})
-	cli.waitErr(t, "streaming events")
-	s.CreateTasks(5)
-	s.Advance(time.Hour)
-	total := int(s.Counts().Events)
-	cli.waitFor(t, fmt.Sprintf("every event (%d)", total), func() bool { return len(outLines(cli.out.String())) >= total })
-	if code := cli.interrupt(t); code != 0 {
-		t.Fatalf("exit %d; stderr:\n%s", code, cli.err.String())
-	}
+	cli, total := tailEvery(t, s, 5, "--json")
 	if n := len(outLines(cli.out.String())); n != total {
 		t.Errorf("%d lines for %d events", n, total)
 	}
