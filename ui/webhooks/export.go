@@ -1,0 +1,128 @@
+package webhooks
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/listen/export"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+)
+
+// Exporter turns an attempt's message into a curl command signed now
+// (copied through OSC 52) and a script that signs when it runs, or a test
+// fixture, both written to Dir.
+type Exporter struct {
+	secrets *Secrets
+	dir     string
+}
+
+// NewExporter signs with the endpoints' secrets in s and writes into dir
+// ("" is the current directory).
+func NewExporter(s *Secrets, dir string) *Exporter {
+	if dir == "" {
+		dir = "."
+	}
+	return &Exporter{secrets: s, dir: dir}
+}
+
+// delivery is what an attempt exports, or why it cannot be.
+func delivery(a api.Attempt, msg *api.Message) (export.Delivery, string) {
+	if msg == nil || !msg.HasPayload() {
+		return export.Delivery{}, "the payload of " + api.Clip(api.Clean(a.MsgID), 40) + " is not loaded yet; open the attempt (it fetches the message), then export"
+	}
+	return export.Delivery{ID: msg.ID, EventType: msg.EventType, Body: msg.Payload, URL: a.URL}, ""
+}
+
+// Curl copies a curl command that delivers a's message to its endpoint's
+// URL, signed now with the endpoint's secret, and writes a script that
+// signs when it runs. Without the secret it still writes the script (it
+// reads the secret from the environment) and says what to set.
+func (x *Exporter) Curl(a api.Attempt, msg *api.Message, now time.Time) tea.Cmd {
+	d, why := delivery(a, msg)
+	if why != "" {
+		return common.Note(common.Warn, why)
+	}
+	dir := x.dir
+	script, err := export.Script(d)
+	if err != nil {
+		return common.Note(common.Error, "cannot export: "+err.Error())
+	}
+	write := func() (string, error) {
+		return export.WriteFile(dir, export.File{Name: "redeliver-" + export.SafeName(d.ID) + ".sh", Data: []byte(script)})
+	}
+	secret, _, ok := x.secrets.For(a.EndpointID)
+	if !ok {
+		missing := x.secrets.Missing(api.Clean(a.EndpointID))
+		return func() tea.Msg {
+			path, err := write()
+			if err != nil {
+				return common.NoteMsg{Level: common.Error, Text: "no curl command: " + missing + "; and " + err.Error()}
+			}
+			return common.NoteMsg{Level: common.Warn, Text: "no curl command: " + missing + ". Wrote " + path + ", which signs when it runs: " + export.SecretEnv + "=whsec_… sh " + path + " [URL]"}
+		}
+	}
+	sign, err := export.SignWith(secret)
+	if err != nil {
+		return common.Note(common.Error, "cannot export: "+err.Error())
+	}
+	cmd, err := export.Curl(d, sign, now)
+	if err != nil {
+		return common.Note(common.Error, "cannot export: "+err.Error())
+	}
+	until := now.Add(export.Window).Local().Format("15:04:05")
+	return tea.Batch(tea.SetClipboard(cmd), func() tea.Msg {
+		said := "copied a signed curl command (OSC 52; good until " + until + ", Svix's ±5 minutes)"
+		path, err := write()
+		if err != nil {
+			return common.NoteMsg{Level: common.Error, Text: said + "; the script was not written: " + err.Error()}
+		}
+		return common.NoteMsg{Level: common.Info, Text: said + " · wrote " + path + ", which signs when run (" + export.SecretEnv + "=whsec_… sh FILE [URL])"}
+	})
+}
+
+// Fixture writes a's message as a test fixture signed with export's test
+// secret: no endpoint's secret is needed or used.
+func (x *Exporter) Fixture(a api.Attempt, msg *api.Message, now time.Time) tea.Cmd {
+	d, why := delivery(a, msg)
+	if why != "" {
+		return common.Note(common.Warn, why)
+	}
+	dir := x.dir
+	return func() tea.Msg {
+		files, err := export.Fixture(d, now)
+		if err == nil {
+			var path string
+			if path, err = export.WriteDir(dir, "fixture-"+export.SafeName(d.ID), files); err == nil {
+				return common.NoteMsg{Level: common.Info, Text: "wrote a test fixture to " + path + " (body, headers, Go/TypeScript/Python tests; signed with a test secret, not the endpoint's)"}
+			}
+		}
+		return common.NoteMsg{Level: common.Error, Text: "no fixture: " + err.Error()}
+	}
+}
+
+// Act is what a key on an attempt asks of the root: export it, mark it,
+// compare it with the marked one.
+type Act int
+
+// Acts.
+const (
+	ActCurl Act = iota
+	ActFixture
+	ActMark
+	ActCompare
+)
+
+// ActMsg asks the root to act on an attempt; Message is its message when
+// the asking pane holds it.
+type ActMsg struct {
+	Do      Act
+	Attempt api.Attempt
+	Message *api.Message
+}
+
+// Do is a Cmd that asks the root to act on a.
+func Do(act Act, a api.Attempt, msg *api.Message) tea.Cmd {
+	return func() tea.Msg { return ActMsg{Do: act, Attempt: a, Message: msg} }
+}
