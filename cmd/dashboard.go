@@ -38,6 +38,7 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().BoolVar(&o.ReadOnly, "read-only", false, "hide every action that changes anything (create, edit, delete, resend, recover)")
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
+	exportDirFlag(c.Flags(), &o.ExportDir)
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
 		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys"})
 }
@@ -126,6 +127,7 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 		Keys:            d.cfg.Keys,
 		ReadOnly:        d.cfg.ReadOnly,
 		Refresh:         d.cfg.Refresh,
+		ExportDir:       d.cfg.ExportDir,
 		NoColor:         io.getenv("NO_COLOR") != "",
 	}
 	if err := ui.Check(opts); err != nil {

@@ -57,6 +57,8 @@ type Options struct {
 	// how many bytes of their bodies (DefaultBodyBudget).
 	Limit      int
 	BodyBudget int64
+	// ExportDir is where exports are written ("" the current directory).
+	ExportDir string
 }
 
 // counts are the session's tallies; clearing the list keeps them.
