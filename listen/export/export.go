@@ -137,3 +137,19 @@ func oneLine(s string) string {
 		return r
 	}, s)
 }
+
+// CopiedNote says a curl command signed at now was copied, and until when
+// it is good.
+func CopiedNote(now time.Time) string {
+	return "copied a signed curl command (OSC 52; good until " + now.Add(Window).Local().Format("15:04:05") + ", Svix's ±5 minutes)"
+}
+
+// ScriptNote says where the script went and how to run it.
+func ScriptNote(path string) string {
+	return "wrote " + path + ", which signs when run (" + SecretEnv + "=whsec_… sh FILE [URL])"
+}
+
+// FixtureNote says where a fixture went.
+func FixtureNote(path string) string {
+	return "wrote a test fixture to " + path + " (body, headers, Go/TypeScript/Python tests; signed with a test secret, not the endpoint's)"
+}

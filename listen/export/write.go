@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // File is one file to write: its name and bytes.
@@ -117,6 +118,24 @@ func unwritable(dir string, err error) error {
 		err = le.Err
 	}
 	return fmt.Errorf("cannot write to %s: %v; nothing was written (pass --export-dir DIR to choose another directory)", dir, err)
+}
+
+// WriteScript writes Script(d) as redeliver-<id>.sh into dir.
+func WriteScript(dir string, d Delivery) (string, error) {
+	script, err := Script(d)
+	if err != nil {
+		return "", err
+	}
+	return WriteFile(dir, File{Name: "redeliver-" + SafeName(d.ID) + ".sh", Data: []byte(script)})
+}
+
+// WriteFixture writes Fixture(d, at) as the directory fixture-<id> in dir.
+func WriteFixture(dir string, d Delivery, at time.Time) (string, error) {
+	files, err := Fixture(d, at)
+	if err != nil {
+		return "", err
+	}
+	return WriteDir(dir, "fixture-"+SafeName(d.ID), files)
 }
 
 // SafeName makes s usable as part of a file name.

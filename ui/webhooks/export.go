@@ -45,13 +45,7 @@ func (x *Exporter) Curl(a api.Attempt, msg *api.Message, now time.Time) tea.Cmd 
 		return common.Note(common.Warn, why)
 	}
 	dir := x.dir
-	script, err := export.Script(d)
-	if err != nil {
-		return common.Note(common.Error, "cannot export: "+err.Error())
-	}
-	write := func() (string, error) {
-		return export.WriteFile(dir, export.File{Name: "redeliver-" + export.SafeName(d.ID) + ".sh", Data: []byte(script)})
-	}
+	write := func() (string, error) { return export.WriteScript(dir, d) }
 	secret, _, ok := x.secrets.For(a.EndpointID)
 	if !ok {
 		missing := x.secrets.Missing(api.Clean(a.EndpointID))
@@ -60,7 +54,7 @@ func (x *Exporter) Curl(a api.Attempt, msg *api.Message, now time.Time) tea.Cmd 
 			if err != nil {
 				return common.NoteMsg{Level: common.Error, Text: "no curl command: " + missing + "; and " + err.Error()}
 			}
-			return common.NoteMsg{Level: common.Warn, Text: "no curl command: " + missing + ". Wrote " + path + ", which signs when it runs: " + export.SecretEnv + "=whsec_… sh " + path + " [URL]"}
+			return common.NoteMsg{Level: common.Warn, Text: "no curl command: " + missing + " · " + export.ScriptNote(path)}
 		}
 	}
 	sign, err := export.SignWith(secret)
@@ -71,14 +65,13 @@ func (x *Exporter) Curl(a api.Attempt, msg *api.Message, now time.Time) tea.Cmd 
 	if err != nil {
 		return common.Note(common.Error, "cannot export: "+err.Error())
 	}
-	until := now.Add(export.Window).Local().Format("15:04:05")
 	return tea.Batch(tea.SetClipboard(cmd), func() tea.Msg {
-		said := "copied a signed curl command (OSC 52; good until " + until + ", Svix's ±5 minutes)"
+		said := export.CopiedNote(now)
 		path, err := write()
 		if err != nil {
 			return common.NoteMsg{Level: common.Error, Text: said + "; the script was not written: " + err.Error()}
 		}
-		return common.NoteMsg{Level: common.Info, Text: said + " · wrote " + path + ", which signs when run (" + export.SecretEnv + "=whsec_… sh FILE [URL])"}
+		return common.NoteMsg{Level: common.Info, Text: said + " · " + export.ScriptNote(path)}
 	})
 }
 
@@ -91,14 +84,11 @@ func (x *Exporter) Fixture(a api.Attempt, msg *api.Message, now time.Time) tea.C
 	}
 	dir := x.dir
 	return func() tea.Msg {
-		files, err := export.Fixture(d, now)
-		if err == nil {
-			var path string
-			if path, err = export.WriteDir(dir, "fixture-"+export.SafeName(d.ID), files); err == nil {
-				return common.NoteMsg{Level: common.Info, Text: "wrote a test fixture to " + path + " (body, headers, Go/TypeScript/Python tests; signed with a test secret, not the endpoint's)"}
-			}
+		path, err := export.WriteFixture(dir, d, now)
+		if err != nil {
+			return common.NoteMsg{Level: common.Error, Text: "no fixture: " + err.Error()}
 		}
-		return common.NoteMsg{Level: common.Error, Text: "no fixture: " + err.Error()}
+		return common.NoteMsg{Level: common.Info, Text: export.FixtureNote(path)}
 	}
 }
 
