@@ -50,6 +50,9 @@ type (
 	}
 )
 
+// execProcess hands the terminal to the editor (tests run it directly).
+var execProcess = tea.ExecProcess
+
 // startEdit opens the selected request's body for editing.
 func (m *Model) startEdit() tea.Cmd {
 	e := m.list.sel
@@ -93,7 +96,7 @@ func (m *Model) startEdit() tea.Cmd {
 	}
 	args := strings.Fields(m.opts.Editor) // "code --wait" is an editor too
 	c := exec.Command(args[0], append(args[1:], path)...)
-	return tea.ExecProcess(c, func(err error) tea.Msg { return editorDoneMsg{seq: seq, path: path, err: err} })
+	return execProcess(c, func(err error) tea.Msg { return editorDoneMsg{seq: seq, path: path, err: err} })
 }
 
 // sizeEditor fits the inline editor to the detail's box.
