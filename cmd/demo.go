@@ -132,6 +132,9 @@ func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {
 	}
 	defer stop()
 	secrets = append(secrets, secret)
+	// The demo endpoint's secret, so that an export from the demo is signed
+	// (the user's own secrets belong to no endpoint of the simulator).
+	cfg.WebhookSecrets = []string{secret}
 	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}, skips: skips, noState: true})
 }
 

@@ -148,14 +148,14 @@ func Bodies(a, b []byte) (rows []Row, note string) {
 	case len(a) == 0 && len(b) == 0:
 		return nil, "both empty"
 	}
-	var why []string
-	if !okA && len(a) > 0 {
-		why = append(why, "the left is not JSON")
+	why := "neither is JSON"
+	switch {
+	case okA || len(a) == 0:
+		why = "the right is not JSON"
+	case okB || len(b) == 0:
+		why = "the left is not JSON"
 	}
-	if !okB && len(b) > 0 {
-		why = append(why, "the right is not JSON")
-	}
-	return Fields(lines(a), lines(b)), strings.Join(why, ", ") + ": compared line by line"
+	return Fields(lines(a), lines(b)), why + ": compared line by line"
 }
 
 func lines(b []byte) []Field {

@@ -195,7 +195,7 @@ func (m *Model) searchTitle() string {
 	case f.running:
 		return "Searching /" + f.q.Text + "…"
 	}
-	t := "Search /" + f.q.Text + " · " + common.Count(f.matched) + " matched of " + common.Count(f.read) + " attempts"
+	t := common.Count(f.matched) + " matched of " + common.Count(f.read) + " attempts · /" + f.q.Text
 	if f.partial != "" {
 		t += " (" + f.partial + ")"
 	}
