@@ -83,7 +83,9 @@ func Lines(th *theme.Theme, w int, nameA, nameB string, secs []Section) []string
 }
 
 func row(th *theme.Theme, r Row, k Mark, keyW, valW int) string {
-	paint := th.Text[theme.Normal]
+	// The same on both sides: plain, once a painted sign has closed
+	// whatever colour the line began in.
+	paint, sign := theme.Paint{}, th.MutedP.S(k.Sign())
 	switch k {
 	case Changed:
 		paint = th.WarnP
@@ -98,8 +100,10 @@ func row(th *theme.Theme, r Row, k Mark, keyW, valW int) string {
 		}
 		return common.Fit(oneLine(v), valW)
 	}
-	return paint.S(k.Sign()) + " " + paint.S(common.Fit(oneLine(r.Key), keyW)) + " " +
-		val(r.A, r.HasA) + " " + th.MutedStyle.Render("│") + " " + paint.S(val(r.B, r.HasB))
+	if k != Same {
+		sign = paint.S(k.Sign())
+	}
+	return sign + paint.S(" "+common.Fit(oneLine(r.Key), keyW)+" "+val(r.A, r.HasA)) + " " + th.MutedStyle.Render("│") + " " + paint.S(val(r.B, r.HasB))
 }
 
 func oneLine(s string) string {
