@@ -2,6 +2,7 @@ package listen
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -22,6 +23,7 @@ import (
 // then the choice of svix-id; then the send.
 type editState struct {
 	seq    int
+	offer  []byte          // what the editor opened with
 	inline *textarea.Model // the inline editor while it is open
 	body   []byte          // the edited body, waiting for the choice of id
 }
@@ -40,9 +42,10 @@ type edit struct {
 type (
 	// editorDoneMsg: $EDITOR exited.
 	editorDoneMsg struct {
-		seq  int
-		path string
-		err  error
+		seq   int
+		path  string
+		offer []byte
+		err   error
 	}
 	editSentMsg struct {
 		seq int
@@ -64,16 +67,16 @@ func (m *Model) startEdit() tea.Cmd {
 	case e.bodyGone:
 		return m.say("#" + strconv.Itoa(e.d.Seq) + "'s body is no longer kept, so it cannot be edited")
 	}
-	seq := e.d.Seq
+	seq, offer := e.d.Seq, offered(e.d.Body)
 	if m.opts.Editor == "" {
 		ta := textarea.New()
 		ta.ShowLineNumbers = false
 		ta.Prompt = ""
 		ta.CharLimit = 0
 		ta.MaxHeight = 0
-		ta.SetValue(string(e.d.Body))
+		ta.SetValue(string(offer))
 		ta.MoveToBegin()
-		m.edit = &editState{seq: seq, inline: &ta}
+		m.edit = &editState{seq: seq, offer: offer, inline: &ta}
 		m.setDetail(true)
 		m.sizeEditor()
 		return ta.Focus()
@@ -83,7 +86,7 @@ func (m *Model) startEdit() tea.Cmd {
 		return m.say("cannot make a file to edit: " + err.Error())
 	}
 	path := f.Name()
-	_, err = f.Write(e.d.Body)
+	_, err = f.Write(offer)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -96,7 +99,7 @@ func (m *Model) startEdit() tea.Cmd {
 	}
 	args := strings.Fields(m.opts.Editor) // "code --wait" is an editor too
 	c := exec.Command(args[0], append(args[1:], path)...)
-	return execProcess(c, func(err error) tea.Msg { return editorDoneMsg{seq: seq, path: path, err: err} })
+	return execProcess(c, func(err error) tea.Msg { return editorDoneMsg{seq: seq, path: path, offer: offer, err: err} })
 }
 
 // sizeEditor fits the inline editor to the detail's box.
@@ -124,18 +127,28 @@ func (m *Model) editorDone(msg editorDoneMsg) tea.Cmd {
 	if err != nil {
 		return m.say("cannot read the edited file: " + err.Error() + ": nothing sent")
 	}
-	return m.edited(msg.seq, b)
+	return m.edited(msg.seq, msg.offer, b)
 }
 
-// edited takes an edited body: unchanged, nothing is sent; otherwise the
-// user chooses the svix-id it goes under.
-func (m *Model) edited(seq int, b []byte) tea.Cmd {
+// offered is what the editor opens: a JSON body pretty-printed, to be
+// edited line by line; anything else as received.
+func offered(body []byte) []byte {
+	var buf bytes.Buffer
+	if json.Indent(&buf, body, "", "  ") != nil {
+		return body
+	}
+	return append(buf.Bytes(), '\n')
+}
+
+// edited takes an edited body: as offered (or as received), nothing is
+// sent; otherwise the user chooses the svix-id it goes under.
+func (m *Model) edited(seq int, offer, b []byte) tea.Cmd {
 	e := m.list.bySeq(seq)
 	switch {
 	case e == nil || e.bodyGone:
 		m.edit = nil
 		return m.say("#" + strconv.Itoa(seq) + " is no longer kept: nothing sent")
-	case bytes.Equal(b, e.d.Body):
+	case bytes.Equal(b, offer) || bytes.Equal(b, e.d.Body):
 		m.edit = nil
 		return m.say("#" + strconv.Itoa(seq) + "'s body is unchanged: nothing sent")
 	}
@@ -154,7 +167,7 @@ func (m *Model) editorKey(msg tea.KeyPressMsg) tea.Cmd {
 		case k.SaveEdit.Matches(msg):
 			b := []byte(ed.inline.Value())
 			m.setDetail(false)
-			return m.edited(ed.seq, b)
+			return m.edited(ed.seq, ed.offer, b)
 		case k.CancelEdit.Matches(msg):
 			m.edit = nil
 			m.setDetail(false)

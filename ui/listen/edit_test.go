@@ -95,7 +95,7 @@ func TestEditInEditorAndResendUnderTheSameID(t *testing.T) {
 	h.must("send the edited #1: s same svix-id (tests your handler's idempotency) · n new svix-id · esc send nothing")
 	h.sendEdit("s")
 	s := <-got
-	if s.id != "msg_edit" || s.verify != nil || !strings.Contains(s.body, `"state":"failed"`) {
+	if s.id != "msg_edit" || s.verify != nil || !strings.Contains(s.body, `"state": "failed"`) {
 		t.Fatalf("the handler saw %+v", s)
 	}
 	// Its answer stands beside the original's, and the bodies differ by key.
@@ -150,12 +150,12 @@ func TestAnEditorThatFailsOrChangesNothingSendsNothing(t *testing.T) {
 func TestInlineEditorWhenEditorIsUnset(t *testing.T) {
 	h, got := editHarness(t, "")
 	h.press("e")
-	h.must("Edit #1's body · ctrl+s sends · esc cancels", `"event_type":"task.completed"`)
+	h.must("Edit #1's body · ctrl+s sends · esc cancels", `"event_type": "task.completed",`) // pretty-printed to edit
 	h.typeText("[")
 	h.press("ctrl+s")
 	h.must("(the edit is not JSON; it is sent as it is)")
 	h.sendEdit("s")
-	if s := <-got; s.body != "["+body || s.verify != nil {
+	if s := <-got; s.body != "["+string(offered([]byte(body))) || s.verify != nil {
 		t.Fatalf("the handler saw %+v", s)
 	}
 	// esc in the inline editor sends nothing.
