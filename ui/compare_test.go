@@ -243,3 +243,18 @@ func TestExportedCurlIsAnswered204ByListen(t *testing.T) {
 		t.Fatal("the fixture holds the endpoint's secret")
 	}
 }
+
+func TestSearchIsBoundedAndSaysSo(t *testing.T) {
+	f := newFakeAPI(t)
+	failures(f, 1200, 10, 1100)
+	pagedAttempts(f)
+	d := newDriver(t, f, driverOpts{noFeed: true})
+	d.press("tab", "tab", "z")
+	d.waitFor("Failed deliveries 200")
+	d.press("/")
+	d.Type("data.task.features.visual.state=failed")
+	d.press("enter")
+	// The 1,101st newest attempt is past the bound: one match of 1,000.
+	d.waitFor("1 matched of 1,000 attempts", "the newest 1,000 attempts of each endpoint searched", "msg_0010")
+	d.MustNot("msg_1100")
+}
