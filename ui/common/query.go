@@ -69,44 +69,187 @@ func (q Query) MatchText(lower string) bool {
 }
 
 func (q Query) matchPath(body []byte) bool {
-	// Only a body that can hold the value is decoded.
-	if !ContainsFold(body, []byte(strings.ToLower(q.Value))) {
+	// Only a body that can hold the value is walked: one that holds it
+	// as typed, unless JSON could have escaped it.
+	if !escapable(q.Value) && !ContainsFold(body, []byte(strings.ToLower(q.Value))) {
 		return false
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if dec.Decode(&v) != nil {
+	v, ok := lookup(body, q.Path)
+	if !ok {
 		return false
 	}
-	for _, k := range q.Path {
-		switch x := v.(type) {
-		case map[string]any:
-			var ok bool
-			if v, ok = x[k]; !ok {
-				return false
-			}
-		case []any:
-			i, err := strconv.Atoi(k)
-			if err != nil || i < 0 || i >= len(x) {
-				return false
-			}
-			v = x[i]
-		default:
-			return false
+	switch v[0] {
+	case '"':
+		var s string
+		return json.Unmarshal(v, &s) == nil && strings.EqualFold(s, q.Value)
+	case '{', '[':
+		return false
+	}
+	return string(v) == q.Value // a number, true, false or null, by its text
+}
+
+// escapable reports whether JSON may write s otherwise than as typed.
+func escapable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' || c == '/' || c < ' ' || c >= 0x7f {
+			return true
 		}
 	}
-	switch x := v.(type) {
-	case string:
-		return strings.EqualFold(x, q.Value)
-	case json.Number:
-		return string(x) == q.Value
-	case bool:
-		return strconv.FormatBool(x) == q.Value
-	case nil:
-		return q.Value == "null"
-	}
 	return false
+}
+
+// lookup is the raw JSON value at path in doc, found by walking the text
+// without decoding what is not on the path (a search runs it over every
+// body on each key typed).
+func lookup(doc []byte, path []string) ([]byte, bool) {
+	i := skipSpace(doc, 0)
+	for _, seg := range path {
+		if i >= len(doc) {
+			return nil, false
+		}
+		switch doc[i] {
+		case '{':
+			j, ok := member(doc, i, seg)
+			if !ok {
+				return nil, false
+			}
+			i = j
+		case '[':
+			n, err := strconv.Atoi(seg)
+			if err != nil || n < 0 {
+				return nil, false
+			}
+			j, ok := element(doc, i, n)
+			if !ok {
+				return nil, false
+			}
+			i = j
+		default:
+			return nil, false
+		}
+	}
+	end, ok := skipValue(doc, i)
+	if !ok || end == i {
+		return nil, false
+	}
+	return doc[i:end], true
+}
+
+// member is where the value of key starts in the object at i.
+func member(doc []byte, i int, key string) (int, bool) {
+	i = skipSpace(doc, i+1)
+	for i < len(doc) && doc[i] != '}' {
+		end, ok := skipString(doc, i)
+		if !ok {
+			return 0, false
+		}
+		name := doc[i:end]
+		i = skipSpace(doc, end)
+		if i >= len(doc) || doc[i] != ':' {
+			return 0, false
+		}
+		i = skipSpace(doc, i+1)
+		if keyIs(name, key) {
+			return i, true
+		}
+		if i, ok = skipValue(doc, i); !ok {
+			return 0, false
+		}
+		i = skipSpace(doc, i)
+		if i < len(doc) && doc[i] == ',' {
+			i = skipSpace(doc, i+1)
+		}
+	}
+	return 0, false
+}
+
+// element is where element n starts in the array at i.
+func element(doc []byte, i, n int) (int, bool) {
+	i = skipSpace(doc, i+1)
+	for k := 0; i < len(doc) && doc[i] != ']'; k++ {
+		if k == n {
+			return i, true
+		}
+		var ok bool
+		if i, ok = skipValue(doc, i); !ok {
+			return 0, false
+		}
+		i = skipSpace(doc, i)
+		if i < len(doc) && doc[i] == ',' {
+			i = skipSpace(doc, i+1)
+		}
+	}
+	return 0, false
+}
+
+// keyIs compares a quoted JSON key with key, unescaping only when the key
+// holds an escape.
+func keyIs(quoted []byte, key string) bool {
+	raw := quoted[1 : len(quoted)-1]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw) == key
+	}
+	var s string
+	return json.Unmarshal(quoted, &s) == nil && s == key
+}
+
+func skipSpace(doc []byte, i int) int {
+	for i < len(doc) && (doc[i] == ' ' || doc[i] == '\n' || doc[i] == '\t' || doc[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString is the end of the string starting at i (after its quote).
+func skipString(doc []byte, i int) (int, bool) {
+	if i >= len(doc) || doc[i] != '"' {
+		return 0, false
+	}
+	for j := i + 1; j < len(doc); j++ {
+		switch doc[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, true
+		}
+	}
+	return 0, false
+}
+
+// skipValue is the end of the value starting at i.
+func skipValue(doc []byte, i int) (int, bool) {
+	if i >= len(doc) {
+		return 0, false
+	}
+	switch doc[i] {
+	case '"':
+		return skipString(doc, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(doc); j++ {
+			switch doc[j] {
+			case '"':
+				end, ok := skipString(doc, j)
+				if !ok {
+					return 0, false
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, true
+				}
+			}
+		}
+		return 0, false
+	}
+	j := i
+	for j < len(doc) && strings.IndexByte(",}] \n\t\r", doc[j]) < 0 {
+		j++
+	}
+	return j, j > i
 }
 
 // ContainsFold reports whether b holds sub (already lowercased), ASCII

@@ -28,6 +28,24 @@ func TestQueryMatchesSubstringsAndPaths(t *testing.T) {
 			t.Errorf("%q: %v, want %v", c.q, got, c.want)
 		}
 	}
+	// Keys and values the walker must step over: strings holding brackets,
+	// quotes and escapes, nested arrays, spaces, an escaped key.
+	tricky := []byte(`{ "a" : "x}]\"{" , "b":[[1,{"c":"]"}],{"d":"y"}], "e\u0078" : { "f" : -1.5e3 } , "g": null }`)
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"b.1.d=y", true},
+		{"b.0.1.c=]", true},
+		{"ex.f=-1.5e3", true},
+		{"g=null", true},
+		{"a=x}]\"{", true},
+		{"b.2.d=y", false},
+	} {
+		if got := ParseQuery(c.q).Match(tricky); got != c.want {
+			t.Errorf("%q: %v, want %v", c.q, got, c.want)
+		}
+	}
 	if ParseQuery("data.task.id=1").Match([]byte("data.task.id=1 not json")) {
 		t.Error("a path query matched a body that is not JSON")
 	}
