@@ -58,11 +58,21 @@ func editor(t *testing.T, script string) string {
 }
 
 // runEditorsHere runs $EDITOR to the end in the test, as the program would
-// with the terminal handed over.
-func runEditorsHere(t *testing.T) {
+// with the terminal handed over, and records the mode of each file it was
+// given.
+func runEditorsHere(t *testing.T) *[]os.FileMode {
 	old := execProcess
-	execProcess = func(c *exec.Cmd, fn tea.ExecCallback) tea.Cmd { return func() tea.Msg { return fn(c.Run()) } }
+	var modes []os.FileMode
+	execProcess = func(c *exec.Cmd, fn tea.ExecCallback) tea.Cmd {
+		return func() tea.Msg {
+			if st, err := os.Stat(c.Args[len(c.Args)-1]); err == nil {
+				modes = append(modes, st.Mode().Perm())
+			}
+			return fn(c.Run())
+		}
+	}
 	t.Cleanup(func() { execProcess = old })
+	return &modes
 }
 
 func editHarness(t *testing.T, editorCmd string) (*harness, chan handlerSaw) {
@@ -89,10 +99,13 @@ func (h *harness) sendEdit(key string) editSentMsg {
 }
 
 func TestEditInEditorAndResendUnderTheSameID(t *testing.T) {
-	runEditorsHere(t)
+	modes := runEditorsHere(t)
 	h, got := editHarness(t, editor(t, `sed -i.bak 's/"completed"/"failed"/' "$1" && rm -f "$1.bak"`))
 	h.send(h.send(uitest.Key("e"))())
 	h.must("send the edited #1: s same svix-id (tests your handler's idempotency) · n new svix-id · esc send nothing")
+	if len(*modes) != 1 || (*modes)[0] != 0o600 {
+		t.Errorf("the file to edit had modes %v, want 0600", *modes)
+	}
 	h.sendEdit("s")
 	s := <-got
 	if s.id != "msg_edit" || s.verify != nil || !strings.Contains(s.body, `"state": "failed"`) {
@@ -127,6 +140,8 @@ func TestAnEditThatIsNotJSONIsSentAndSaidSo(t *testing.T) {
 
 func TestAnEditorThatFailsOrChangesNothingSendsNothing(t *testing.T) {
 	runEditorsHere(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where the file to edit is made, to see it go
 	for _, c := range []struct{ script, want string }{
 		{`exit 3`, "exited with status 3: nothing sent"},
 		{`true`, "#1's body is unchanged: nothing sent"},
@@ -140,7 +155,7 @@ func TestAnEditorThatFailsOrChangesNothingSendsNothing(t *testing.T) {
 			t.Errorf("%s: the handler got %+v", c.script, s)
 		case <-time.After(300 * time.Millisecond):
 		}
-		left, _ := filepath.Glob(filepath.Join(os.TempDir(), "aspect-tui-edit-*"))
+		left, _ := filepath.Glob(filepath.Join(tmp, "aspect-tui-edit-*"))
 		if len(left) > 0 {
 			t.Errorf("temporary files left: %v", left)
 		}
