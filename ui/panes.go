@@ -87,7 +87,8 @@ var panes = []paneRow{
 		build: func(m *Model, hooks webhooks.Client) common.Pane {
 			m.compare = compare.New(m.ctx, m.opts.Context, hooks)
 			return m.compare
-		}},
+		},
+		tick: func(m *Model) { m.compare.Refresh() }},
 }
 
 // buildPanes makes every pane of the table.
