@@ -77,7 +77,7 @@ func TestSearchByPathFindsTheRightRowsAcrossPages(t *testing.T) {
 	f := newFakeAPI(t)
 	failures(f, 600, 450, 520)
 	pagedAttempts(f)
-	d := newDriver(t, f, driverOpts{noFeed: true})
+	d, _ := webhookDriver(t, f, nil, t.TempDir())
 	d.press("tab", "tab", "z")
 	d.waitFor("Failed deliveries 200")
 	d.press("/")
@@ -132,9 +132,11 @@ func TestCompareTwoAttemptsSideBySide(t *testing.T) {
 	d.waitFor("Failed deliveries 3")
 }
 
-// exportDriver is newDriver with the export options set and the
-// clipboard caught.
-func exportDriver(t *testing.T, f *fakeAPI, secrets map[string]string, dir string) (*driver, *[]string) {
+// webhookDriver is newDriver with the export options set, the clipboard
+// caught, a refresh of a second (each reads hundreds of attempts here) and
+// a generous wait: a search reads a thousand attempts over HTTP, slow
+// under the race detector on a loaded machine.
+func webhookDriver(t *testing.T, f *fakeAPI, secrets map[string]string, dir string) (*driver, *[]string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -145,6 +147,7 @@ func exportDriver(t *testing.T, f *fakeAPI, secrets map[string]string, dir strin
 		t.Fatal(err)
 	}
 	d := &driver{Async: uitest.NewAsync(t, m, 160, 45), m: m}
+	d.Timeout = time.Minute
 	var clip []string
 	d.Handle = func(msg tea.Msg) bool {
 		if fmt.Sprintf("%T", msg) != "tea.setClipboardMsg" {
@@ -162,7 +165,7 @@ func TestExportWithoutASecretSaysWhatToSet(t *testing.T) {
 	f := newFakeAPI(t)
 	failures(f, 2)
 	dir := t.TempDir()
-	d, clip := exportDriver(t, f, nil, dir)
+	d, clip := webhookDriver(t, f, nil, dir)
 	d.press("tab", "tab", "z")
 	d.waitFor("Failed deliveries 2", "msg_0000")
 	d.press("enter")
@@ -210,7 +213,7 @@ func TestExportedCurlIsAnswered204ByListen(t *testing.T) {
 	f.endpoints[0].URL = rx.URL() + "/hooks/aspect"
 	f.attempts[0].URL = f.endpoints[0].URL
 	dir := t.TempDir()
-	d, clip := exportDriver(t, f, map[string]string{"ep_a": secret}, dir)
+	d, clip := webhookDriver(t, f, map[string]string{"ep_a": secret}, dir)
 	d.press("tab", "tab", "z")
 	d.waitFor("Failed deliveries 1", "msg_0000")
 	d.press("enter")
@@ -248,7 +251,7 @@ func TestSearchIsBoundedAndSaysSo(t *testing.T) {
 	f := newFakeAPI(t)
 	failures(f, 1200, 10, 1100)
 	pagedAttempts(f)
-	d := newDriver(t, f, driverOpts{noFeed: true})
+	d, _ := webhookDriver(t, f, nil, t.TempDir())
 	d.press("tab", "tab", "z")
 	d.waitFor("Failed deliveries 200")
 	d.press("/")
