@@ -193,7 +193,7 @@ func New(o Options) (*Model, error) {
 	m.secrets = webhooks.NewSecrets(o.EndpointSecrets, o.WebhookSecret)
 	m.resend = webhooks.NewResender(ctx, o.Context, hooks)
 	m.resend.UseSecrets(m.secrets)
-	m.exporter = webhooks.NewExporter(m.secrets, o.ExportDir)
+	m.exporter = webhooks.NewExporter(m.secrets, o.ExportDir, o.Context, hooks)
 	m.buildPanes(hooks)
 	m.actions = m.rootActions()
 	m.grid.SetEmptyText(m.emptyText())

@@ -261,3 +261,27 @@ func TestSearchIsBoundedAndSaysSo(t *testing.T) {
 	d.waitFor("1 matched of 1,000 attempts", "the newest 1,000 attempts of each endpoint searched", "msg_0010")
 	d.MustNot("msg_1100")
 }
+
+// A row whose message was listed without its payload: the export reads
+// the message whole first.
+func TestExportFromARowFetchesThePayload(t *testing.T) {
+	f := newFakeAPI(t)
+	failures(f, 1)
+	full := f.messages[0]
+	f.fault(api.RouteMessageList, func(w http.ResponseWriter, r *http.Request) {
+		bare := full
+		bare.Payload = nil
+		writeJSON(w, 200, map[string]any{"data": []api.Message{bare}, "done": true})
+	})
+	f.fault(api.RouteMessageGet, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, full) })
+	dir := t.TempDir()
+	d, _ := webhookDriver(t, f, nil, dir)
+	d.press("tab", "tab")
+	d.waitFor("Failed deliveries 1")
+	d.press("F")
+	d.waitFor("wrote a test fixture to")
+	b, err := os.ReadFile(filepath.Join(dir, "fixture-msg_0000", "body.json"))
+	if err != nil || string(b) != string(full.Payload) {
+		t.Fatalf("fixture body %q %v", b, err)
+	}
+}

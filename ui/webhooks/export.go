@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"context"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,21 +17,42 @@ import (
 type Exporter struct {
 	secrets *Secrets
 	dir     string
+	base    context.Context
+	client  Client // fetches a payload the asking pane did not hold; may be nil
 }
 
-// NewExporter signs with the endpoints' secrets in s and writes into dir
-// ("" is the current directory).
-func NewExporter(s *Secrets, dir string) *Exporter {
+// NewExporter signs with the endpoints' secrets in s, writes into dir
+// ("" is the current directory) and fetches payloads through client.
+func NewExporter(s *Secrets, dir string, base context.Context, client Client) *Exporter {
 	if dir == "" {
 		dir = "."
 	}
-	return &Exporter{secrets: s, dir: dir}
+	return &Exporter{secrets: s, dir: dir, base: base, client: client}
+}
+
+// fetch reads a's message whole and asks for the export again with it,
+// when the pane that asked held the message without its payload, or not
+// at all.
+func (x *Exporter) fetch(act Act, a api.Attempt) tea.Cmd {
+	c, base := x.client, x.base
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(base, CallTimeout)
+		defer cancel()
+		msg, err := c.Message(ctx, a.MsgID)
+		switch {
+		case err != nil:
+			return common.NoteMsg{Level: common.Error, Text: "cannot export: the message " + api.Clip(api.Clean(a.MsgID), 40) + " could not be read: " + api.Clean(api.Brief(err))}
+		case !msg.HasPayload():
+			return common.NoteMsg{Level: common.Warn, Text: "cannot export: the API gives the message " + api.Clip(api.Clean(a.MsgID), 40) + " without its payload"}
+		}
+		return ActMsg{Do: act, Attempt: a, Message: &msg}
+	}
 }
 
 // delivery is what an attempt exports, or why it cannot be.
 func delivery(a api.Attempt, msg *api.Message) (export.Delivery, string) {
 	if msg == nil || !msg.HasPayload() {
-		return export.Delivery{}, "the payload of " + api.Clip(api.Clean(a.MsgID), 40) + " is not loaded yet; open the attempt (it fetches the message), then export"
+		return export.Delivery{}, "the payload of " + api.Clip(api.Clean(a.MsgID), 40) + " is not known: there is no API to read it from"
 	}
 	return export.Delivery{ID: msg.ID, EventType: msg.EventType, Body: msg.Payload, URL: a.URL}, ""
 }
@@ -41,6 +63,9 @@ func delivery(a api.Attempt, msg *api.Message) (export.Delivery, string) {
 // reads the secret from the environment) and says what to set.
 func (x *Exporter) Curl(a api.Attempt, msg *api.Message, now time.Time) tea.Cmd {
 	d, why := delivery(a, msg)
+	if why != "" && x.client != nil {
+		return x.fetch(ActCurl, a)
+	}
 	if why != "" {
 		return common.Note(common.Warn, why)
 	}
@@ -79,6 +104,9 @@ func (x *Exporter) Curl(a api.Attempt, msg *api.Message, now time.Time) tea.Cmd 
 // secret: no endpoint's secret is needed or used.
 func (x *Exporter) Fixture(a api.Attempt, msg *api.Message, now time.Time) tea.Cmd {
 	d, why := delivery(a, msg)
+	if why != "" && x.client != nil {
+		return x.fetch(ActFixture, a)
+	}
 	if why != "" {
 		return common.Note(common.Warn, why)
 	}
