@@ -48,9 +48,11 @@ func (m *Model) compareIt() tea.Cmd {
 		left:  "#" + strconv.Itoa(a.d.Seq) + " (marked) " + a.d.Method + " " + a.d.Path,
 		right: "#" + strconv.Itoa(b.d.Seq) + " " + b.d.Method + " " + b.d.Path,
 		sections: func() []compare.Section {
+			headers := compare.FieldsSection("Request headers (credentials masked)", headerFields(&a.d), headerFields(&b.d))
+			headers.Brief = true // most are the same: those that differ matter
 			return []compare.Section{
 				compare.FieldsSection("Request", requestFields(a), requestFields(b)),
-				compare.FieldsSection("Request headers (credentials masked)", headerFields(&a.d), headerFields(&b.d)),
+				headers,
 				compare.BodySection("Body", a.d.Body, b.d.Body),
 				compare.BodySection("Your handler's answer", answerBody(a.d.Forward), answerBody(b.d.Forward)),
 			}
