@@ -43,6 +43,8 @@
 //     {"messages":[Message]}.
 //   - aspect-tui.attempts: delivery attempts the dashboard fetched,
 //     {"message_id":"","endpoint_id":"","attempts":[Attempt]}.
+//   - aspect-tui.endpoints: the webhook endpoints the dashboard listed, a
+//     JSON array of Endpoint (endpoints carry no signing secret).
 //   - aspect-tui.tasks: tasks fetched one by one (GET /tasks/{id}, after a
 //     snapshot left out tasks the client held as pending), a JSON array.
 //

@@ -16,11 +16,12 @@ const Version = 1
 
 // Record types aspect-tui adds to the SSE events it recorded.
 const (
-	TypeSnapshot = "aspect-tui.snapshot"
-	TypePoll     = "aspect-tui.poll"
-	TypeMessages = "aspect-tui.messages"
-	TypeAttempts = "aspect-tui.attempts"
-	TypeTasks    = "aspect-tui.tasks"
+	TypeSnapshot  = "aspect-tui.snapshot"
+	TypePoll      = "aspect-tui.poll"
+	TypeMessages  = "aspect-tui.messages"
+	TypeAttempts  = "aspect-tui.attempts"
+	TypeTasks     = "aspect-tui.tasks"
+	TypeEndpoints = "aspect-tui.endpoints"
 	// TypePrefix begins every type aspect-tui adds.
 	TypePrefix = "aspect-tui."
 )
@@ -52,19 +53,20 @@ type Kind uint8
 
 // Kinds of record.
 const (
-	KindEvent    Kind = iota // an SSE event as received (its type may be any the API sends)
-	KindSnapshot             // TypeSnapshot
-	KindPoll                 // TypePoll
-	KindMessages             // TypeMessages
-	KindAttempts             // TypeAttempts
-	KindTasks                // TypeTasks
-	KindSkip                 // an event too large to keep: only Reason
-	KindHeader               // a later session's header (see Record.Header)
-	KindOther                // a type beginning with TypePrefix this version does not know
+	KindEvent     Kind = iota // an SSE event as received (its type may be any the API sends)
+	KindSnapshot              // TypeSnapshot
+	KindPoll                  // TypePoll
+	KindMessages              // TypeMessages
+	KindAttempts              // TypeAttempts
+	KindTasks                 // TypeTasks
+	KindEndpoints             // TypeEndpoints
+	KindSkip                  // an event too large to keep: only Reason
+	KindHeader                // a later session's header (see Record.Header)
+	KindOther                 // a type beginning with TypePrefix this version does not know
 )
 
 func (k Kind) String() string {
-	return [...]string{"event", "snapshot", "poll", "messages", "attempts", "tasks", "skip", "header", "other"}[k]
+	return [...]string{"event", "snapshot", "poll", "messages", "attempts", "tasks", "endpoints", "skip", "header", "other"}[k]
 }
 
 func kindOf(typ string) Kind {
@@ -82,6 +84,8 @@ func kindOf(typ string) Kind {
 		return KindAttempts
 	case TypeTasks:
 		return KindTasks
+	case TypeEndpoints:
+		return KindEndpoints
 	}
 	return KindOther
 }

@@ -80,6 +80,11 @@ func (w *Writer) Messages(at time.Time, ms []api.Message) error {
 	return w.json(at, TypeMessages, Messages{Messages: ms})
 }
 
+// Endpoints records the webhook endpoints listed, seen at at.
+func (w *Writer) Endpoints(at time.Time, es []api.Endpoint) error {
+	return w.json(at, TypeEndpoints, es)
+}
+
 // Attempts records delivery attempts fetched, seen at at.
 func (w *Writer) Attempts(at time.Time, a Attempts) error {
 	return w.json(at, TypeAttempts, a)
