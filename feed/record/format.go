@@ -215,13 +215,21 @@ func AppendJSON(b []byte, at time.Time, typ string, v any) ([]byte, error) {
 
 // AppendBatch appends what a feed batch holds, in the order the store
 // applies it: its snapshot, its poll, its events, its skips. Each record's
-// time is when it was received (the snapshot's and poll's: at). ends, when
+// time is when it was received (the snapshot's and poll's: at, or the
+// first event's time when that is earlier). ends, when
 // not nil, gets the length of b after each record, so that a writer can
 // tell where whole records end.
 func AppendBatch(b []byte, at time.Time, fb *feed.Batch, ends *[]int) []byte {
 	mark := func() {
 		if ends != nil {
 			*ends = append(*ends, len(b))
+		}
+	}
+	// The snapshot and the poll were read before the events that follow
+	// them in the batch: they are recorded no later than the first.
+	for i := range fb.Events {
+		if r := fb.Events[i].Received; !r.IsZero() && r.Before(at) {
+			at = r
 		}
 	}
 	if fb.Resync != nil {
