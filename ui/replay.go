@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/feed/record"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
@@ -279,7 +280,7 @@ func (r *Replay) step() (tea.Cmd, error) {
 		m.refetched(refetchedMsg{tasks: st.Tasks})
 	}
 	r.p.Advance()
-	if st.Hooks != nil {
+	if st.Hooks != nil && st.Hooks.Conn == nil {
 		r.hooks.set(st.Hooks)
 		cmd = tea.Batch(cmd, common.Refresh)
 	}
@@ -323,9 +324,15 @@ func (r *Replay) seek(pos int) error {
 	m.layout()
 	hs, err := r.p.HooksAt(pos, 64)
 	r.hooks.reset()
+	conn := feed.ConnState{Phase: feed.PhaseConnecting}
 	for _, h := range hs {
+		if h.Conn != nil {
+			conn = *h.Conn
+		}
 		r.hooks.set(h)
 	}
+	m.status.SetConn(conn)
+	m.grid.SetEmptyText("No tasks at this point of the recording.")
 	return err
 }
 

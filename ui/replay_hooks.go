@@ -36,6 +36,7 @@ func (h *replayHooks) set(r *record.Hooks) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
+	case r.Conn != nil:
 	case r.HasEndpoints:
 		h.endpoints = r.Endpoints
 	case r.Messages != nil:
