@@ -54,8 +54,8 @@ type PlayerOptions struct {
 	// SnapshotEvery is how many records lie between two snapshots (default
 	// 4096): a seek applies fewer than this many.
 	SnapshotEvery int
-	// Progress, when set, is called now and then while Open reads, with
-	// the bytes read so far.
+	// Progress, when set, is called now and then while Open reads (every
+	// 65,536 records or 64 MiB), with the bytes read so far.
 	Progress func(read int64)
 }
 
@@ -74,6 +74,7 @@ func Open(src io.ReaderAt, size int64, o PlayerOptions) (*Player, error) {
 	so := o.Store
 	so.Now = func() time.Time { return p.clock }
 	p.store = feed.NewStore(so)
+	told := int64(0) // where Progress was last told
 	for {
 		rec, err := r.Next()
 		if err == io.EOF {
@@ -101,8 +102,9 @@ func Open(src io.ReaderAt, size int64, o PlayerOptions) (*Player, error) {
 		case KindMessages, KindAttempts, KindEndpoints, KindConnection:
 			p.hooks = append(p.hooks, i)
 		}
-		if o.Progress != nil && i%65536 == 0 {
+		if o.Progress != nil && (i%65536 == 0 || rec.End-told > 64<<20) {
 			o.Progress(rec.End)
+			told = rec.End
 		}
 	}
 	p.pos = len(p.recs)
