@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -132,6 +133,9 @@ func BenchmarkReplaySeek(b *testing.B) {
 		b.Fatalf("opened %d records: %v %v", p.Len(), err, p.Err())
 	}
 	open := time.Since(start)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
 	rng := rand.New(rand.NewPCG(3, 4))
 	b.ResetTimer()
 	var total, longest time.Duration
@@ -156,5 +160,7 @@ func BenchmarkReplaySeek(b *testing.B) {
 	b.ReportMetric(open.Seconds(), "open-s")
 	b.ReportMetric(open.Seconds()/mean.Seconds(), "straight-play/seek")
 	b.ReportMetric(float64(size)/(1<<20), "file-MiB")
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
+	runtime.KeepAlive(p)
 	b.Logf("generated %d records (%d MiB) in %v, opened in %v", n, size>>20, gen, open)
 }
