@@ -52,7 +52,7 @@ type PlayerOptions struct {
 	// Store bounds the store (its Now is the Player's: the recording's clock).
 	Store feed.StoreOptions
 	// SnapshotEvery is how many records lie between two snapshots (default
-	// 4096): a seek applies fewer than this many.
+	// 2048): a seek applies fewer than this many.
 	SnapshotEvery int
 	// Progress, when set, is called now and then while Open reads (every
 	// 65,536 records or 64 MiB), with the bytes read so far.
@@ -68,7 +68,7 @@ func Open(src io.ReaderAt, size int64, o PlayerOptions) (*Player, error) {
 		return nil, err
 	}
 	if o.SnapshotEvery <= 0 {
-		o.SnapshotEvery = 4096
+		o.SnapshotEvery = 2048
 	}
 	p := &Player{src: src, hdr: r.Header(), every: o.SnapshotEvery, clock: r.Header().Started}
 	so := o.Store
