@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // MaxRecord bounds one record's lines in bytes: a reader never holds more
@@ -307,9 +306,6 @@ func (r *Reader) Next() (Record, error) {
 			return Record{}, r.fail(lineNo, off, ErrGarbage, fmt.Sprintf("%s is no field of the event-stream format (data, id, event, retry, or a comment after ':')", quote(line, 40)))
 		}
 		fields = true
-		if !utf8.Valid(name) {
-			return Record{}, r.fail(lineNo, off, ErrGarbage, "not UTF-8")
-		}
 	}
 }
 
