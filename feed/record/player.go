@@ -20,8 +20,10 @@ import (
 // of that store every SnapshotEvery records. A seek restores the nearest
 // snapshot at or before the target and applies the records between from
 // the file, so it applies fewer than SnapshotEvery records whatever the
-// distance. A snapshot costs a copy of the task map and of the event ids
-// remembered for dedupe, not of the tasks (see feed.Store.Snapshot).
+// distance. A snapshot shares what did not change since the one before
+// (see feed.Store.Snapshot): 1,000,000 records of a generated recording
+// (BenchmarkReplaySeek) hold 371 MiB with their index and a store of
+// 100,000 tasks.
 //
 // A Player is used by one goroutine.
 type Player struct {
@@ -37,7 +39,7 @@ type Player struct {
 	clock time.Time // the store's Now: the time of the record being applied
 
 	failures []int // records at which a task failed
-	hooks    []int // webhook records (messages, attempts, endpoints)
+	hooks    []int // webhook and connection records (see HooksAt)
 }
 
 type entry struct {
