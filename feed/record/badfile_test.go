@@ -128,8 +128,8 @@ func (f *bigFile) ReadAt(p []byte, off int64) (int, error) {
 // is read to its end with the heap bounded, every whole event is played,
 // and the error names the byte, past 2^31, where the cut event begins.
 func TestTwoGigabyteFile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reads 2 GB")
+	if testing.Short() || raceOn {
+		t.Skip("reads 2 GB: not under -short or -race")
 	}
 	f := newBigFile(2<<30 + 4<<20)
 	runtime.GC()

@@ -56,7 +56,7 @@ func dump(s *feed.Store) string {
 
 func TestSeekEqualsStraightPlay(t *testing.T) {
 	n := 50_000
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		n = 10_000
 	}
 	p, path := openGenerated(t, n, 2048)
