@@ -131,16 +131,12 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	if err := ui.Check(opts); err != nil {
 		return fmt.Errorf("config file %s: %w", orDefault(d.cfg.File, "(none)"), err)
 	}
-	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
-	_, err := d.client.ActiveTasks(pctx)
-	cancel()
-	if err != nil {
-		return fmt.Errorf("cannot reach the API: %w", err)
-	}
-
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	f := feed.Start(ctx, d.client, feedOptions(d.cfg))
+	f, err := startFeed(ctx, d)
+	if err != nil {
+		return err
+	}
 	opts.Context, opts.Batches, opts.FeedErr = ctx, f.Batches(), f.Wait
 	m, err := ui.New(opts)
 	if err != nil {

@@ -55,6 +55,11 @@ type Options struct {
 	// on api.NewTransport(). Unused without EventsURL.
 	APIKey     string
 	HTTPClient *http.Client
+
+	// ReadyWithin bounds the first snapshot's fetch, retries included,
+	// so that Ready reports what the API answered last rather than a
+	// wait that ran out; 0: no bound beyond the client's own.
+	ReadyWithin time.Duration
 }
 
 // Defaults.
@@ -154,7 +159,13 @@ type Feed struct {
 	cur     ConnState
 	pollErr error
 
+	// ready carries the first connection's outcome to Ready.
+	ready     chan error
+	readyOnce sync.Once
+	waiting   atomic.Pointer[waitingOn]
+
 	// Owned by the supervisor goroutine.
+	readyBy  time.Time // the first snapshot's deadline (ReadyWithin), zero once taken
 	drops    int
 	lastDrop string
 }
@@ -164,9 +175,12 @@ type Feed struct {
 // every (re)connect the stream is opened first and the snapshot taken
 // second, so that no change falls between the two.
 func Start(ctx context.Context, c *api.Client, o Options) *Feed {
-	f := &Feed{c: c, opts: o.withDefaults(), out: make(chan Batch)}
+	f := &Feed{c: c, opts: o.withDefaults(), out: make(chan Batch), ready: make(chan error, 1)}
 	f.co.wake = make(chan struct{}, 1)
 	f.events = newEventsSource(c, f.opts)
+	if f.opts.ReadyWithin > 0 {
+		f.readyBy = time.Now().Add(f.opts.ReadyWithin)
+	}
 	// A panic in any goroutine (a bug, most likely in reading what the
 	// network sent) stops the feed with a *PanicError instead of killing
 	// the process with the terminal still in raw mode.
@@ -181,8 +195,9 @@ func Start(ctx context.Context, c *api.Client, o Options) *Feed {
 		defer close(supDone)
 		defer func() {
 			if r := recover(); r != nil {
-				f.crashed(r, debug.Stack())
+				f.readied(f.crashed(r, debug.Stack()))
 			}
+			f.readied(errFeedStopped)
 		}()
 		f.err = f.supervise(supCtx)
 	}()
