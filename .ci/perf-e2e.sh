@@ -9,8 +9,9 @@
 #             SECS seconds of wall time, at 0, about 10 and about 1,000
 #             events a second (counted on a second connection to /events).
 #
-# Needs tmux, curl and Go. Knobs: SECS (default 60), RUNS (start-ups per
-# size, default 3), PORT (default 18733).
+# Needs tmux, curl and Go. Arguments pick parts: startup, cpu (default
+# both). Knobs: SECS (default 60), RUNS (start-ups per size, default 3),
+# PORT (default 18733), ARGS (extra dashboard flags, e.g. --no-animation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,7 +56,7 @@ fetch() {
 # before it becomes the dashboard (exec), so tmux's own start is not timed.
 dashboard() {
   tmux new-session -d -s "$SESSION" -x 160 -y 45 \
-    "echo \$((\$(date +%s%N) / 1000000)) > $DIR/t0; ASPECT_API_KEY=$KEY exec $BIN --api-url $URL $*"
+    "echo \$((\$(date +%s%N) / 1000000)) > $DIR/t0; ASPECT_API_KEY=$KEY exec $BIN --api-url $URL ${ARGS:-}"
 }
 
 # first_row waits for a task row (two 8-digit hex ids) and prints the
@@ -115,9 +116,12 @@ idle() {
 }
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-startup 100
-startup 20000
-idle 0 "nothing changing"
-idle 2 "about 10 events/s"
-idle 200 "about 1,000 events/s"
+parts=${*:-startup cpu}
+case " $parts " in *" startup "*) startup 100; startup 20000 ;; esac
+case " $parts " in *" cpu "*)
+  idle 0 "nothing changing"
+  idle 2 "about 10 events/s"
+  idle 200 "about 1,000 events/s"
+  ;;
+esac
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -35,6 +35,8 @@ type fileConfig struct {
 	// EndpointSecrets sign re-deliveries from this machine, by endpoint id.
 	Endpoints       []string          `toml:"endpoints"`
 	EndpointSecrets map[string]string `toml:"endpoint_secrets"`
+	// Animations = false stops the processing spinner (absent: true).
+	Animations *bool `toml:"animations"`
 }
 
 // secretList reads webhook_secret as one string or a list of them (during
@@ -88,6 +90,7 @@ type config struct {
 	EventsURL       string // "" is the API's /events
 	Endpoints       []string
 	EndpointSecrets map[string]string
+	NoAnimation     bool     // animations = false, or --no-animation
 	File            string   // the config file read, or ""
 	Warnings        []string // shown before the program starts
 }
@@ -170,6 +173,7 @@ type overrides struct {
 	DefaultRefresh time.Duration
 	PollInterval   time.Duration
 	EventsURL      string
+	NoAnimation    bool
 }
 
 // loadConfig resolves flags, environment, file and defaults, in that order.
@@ -196,6 +200,7 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 		EventsURL:       pick(o.EventsURL, fc.EventsPath),
 		Endpoints:       fc.Endpoints,
 		EndpointSecrets: fc.EndpointSecrets,
+		NoAnimation:     o.NoAnimation || fc.Animations != nil && !*fc.Animations,
 	}
 	if _, statErr := os.Stat(path); statErr == nil {
 		c.File = path

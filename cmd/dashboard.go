@@ -38,8 +38,9 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().BoolVar(&o.ReadOnly, "read-only", false, "hide every action that changes anything (create, edit, delete, resend, recover)")
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
+	c.Flags().BoolVar(&o.NoAnimation, "no-animation", false, "a still glyph for processing instead of the spinner (config: animations = false)")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
-		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys"})
+		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "animations"})
 }
 
 func runDashboardCommand(ctx context.Context, io *stdio, o overrides) error {
@@ -125,6 +126,7 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 		Theme:           d.cfg.Theme,
 		Keys:            d.cfg.Keys,
 		ReadOnly:        d.cfg.ReadOnly,
+		NoAnimation:     d.cfg.NoAnimation,
 		Refresh:         d.cfg.Refresh,
 		NoColor:         io.getenv("NO_COLOR") != "",
 	}
