@@ -71,6 +71,11 @@ first_row() {
   done
   local t1; t1=$(now_ms)
   echo $((t1 - $(cat "$DIR/t0")))
+  # Peak and settled resident memory, after the snapshot is in and a
+  # few seconds have passed.
+  sleep 5
+  local pid; pid=$(tmux display -p -t "$SESSION" '#{pane_pid}')
+  awk '/VmHWM|VmRSS/ { printf "%s %d ", $1, $2/1024 }' "/proc/$pid/status" >"$DIR/mem"
   tmux kill-session -t "$SESSION"
 }
 
@@ -86,8 +91,8 @@ startup() {
     fetches+="$(fetch | cut -d' ' -f1 | awk '{printf "%.0f ", $1*1000}')"
     rows+="$(first_row) "
   done
-  printf 'start-up  %6d active tasks (%4.1f MB): first row %s ms; curl fetch alone %s ms\n' \
-    "$3" "$(echo "$2" | awk '{print $1/1e6}')" "$(echo $rows | tr ' ' '/')" "$(echo $fetches | tr ' ' '/')"
+  printf 'start-up  %6d active tasks (%4.1f MB): first row %s ms; curl fetch alone %s ms; memory (MB) %s\n' \
+    "$3" "$(echo "$2" | awk '{print $1/1e6}')" "$(echo $rows | tr ' ' '/')" "$(echo $fetches | tr ' ' '/')" "$(cat "$DIR/mem")"
   stop_sim
 }
 
