@@ -57,8 +57,9 @@ type Options struct {
 	HTTPClient *http.Client
 
 	// ReadyWithin bounds the first snapshot's fetch, retries included,
-	// so that Ready reports what the API answered last rather than a
-	// wait that ran out; 0: no bound beyond the client's own.
+	// from when it starts, so that Ready reports what the API answered
+	// last rather than a wait that ran out; 0: no bound beyond the
+	// client's own.
 	ReadyWithin time.Duration
 }
 
@@ -165,7 +166,7 @@ type Feed struct {
 	waiting   atomic.Pointer[waitingOn]
 
 	// Owned by the supervisor goroutine.
-	readyBy  time.Time // the first snapshot's deadline (ReadyWithin), zero once taken
+	bounded  bool // the first snapshot was taken, within ReadyWithin
 	drops    int
 	lastDrop string
 }
@@ -178,9 +179,6 @@ func Start(ctx context.Context, c *api.Client, o Options) *Feed {
 	f := &Feed{c: c, opts: o.withDefaults(), out: make(chan Batch), ready: make(chan error, 1)}
 	f.co.wake = make(chan struct{}, 1)
 	f.events = newEventsSource(c, f.opts)
-	if f.opts.ReadyWithin > 0 {
-		f.readyBy = time.Now().Add(f.opts.ReadyWithin)
-	}
 	// A panic in any goroutine (a bug, most likely in reading what the
 	// network sent) stops the feed with a *PanicError instead of killing
 	// the process with the terminal still in raw mode.

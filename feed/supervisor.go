@@ -216,11 +216,11 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 // snapshot loads GET /tasks/active and hands it over as a Resync.
 func (f *Feed) snapshot(ctx context.Context, synced *bool) error {
 	f.calling(api.RouteTasksActive)
-	if !f.readyBy.IsZero() {
+	if f.opts.ReadyWithin > 0 && !f.bounded {
+		f.bounded = true
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, f.readyBy)
+		ctx, cancel = context.WithTimeout(ctx, f.opts.ReadyWithin)
 		defer cancel()
-		f.readyBy = time.Time{}
 	}
 	tasks, err := f.c.ActiveTasksWith(ctx, decodeTasks)
 	if err != nil {
