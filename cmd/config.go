@@ -35,6 +35,8 @@ type fileConfig struct {
 	// EndpointSecrets sign re-deliveries from this machine, by endpoint id.
 	Endpoints       []string          `toml:"endpoints"`
 	EndpointSecrets map[string]string `toml:"endpoint_secrets"`
+	// Animations = false stops the processing spinner (absent: true).
+	Animations *bool `toml:"animations"`
 }
 
 // secretList reads webhook_secret as one string or a list of them (during
@@ -89,6 +91,7 @@ type config struct {
 	ExportDir       string // --export-dir: where exports are written ("" the current directory)
 	Endpoints       []string
 	EndpointSecrets map[string]string
+	NoAnimation     bool     // animations = false, or --no-animation
 	File            string   // the config file read, or ""
 	Warnings        []string // shown before the program starts
 }
@@ -172,6 +175,7 @@ type overrides struct {
 	PollInterval   time.Duration
 	EventsURL      string
 	ExportDir      string
+	NoAnimation    bool
 }
 
 // loadConfig resolves flags, environment, file and defaults, in that order.
@@ -199,6 +203,7 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 		ExportDir:       o.ExportDir,
 		Endpoints:       fc.Endpoints,
 		EndpointSecrets: fc.EndpointSecrets,
+		NoAnimation:     o.NoAnimation || fc.Animations != nil && !*fc.Animations,
 	}
 	if _, statErr := os.Stat(path); statErr == nil {
 		c.File = path

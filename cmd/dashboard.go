@@ -42,9 +42,10 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
 	exportDirFlag(c.Flags(), &o.ExportDir)
+	c.Flags().BoolVar(&o.NoAnimation, "no-animation", false, "a still glyph for processing instead of the spinner (config: animations = false)")
 	c.Flags().StringVar(&recordPath, "record", "", "also record the session to `FILE` (mode 0600; no key or secret): the events applied and the webhook messages and attempts fetched, for aspect-tui replay")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
-		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys"})
+		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "animations"})
 }
 
 func runDashboardCommand(ctx context.Context, io *stdio, o overrides, recordPath string) error {
@@ -142,6 +143,7 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 		Theme:           d.cfg.Theme,
 		Keys:            d.cfg.Keys,
 		ReadOnly:        d.cfg.ReadOnly,
+		NoAnimation:     d.cfg.NoAnimation,
 		Refresh:         d.cfg.Refresh,
 		ExportDir:       d.cfg.ExportDir,
 		NoColor:         io.getenv("NO_COLOR") != "",
@@ -149,16 +151,12 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	if err := ui.Check(opts); err != nil {
 		return fmt.Errorf("config file %s: %w", orDefault(d.cfg.File, "(none)"), err)
 	}
-	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
-	_, err := d.client.ActiveTasks(pctx)
-	cancel()
-	if err != nil {
-		return fmt.Errorf("cannot reach the API: %w", err)
-	}
-
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	f := feed.Start(ctx, d.client, feedOptions(d.cfg))
+	f, err := startFeed(ctx, d)
+	if err != nil {
+		return err
+	}
 	opts.Context, opts.Batches, opts.FeedErr = ctx, f.Batches(), f.Wait
 	if rec != nil {
 		opts.Batches = recordBatches(ctx, f.Batches(), rec)

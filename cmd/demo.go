@@ -40,6 +40,7 @@ type demoFlags struct {
 	seed                  int64
 	rate, scale, failRate float64
 	readOnly              bool
+	noAnimation           bool
 	refresh               time.Duration
 	config                string
 	exportDir             string
@@ -63,14 +64,15 @@ func demoCommand(io *stdio) *cobra.Command {
 	fs.DurationVar(&f.refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (longer while the API fails); default: the config file's refresh, else 2s")
 	hideDefault(fs, "refresh")
 	exportDirFlag(fs, &f.exportDir)
+	fs.BoolVar(&f.noAnimation, "no-animation", false, "a still glyph for processing instead of the spinner (config: animations = false)")
 	fs.StringVar(&f.config, "config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
-	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys"})
+	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys", "animations"})
 }
 
 func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {
 	// Only the look, the keys and the refresh come from the
 	// config; the API is the simulator's.
-	cfg, err := loadConfig(overrides{ConfigPath: f.config, ReadOnly: f.readOnly, Refresh: f.refresh, DefaultRefresh: demoRefresh, ExportDir: f.exportDir}, io.getenv)
+	cfg, err := loadConfig(overrides{ConfigPath: f.config, ReadOnly: f.readOnly, NoAnimation: f.noAnimation, Refresh: f.refresh, DefaultRefresh: demoRefresh, ExportDir: f.exportDir}, io.getenv)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ var (
 		"poll_interval":    "how often GET /tasks/active is read when there is no live stream (default 5s)",
 		"events_path":      "where the event stream lives when not at /events: a path or an absolute URL",
 		"endpoints":        "endpoint ids to show when the API has no route that lists them",
+		"animations":       "false stops the processing spinner (a still glyph instead; --no-animation does the same)",
 		"endpoint_secrets": "[endpoint_secrets] table: whsec_ secrets by endpoint id, to re-deliver from this machine when the API has no resend route",
 	}
 )

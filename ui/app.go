@@ -70,6 +70,9 @@ type Options struct {
 	Theme    map[string]string // the config file's [theme]
 	Keys     map[string]string // the config file's [keys]
 	ReadOnly bool
+	// NoAnimation draws processing with a still glyph: the screen changes
+	// only when a task or an age does.
+	NoAnimation bool
 	// EndpointSecrets (the config's [endpoint_secrets], by endpoint id) and
 	// WebhookSecret (ASPECT_WEBHOOK_SECRET) sign re-deliveries from this
 	// machine where the API has no resend route.

@@ -264,6 +264,9 @@ const (
 )
 
 func (m *Model) animating() bool {
+	if m.opts.NoAnimation {
+		return false
+	}
 	if m.main == common.Detail {
 		if t, ok := m.store.Task(m.detail.ID()); ok && !t.Done() {
 			return true
