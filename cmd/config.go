@@ -35,6 +35,8 @@ type fileConfig struct {
 	// EndpointSecrets sign re-deliveries from this machine, by endpoint id.
 	Endpoints       []string          `toml:"endpoints"`
 	EndpointSecrets map[string]string `toml:"endpoint_secrets"`
+	// Fresh: every start is as with --fresh (no resume).
+	Fresh bool `toml:"fresh"`
 }
 
 // secretList reads webhook_secret as one string or a list of them (during
@@ -90,6 +92,7 @@ type config struct {
 	EndpointSecrets map[string]string
 	File            string   // the config file read, or ""
 	Warnings        []string // shown before the program starts
+	Fresh           bool     // start without resuming from the last session's event
 }
 
 const (
@@ -170,6 +173,7 @@ type overrides struct {
 	DefaultRefresh time.Duration
 	PollInterval   time.Duration
 	EventsURL      string
+	Fresh          bool
 }
 
 // loadConfig resolves flags, environment, file and defaults, in that order.
@@ -196,6 +200,7 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 		EventsURL:       pick(o.EventsURL, fc.EventsPath),
 		Endpoints:       fc.Endpoints,
 		EndpointSecrets: fc.EndpointSecrets,
+		Fresh:           o.Fresh || fc.Fresh,
 	}
 	if _, statErr := os.Stat(path); statErr == nil {
 		c.File = path

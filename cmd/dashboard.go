@@ -38,8 +38,9 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().BoolVar(&o.ReadOnly, "read-only", false, "hide every action that changes anything (create, edit, delete, resend, recover)")
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
+	freshFlag(c.Flags(), o)
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
-		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys"})
+		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "fresh"})
 }
 
 func runDashboardCommand(ctx context.Context, io *stdio, o overrides) error {
@@ -140,7 +141,9 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	f := feed.Start(ctx, d.client, feedOptions(d.cfg))
+	fo := feedOptions(d.cfg)
+	defer d.resume(io.getenv, &fo, &opts).keep(ctx)()
+	f := feed.Start(ctx, d.client, fo)
 	opts.Context, opts.Batches, opts.FeedErr = ctx, f.Batches(), f.Wait
 	m, err := ui.New(opts)
 	if err != nil {

@@ -30,6 +30,7 @@ var (
 		"events_path":      "where the event stream lives when not at /events: a path or an absolute URL",
 		"endpoints":        "endpoint ids to show when the API has no route that lists them",
 		"endpoint_secrets": "[endpoint_secrets] table: whsec_ secrets by endpoint id, to re-deliver from this machine when the API has no resend route",
+		"fresh":            "true: every start is like --fresh (no resume from the last session's event)",
 	}
 )
 

@@ -42,10 +42,11 @@ type Caught struct {
 	Why    string
 }
 
-// Line is the report in one line, for the status line and the log.
+// Line is the report in one line, for the status line and the log; Why
+// says more when events were missed.
 func (c Caught) Line() string {
 	if c.Missed {
-		return "events since you left were missed (" + c.Why + "); only the snapshot of active tasks is shown"
+		return "while you were away: events were missed; only the snapshot is shown"
 	}
 	if c.Events == 0 {
 		return "while you were away: no events"

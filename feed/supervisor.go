@@ -170,7 +170,7 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 				return session{err: serr, fatal: true}
 			}
 			if serr == nil {
-				f.co.resume(Resume{From: *f.resuming, Snapshot: tasks, Why: "the stream did not open: " + api.Brief(err)})
+				f.co.resume(Resume{From: *f.resuming, Snapshot: tasks, Why: "no live stream: " + api.Brief(err)})
 				f.resuming, *synced = nil, true
 			}
 		case !*synced:
