@@ -87,7 +87,7 @@ func (s *Store) applyResume(r *Resume, ch *changeSet) (missing []string, out Cau
 		if t.ID == "" || r.From.At.IsZero() || !t.Updated.After(r.From.At) {
 			continue
 		}
-		if old, ok := s.tasks[t.ID]; !ok || old.updated.before(s.stamp(t.Updated.Time)) {
+		if old, ok := s.tasks.get(t.ID); !ok || old.updated.before(s.stamp(t.Updated.Time)) {
 			unexplained++
 		}
 	}
