@@ -52,7 +52,7 @@ func TestReplayPlaysSnapshotsPollsAndMessages(t *testing.T) {
 	other := api.Envelope{Timestamp: a2.Updated, UserID: "user_1", EventID: "evt_2", EventType: api.EventTaskProgress, Data: api.EnvelopeData{Task: &b1}}
 	otherData, _ := json.Marshal(other)
 	listed := []api.Message{
-		{ID: "msg_1", EventType: api.EventTaskCompleted, EventID: "evt_1", Payload: data},      // the stream carried it
+		{ID: "msg_1", EventType: api.EventTaskCompleted, EventID: "evt_1", Payload: data},     // the stream carried it
 		{ID: "msg_2", EventType: api.EventTaskProgress, EventID: "evt_2", Payload: otherData}, // only listed
 	}
 	src := items{
