@@ -63,3 +63,12 @@ func (s *Store) own(r *rec) *rec {
 	s.tasks.put(c.id, &c, s.gen)
 	return &c
 }
+
+// IDs lists the ids of the tasks held, in no particular order.
+func (s *Store) IDs() []string {
+	ids := make([]string, 0, s.tasks.len())
+	for id := range s.tasks.all() {
+		ids = append(ids, id)
+	}
+	return ids
+}

@@ -45,6 +45,8 @@
 //     {"message_id":"","endpoint_id":"","attempts":[Attempt]}.
 //   - aspect-tui.endpoints: the webhook endpoints the dashboard listed, a
 //     JSON array of Endpoint (endpoints carry no signing secret).
+//   - aspect-tui.connection: the feed's connection state when it changed
+//     (live, reconnecting, polling...), {"phase":"live","since":"...",...}.
 //   - aspect-tui.tasks: tasks fetched one by one (GET /tasks/{id}, after a
 //     snapshot left out tasks the client held as pending), a JSON array.
 //

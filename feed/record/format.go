@@ -2,6 +2,7 @@ package record
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -16,12 +17,13 @@ const Version = 1
 
 // Record types aspect-tui adds to the SSE events it recorded.
 const (
-	TypeSnapshot  = "aspect-tui.snapshot"
-	TypePoll      = "aspect-tui.poll"
-	TypeMessages  = "aspect-tui.messages"
-	TypeAttempts  = "aspect-tui.attempts"
-	TypeTasks     = "aspect-tui.tasks"
-	TypeEndpoints = "aspect-tui.endpoints"
+	TypeSnapshot   = "aspect-tui.snapshot"
+	TypePoll       = "aspect-tui.poll"
+	TypeMessages   = "aspect-tui.messages"
+	TypeAttempts   = "aspect-tui.attempts"
+	TypeTasks      = "aspect-tui.tasks"
+	TypeEndpoints  = "aspect-tui.endpoints"
+	TypeConnection = "aspect-tui.connection"
 	// TypePrefix begins every type aspect-tui adds.
 	TypePrefix = "aspect-tui."
 )
@@ -53,20 +55,21 @@ type Kind uint8
 
 // Kinds of record.
 const (
-	KindEvent     Kind = iota // an SSE event as received (its type may be any the API sends)
-	KindSnapshot              // TypeSnapshot
-	KindPoll                  // TypePoll
-	KindMessages              // TypeMessages
-	KindAttempts              // TypeAttempts
-	KindTasks                 // TypeTasks
-	KindEndpoints             // TypeEndpoints
-	KindSkip                  // an event too large to keep: only Reason
-	KindHeader                // a later session's header (see Record.Header)
-	KindOther                 // a type beginning with TypePrefix this version does not know
+	KindEvent      Kind = iota // an SSE event as received (its type may be any the API sends)
+	KindSnapshot               // TypeSnapshot
+	KindPoll                   // TypePoll
+	KindMessages               // TypeMessages
+	KindAttempts               // TypeAttempts
+	KindTasks                  // TypeTasks
+	KindEndpoints              // TypeEndpoints
+	KindConnection             // TypeConnection
+	KindSkip                   // an event too large to keep: only Reason
+	KindHeader                 // a later session's header (see Record.Header)
+	KindOther                  // a type beginning with TypePrefix this version does not know
 )
 
 func (k Kind) String() string {
-	return [...]string{"event", "snapshot", "poll", "messages", "attempts", "tasks", "endpoints", "skip", "header", "other"}[k]
+	return [...]string{"event", "snapshot", "poll", "messages", "attempts", "tasks", "endpoints", "connection", "skip", "header", "other"}[k]
 }
 
 func kindOf(typ string) Kind {
@@ -86,6 +89,8 @@ func kindOf(typ string) Kind {
 		return KindTasks
 	case TypeEndpoints:
 		return KindEndpoints
+	case TypeConnection:
+		return KindConnection
 	}
 	return KindOther
 }
@@ -109,6 +114,48 @@ type Attempts struct {
 	MessageID  string        `json:"message_id,omitempty"`
 	EndpointID string        `json:"endpoint_id,omitempty"`
 	Attempts   []api.Attempt `json:"attempts"`
+}
+
+// Connection is the data of a TypeConnection record: the feed's
+// connection state as the status line showed it.
+type Connection struct {
+	Phase      string    `json:"phase"` // connecting, live, reconnecting, stopped, polling
+	Since      time.Time `json:"since,omitzero"`
+	Attempt    int       `json:"attempt,omitempty"`
+	NextTry    time.Time `json:"next_try,omitzero"`
+	Reason     string    `json:"reason,omitempty"`
+	PollEvery  float64   `json:"poll_every_s,omitempty"`
+	PollErr    string    `json:"poll_error,omitempty"`
+	Reconnects int       `json:"reconnects,omitempty"`
+	LastDrop   string    `json:"last_drop,omitempty"`
+}
+
+// ConnectionOf is c as recorded (errors as their text).
+func ConnectionOf(c feed.ConnState) Connection {
+	out := Connection{Phase: c.Phase.String(), Since: c.Since, Attempt: c.Attempt, NextTry: c.NextTry, Reason: c.Reason,
+		PollEvery: c.PollEvery.Seconds(), Reconnects: c.Reconnects, LastDrop: c.LastDrop}
+	if c.PollErr != nil {
+		out.PollErr = c.PollErr.Error()
+	}
+	return out
+}
+
+// State is the connection state c recorded; an unknown phase reads as
+// stopped, with the phase named in the reason.
+func (c Connection) State() feed.ConnState {
+	s := feed.ConnState{Since: c.Since, Attempt: c.Attempt, NextTry: c.NextTry, Reason: c.Reason,
+		PollEvery: time.Duration(c.PollEvery * float64(time.Second)), Reconnects: c.Reconnects, LastDrop: c.LastDrop}
+	if c.PollErr != "" {
+		s.PollErr = errors.New(c.PollErr)
+	}
+	for p := feed.PhaseConnecting; p <= feed.PhasePolling; p++ {
+		if p.String() == c.Phase {
+			s.Phase = p
+			return s
+		}
+	}
+	s.Phase, s.Reason = feed.PhaseStopped, "a connection phase this version does not know: "+c.Phase
+	return s
 }
 
 // SafeURL is u without user info, query or fragment: what a header may
@@ -213,9 +260,11 @@ func AppendJSON(b []byte, at time.Time, typ string, v any) ([]byte, error) {
 	return AppendEvent(b, at, "", typ, j), nil
 }
 
-// AppendBatch appends what a feed batch holds, in the order the store
-// applies it: its snapshot, its poll, its events, its skips. Each record's
-// time is when it was received (the snapshot's and poll's: at). ends, when
+// AppendBatch appends what a feed batch holds, in the order the dashboard
+// applies it: its connection state, its snapshot, its poll, its events,
+// its skips. Each record's
+// time is when it was received (the snapshot's and poll's: at, or the
+// first event's time when that is earlier). ends, when
 // not nil, gets the length of b after each record, so that a writer can
 // tell where whole records end.
 func AppendBatch(b []byte, at time.Time, fb *feed.Batch, ends *[]int) []byte {
@@ -223,6 +272,17 @@ func AppendBatch(b []byte, at time.Time, fb *feed.Batch, ends *[]int) []byte {
 		if ends != nil {
 			*ends = append(*ends, len(b))
 		}
+	}
+	// The snapshot and the poll were read before the events that follow
+	// them in the batch: they are recorded no later than the first.
+	for i := range fb.Events {
+		if r := fb.Events[i].Received; !r.IsZero() && r.Before(at) {
+			at = r
+		}
+	}
+	if fb.Conn != nil {
+		b, _ = AppendJSON(b, at, TypeConnection, ConnectionOf(*fb.Conn))
+		mark()
 	}
 	if fb.Resync != nil {
 		b, _ = AppendJSON(b, at, TypeSnapshot, fb.Resync)
@@ -244,6 +304,10 @@ func AppendBatch(b []byte, at time.Time, fb *feed.Batch, ends *[]int) []byte {
 		} else {
 			b = AppendSkip(b, orNow(s.Received, at), s.ID, s.Type, s.Reason)
 		}
+		mark()
+	}
+	if fb.Resume != nil {
+		b = appendResume(b, at, fb)
 		mark()
 	}
 	return b

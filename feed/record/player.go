@@ -98,7 +98,7 @@ func Open(src io.ReaderAt, size int64, o PlayerOptions) (*Player, error) {
 			p.failures = append(p.failures, i)
 		}
 		switch rec.Kind {
-		case KindMessages, KindAttempts, KindEndpoints:
+		case KindMessages, KindAttempts, KindEndpoints, KindConnection:
 			p.hooks = append(p.hooks, i)
 		}
 		if o.Progress != nil && i%65536 == 0 {
@@ -174,7 +174,7 @@ func (p *Player) Seek(pos int) error {
 		p.store.Restore(p.snaps[k])
 		p.pos = k * p.every
 	}
-	return p.play(pos, nil)
+	return p.play(pos)
 }
 
 // Step is what one record changes, for a dashboard playing it: Batch for
@@ -211,7 +211,7 @@ func (p *Player) Next() (Step, error) {
 func (p *Player) Advance() { p.pos++ }
 
 // play applies records from Pos up to pos.
-func (p *Player) play(pos int, _ func()) error {
+func (p *Player) play(pos int) error {
 	if pos <= p.pos {
 		return nil
 	}
@@ -299,6 +299,17 @@ func (p *Player) step(rec Record, keep bool) (Step, error) {
 		if err := decode(rec, &st.Tasks); err != nil {
 			return st, err
 		}
+	case KindConnection:
+		if !keep {
+			return st, nil
+		}
+		var c Connection
+		if err := decode(rec, &c); err != nil {
+			return st, err
+		}
+		state := c.State()
+		st.Batch = &feed.Batch{Conn: &state}
+		st.Hooks = &Hooks{Conn: &state}
 	case KindMessages, KindAttempts, KindEndpoints:
 		if !keep {
 			// Only a dashboard shows them; a seek finds the last ones
@@ -321,12 +332,14 @@ func decode(rec Record, v any) error {
 	return nil
 }
 
-// Hooks is webhook data the dashboard fetched: one record's.
+// Hooks is webhook data the dashboard fetched, or the connection state it
+// showed: one record's.
 type Hooks struct {
 	Messages     *Messages
 	Attempts     *Attempts
 	Endpoints    []api.Endpoint
 	HasEndpoints bool
+	Conn         *feed.ConnState // the connection state (a connection record)
 }
 
 func decodeHooks(rec Record) (*Hooks, error) {
@@ -341,20 +354,29 @@ func decodeHooks(rec Record) (*Hooks, error) {
 	case KindEndpoints:
 		h.HasEndpoints = true
 		return h, decode(rec, &h.Endpoints)
+	case KindConnection:
+		var c Connection
+		if err := decode(rec, &c); err != nil {
+			return nil, err
+		}
+		state := c.State()
+		h.Conn = &state
+		return h, nil
 	}
 	return nil, errors.New("not a webhook record")
 }
 
-// HooksAt returns the webhook records received before position pos, the
-// latest last: at most max of them (the latest), since a dashboard shows
-// only the latest of each kind and query.
-func (p *Player) HooksAt(pos, max int) ([]*Hooks, error) {
+// HooksAt returns the webhook and connection records received before
+// position pos, the
+// latest last: the latest limit of them, since a dashboard shows
+// only the latest of each kind and query (limit: how many at most).
+func (p *Player) HooksAt(pos, limit int) ([]*Hooks, error) {
 	end := len(p.hooks)
 	for end > 0 && p.hooks[end-1] >= pos {
 		end--
 	}
 	var out []*Hooks
-	for _, i := range p.hooks[maxInt(0, end-max):end] {
+	for _, i := range p.hooks[max(0, end-limit):end] {
 		err := p.read(i, i+1, func(rec Record) error {
 			h, err := decodeHooks(rec)
 			if err == nil {
@@ -368,5 +390,3 @@ func (p *Player) HooksAt(pos, max int) ([]*Hooks, error) {
 	}
 	return out, nil
 }
-
-func maxInt(a, b int) int { return max(a, b) }

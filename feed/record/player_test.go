@@ -54,9 +54,9 @@ func dump(s *feed.Store) string {
 }
 
 func TestSeekEqualsStraightPlay(t *testing.T) {
-	n := 100_000
+	n := 50_000
 	if testing.Short() {
-		n = 20_000
+		n = 10_000
 	}
 	p, path := openGenerated(t, n, 2048)
 	if len(p.Failures()) == 0 {
