@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,4 +186,24 @@ func count(list []string, s string) int {
 		}
 	}
 	return n
+}
+
+// Without a live stream (the API does not offer one) there is nothing to
+// resume: the report says the events were missed, with the snapshot.
+func TestResumeWithoutAStreamSaysMissed(t *testing.T) {
+	noLeaks(t)
+	s, c := startSim(t, sim.Options{Seed: 3, TimeScale: 600, Profile: sim.ProfileDocumented})
+	s.CreateTasks(3)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sc := newSimConsumer(t, c)
+	f := Start(ctx, c, Options{Resume: Mark{ID: "an-id-from-last-time", At: time.Now().Add(-time.Hour)}, MinBackoff: time.Millisecond})
+	sc.until(ctx, f, 20*time.Second, "the catch-up report", func() bool { return sc.caught != nil })
+	if !sc.caught.Missed || !strings.Contains(sc.caught.Why, "no live stream") {
+		t.Errorf("report %+v, want missed: no live stream", *sc.caught)
+	}
+	if sc.store.Len() != 3 {
+		t.Errorf("store holds %d tasks, want the snapshot's 3", sc.store.Len())
+	}
+	stop(t, cancel, f)
 }
