@@ -165,7 +165,7 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 			s.fatal = true
 		case f.resuming != nil:
 			// No catch-up without a stream: say so with the snapshot.
-			tasks, serr := f.c.ActiveTasks(connCtx)
+			tasks, serr := f.activeTasks(connCtx)
 			if api.IsUnauthorized(serr) {
 				return session{err: serr, fatal: true}
 			}
@@ -188,7 +188,7 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 	var first func() error
 	var onData func()
 	if pol == nil && f.resuming != nil {
-		tasks, err := f.c.ActiveTasks(connCtx)
+		tasks, err := f.activeTasks(connCtx)
 		if err != nil {
 			return session{err: err, fatal: api.IsUnauthorized(err), retryAfter: api.RetryAfterOf(err), opened: true}
 		}
@@ -243,13 +243,19 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 
 // snapshot loads GET /tasks/active and hands it over as a Resync.
 func (f *Feed) snapshot(ctx context.Context, synced *bool) error {
-	tasks, err := f.c.ActiveTasks(ctx)
+	tasks, err := f.activeTasks(ctx)
 	if err != nil {
 		return err
 	}
 	f.co.resync(tasks)
 	*synced = true
 	return nil
+}
+
+// activeTasks reads GET /tasks/active: the snapshot every (re)connect
+// takes, handed over as a Resync or, at a resumed start, as the Resume.
+func (f *Feed) activeTasks(ctx context.Context) ([]api.Task, error) {
+	return f.c.ActiveTasks(ctx)
 }
 
 // catchUp begins the catch-up of a resumed start, whose stream has just
