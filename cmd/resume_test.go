@@ -259,3 +259,37 @@ func TestFreshDoesNotResume(t *testing.T) {
 		}
 	}
 }
+
+// The mark is kept per API URL, written when flushed (not as each batch
+// notes it), and a damaged file starts over instead of stopping the
+// dashboard.
+func TestMarkStateIsPerAPIAndWrittenWhenFlushed(t *testing.T) {
+	state := t.TempDir()
+	getenv := func(k string) string { return map[string]string{"XDG_STATE_HOME": state}[k] }
+	path := filepath.Join(state, "aspect-tui", "resume.json")
+	a, b := newMarkState(getenv, "https://a.example"), newMarkState(getenv, "https://b.example")
+	for i := range 1000 {
+		a.Note(feed.Mark{ID: fmt.Sprintf("evt_%d", i)})
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("the file was written before a flush: %v", err)
+	}
+	stop := a.keep(context.Background())
+	stop() // as the dashboard ends
+	b.Note(feed.Mark{ID: "evt_b"})
+	if err := b.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := savedMark(t, state, "https://a.example").ID; got != "evt_999" {
+		t.Errorf("a's mark %q, want the last noted", got)
+	}
+	if got := newMarkState(getenv, "https://b.example").Last().ID; got != "evt_b" {
+		t.Errorf("b's mark %q", got)
+	}
+	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := newMarkState(getenv, "https://a.example").Last(); got.ID != "" {
+		t.Errorf("a damaged file gave %+v, want no mark", got)
+	}
+}
