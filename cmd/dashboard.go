@@ -163,6 +163,7 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	opts.Context, opts.Batches, opts.FeedErr = ctx, f.Batches(), f.Wait
 	if rec != nil {
 		opts.Batches = recordBatches(ctx, f.Batches(), rec)
+		opts.OnRefetched = func(tasks []api.Task) { _ = rec.Tasks(time.Now(), tasks) }
 	}
 	m, err := ui.New(opts)
 	if err != nil {

@@ -108,3 +108,31 @@ func taskState(t api.Task) string {
 	}
 	return b.String()
 }
+
+// TestReplayRefusesFilesItCannotRead: each bad file gets a plain error
+// naming where reading stopped, before the terminal is taken.
+func TestReplayRefusesFilesItCannotRead(t *testing.T) {
+	dir := t.TempDir()
+	future := record.AppendHeader(nil, record.Header{Started: time.Now().Add(48 * time.Hour)})
+	for _, tc := range []struct {
+		name, body, says string
+	}{
+		{"empty.sse", "", "empty.sse: line 1 (byte 0): the file is empty: no recording header"},
+		{"newer.sse", ": aspect-tui recording v7 {}\n\n", "version 7 is newer than this aspect-tui reads (1)"},
+		{"future.sse", string(future), "from the future: the recording starts at"},
+		{"other.sse", "hello\n", `not an aspect-tui recording: it begins "hello"`},
+	} {
+		path := filepath.Join(dir, tc.name)
+		if err := os.WriteFile(path, []byte(tc.body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cli := startCLI(t, map[string]string{"XDG_CONFIG_HOME": dir}, []string{"replay", path})
+		if code := cli.wait(t); code != 1 || !strings.Contains(cli.err.String(), tc.says) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 1 saying %q", tc.name, code, cli.err.String(), tc.says)
+		}
+	}
+	cli := startCLI(t, map[string]string{"XDG_CONFIG_HOME": dir}, []string{"replay", "--speed", "fast", filepath.Join(dir, "empty.sse")})
+	if code := cli.wait(t); code != 2 || !strings.Contains(cli.err.String(), "--speed is a number above zero") {
+		t.Errorf("--speed fast: exit %d, %q", code, cli.err.String())
+	}
+}

@@ -148,17 +148,23 @@ func (s *seenIDs) grow() {
 		size = s.n
 	}
 	s.room = size
-	s.rebuild()
+	s.rebuild(nil)
 }
 
-// rebuild makes the hash table anew for room ids and fills it with the
-// ids held.
-func (s *seenIDs) rebuild() {
+// rebuild makes the hash table anew for room ids, in reuse when it is the
+// right size, and fills it with the ids held.
+func (s *seenIDs) rebuild(reuse []uint64) {
 	slots := 1
 	for slots < 2*s.room {
 		slots *= 2
 	}
-	s.slots, s.mask = make([]uint64, slots), slots-1
+	if len(reuse) == slots {
+		clear(reuse)
+		s.slots = reuse
+	} else {
+		s.slots = make([]uint64, slots)
+	}
+	s.mask = slots - 1
 	for pos := range s.held {
 		s.insert(*s.at(pos), pos)
 	}
@@ -173,13 +179,15 @@ func (s *seenIDs) share() seenIDs {
 	return c
 }
 
-// restored returns a set holding what the snapshot s holds, owned by gen.
-func (s *seenIDs) restored(gen uint32) seenIDs {
+// restored returns a set holding what the snapshot s holds, owned by gen,
+// its hash table in reuse when that is the right size (the table of the
+// set it replaces: no other set may hold it).
+func (s *seenIDs) restored(gen uint32, reuse []uint64) seenIDs {
 	c := *s
 	c.pages = slices.Clone(s.pages)
 	c.gen = gen
 	if c.room > 0 {
-		c.rebuild()
+		c.rebuild(reuse)
 	}
 	return c
 }

@@ -14,7 +14,8 @@ var storeGen atomic.Uint32
 // later (replay's seek). It costs little: the tasks, the task map's shards
 // and the pages of event ids remembered for dedupe are shared, and
 // whichever store changes a shared one copies it first. Restoring rebuilds
-// the ids' hash table (200,000 ids: a few milliseconds). Apply nothing to
+// the ids' hash table (200,000 ids: about 20 ms), in the room the store
+// had. Apply nothing to
 // a snapshot: Restore a store from it.
 func (s *Store) Snapshot() *Store {
 	c := s.copyOf()
@@ -29,11 +30,11 @@ func (s *Store) Snapshot() *Store {
 // Restore makes s hold what from holds (a Snapshot), keeping s's options:
 // the store then equals the one the snapshot was taken of, at that time.
 func (s *Store) Restore(from *Store) {
-	opts := s.opts
+	opts, slots := s.opts, s.seen.slots
 	*s = *from.copyOf()
 	s.opts = opts
 	s.gen = storeGen.Add(1)
-	s.seen = from.seen.restored(s.gen)
+	s.seen = from.seen.restored(s.gen, slots)
 }
 
 func (s *Store) copyOf() *Store {

@@ -11,6 +11,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/feed/record"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/eventlog"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 )
 
@@ -318,6 +319,10 @@ func (r *Replay) seek(pos int) error {
 		}
 	}
 	m.raw.reset()
+	// The log lists what was skipped or unknown as it was played: after a
+	// seek it starts again from there.
+	m.log = eventlog.New(m.ctx)
+	m.panes[common.Log] = m.log
 	m.ctx.Now = r.p.Clock()
 	m.grid.Apply(after, removed)
 	m.afterChange(after, removed)

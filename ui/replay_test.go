@@ -136,3 +136,37 @@ func TestReplayAtMaxSpeedEndsWhereAStraightPlayDoes(t *testing.T) {
 	a.Press("tab", "n")
 	a.WaitFor("a replay sends nothing anywhere")
 }
+
+// TestReplayOfACutFileShowsWhatItRead: a recording cut in the middle of an
+// event plays to the cut, and the bar says where reading stopped.
+func TestReplayOfACutFileShowsWhatItRead(t *testing.T) {
+	path := writeReplayFile(t, 10)
+	b, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, b[:len(b)-40], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := openPlayer0(t, path)
+	r, err := ui.NewReplay(ui.Options{NoColor: true, Dark: new(true)}, p, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := uitest.NewAsync(t, r, 200, 47)
+	a.Send(tea.WindowSizeMsg{Width: 200, Height: 47})
+	a.Run(r.Init())
+	a.WaitFor("event 29 of 29", "the recording was read up to here: line 148 (byte 13530): the last record is cut short", "asset-9 ")
+}
+
+func openPlayer0(t *testing.T, path string) *record.Player {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	info, _ := f.Stat()
+	p, err := record.Open(f, info.Size(), record.PlayerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -63,11 +63,27 @@ type generator struct {
 	active []*genTask
 	lastID string
 	last   []byte // the last event, to send again
+	data   []byte
 }
 
 func (g *generator) uuid() string {
-	a, b := g.rng.Uint64(), g.rng.Uint64()
-	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", a>>32, a>>16&0xffff, a&0xffff, b>>48, b&0xffffffffffff)
+	var b [36]byte
+	const hex = "0123456789abcdef"
+	a, c := g.rng.Uint64(), g.rng.Uint64()
+	j := 0
+	for i := range 36 {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			b[i] = '-'
+			continue
+		}
+		v := a
+		if j >= 16 {
+			v = c
+		}
+		b[i] = hex[v>>(4*(j%16))&15]
+		j++
+	}
+	return string(b[:])
 }
 
 func (g *generator) next(buf []byte) []byte {
@@ -133,15 +149,23 @@ func (g *generator) task(t *genTask) api.Task {
 func (g *generator) event(buf []byte, t *genTask, typ string) []byte {
 	id := g.uuid()
 	task := g.task(t)
-	data := fmt.Appendf(nil, `{"timestamp":%q,"user_id":"user-1","event_id":%q,"event_type":%q,"data":{"task":{"id":%q,"asset_id":"asset-1","user_id":"user-1","created":%q,"updated":%q,"features":{`,
-		g.at.Format(time.RFC3339Nano), id, typ, t.id, t.made.Format(time.RFC3339Nano), g.at.Format(time.RFC3339Nano))
+	at := g.at.AppendFormat(nil, time.RFC3339Nano)
+	d := append(g.data[:0], `{"timestamp":"`...)
+	d = append(append(d, at...), `","user_id":"user-1","event_id":"`...)
+	d = append(append(d, id...), `","event_type":"`...)
+	d = append(append(d, typ...), `","data":{"task":{"id":"`...)
+	d = append(append(d, t.id...), `","asset_id":"asset-1","user_id":"user-1","created":"`...)
+	d = append(t.made.AppendFormat(d, time.RFC3339Nano), `","updated":"`...)
+	d = append(append(d, at...), `","features":{`...)
 	for i, name := range api.FeatureNames {
 		if i > 0 {
-			data = append(data, ',')
+			d = append(d, ',')
 		}
-		data = fmt.Appendf(data, `%q:{"state":%q}`, name, task.Features[name].State)
+		d = append(append(append(d, '"'), name...), `":{"state":"`...)
+		d = append(append(d, task.Features[name].State...), `"}`...)
 	}
-	data = append(data, "}}}}"...)
-	g.lastID, g.last = id, data
-	return AppendEvent(buf, g.at, id, typ, data)
+	d = append(d, "}}}}"...)
+	g.data = d
+	g.lastID, g.last = id, append(g.last[:0], d...)
+	return AppendEvent(buf, g.at, id, typ, d)
 }

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // MaxRecord bounds one record's lines in bytes: a reader never holds more
@@ -307,17 +306,15 @@ func (r *Reader) Next() (Record, error) {
 			return Record{}, r.fail(lineNo, off, ErrGarbage, fmt.Sprintf("%s is no field of the event-stream format (data, id, event, retry, or a comment after ':')", quote(line, 40)))
 		}
 		fields = true
-		if !utf8.Valid(name) {
-			return Record{}, r.fail(lineNo, off, ErrGarbage, "not UTF-8")
-		}
 	}
 }
 
 func (r *Reader) comment(rec *Record, line []byte, hasAt *bool) *Error {
-	s := string(line)
+	// Only the comments this format writes are read: any other (a ping
+	// kept, a long note) is passed over without a copy.
 	switch {
-	case strings.HasPrefix(s, atPrefix):
-		t, err := time.Parse(time.RFC3339Nano, s[len(atPrefix):])
+	case bytes.HasPrefix(line, []byte(atPrefix)):
+		t, err := time.Parse(time.RFC3339Nano, string(line[len(atPrefix):]))
 		if err != nil {
 			return &Error{Err: ErrGarbage, Detail: fmt.Sprintf("the receive time %s does not read", quote(line[len(atPrefix):], 40))}
 		}
@@ -325,9 +322,9 @@ func (r *Reader) comment(rec *Record, line []byte, hasAt *bool) *Error {
 			return &Error{Err: ErrFuture, Detail: fmt.Sprintf("a record received at %s, after this machine's clock (%s)", t.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))}
 		}
 		rec.At, *hasAt = t, true
-	case strings.HasPrefix(s, skipPrefix):
-		rec.Reason = s[len(skipPrefix):]
-	case strings.HasPrefix(s, headerPrefix) || strings.HasPrefix(s, legacyPrefix):
+	case bytes.HasPrefix(line, []byte(skipPrefix)):
+		rec.Reason = string(line[len(skipPrefix):])
+	case bytes.HasPrefix(line, []byte(headerPrefix)) || bytes.HasPrefix(line, []byte(legacyPrefix)):
 		h, err := parseHeader(line, r.now())
 		if err != nil {
 			return err
