@@ -88,6 +88,7 @@ type config struct {
 	Keys            map[string]string
 	PollInterval    time.Duration
 	EventsURL       string // "" is the API's /events
+	ExportDir       string // --export-dir: where exports are written ("" the current directory)
 	Endpoints       []string
 	EndpointSecrets map[string]string
 	File            string   // the config file read, or ""
@@ -174,6 +175,7 @@ type overrides struct {
 	PollInterval   time.Duration
 	EventsURL      string
 	Fresh          bool
+	ExportDir      string
 }
 
 // loadConfig resolves flags, environment, file and defaults, in that order.
@@ -198,6 +200,7 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 		Warnings:        warnings,
 		PollInterval:    pickDuration(o.PollInterval, fc.PollInterval.Duration, defaultPollInterval),
 		EventsURL:       pick(o.EventsURL, fc.EventsPath),
+		ExportDir:       o.ExportDir,
 		Endpoints:       fc.Endpoints,
 		EndpointSecrets: fc.EndpointSecrets,
 		Fresh:           o.Fresh || fc.Fresh,

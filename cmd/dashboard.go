@@ -42,6 +42,7 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
 	freshFlag(c.Flags(), o)
+	exportDirFlag(c.Flags(), &o.ExportDir)
 	c.Flags().StringVar(&recordPath, "record", "", "also record the session to `FILE` (mode 0600; no key or secret): the events applied and the webhook messages and attempts fetched, for aspect-tui replay")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
 		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "fresh"})
@@ -143,6 +144,7 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 		Keys:            d.cfg.Keys,
 		ReadOnly:        d.cfg.ReadOnly,
 		Refresh:         d.cfg.Refresh,
+		ExportDir:       d.cfg.ExportDir,
 		NoColor:         io.getenv("NO_COLOR") != "",
 	}
 	if err := ui.Check(opts); err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/attempt"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/compare"
 	"github.com/aspect-hq/aspect-tui/ui/deliveries"
 	"github.com/aspect-hq/aspect-tui/ui/detail"
 	"github.com/aspect-hq/aspect-tui/ui/endpoints"
@@ -75,6 +76,7 @@ type Options struct {
 	EndpointSecrets map[string]string
 	WebhookSecret   string
 	Refresh         time.Duration // how often endpoints and deliveries refresh (default 5 s)
+	ExportDir       string        // where exports are written (--export-dir; "" is the current directory)
 	NoColor         bool
 	Dark            *bool // the background, when known; otherwise asked of the terminal
 	Clock           func() time.Time
@@ -103,6 +105,8 @@ type Model struct {
 	deliveries *deliveries.Model
 	attempt    *attempt.Model
 	hooks      *taskhooks.Model
+	compare    *compare.Model
+	exporter   *webhooks.Exporter
 	resend     *webhooks.Resender
 	secrets    *webhooks.Secrets
 	status     *statusbar.Model
@@ -196,6 +200,7 @@ func New(o Options) (*Model, error) {
 	m.secrets = webhooks.NewSecrets(o.EndpointSecrets, o.WebhookSecret)
 	m.resend = webhooks.NewResender(ctx, o.Context, hooks)
 	m.resend.UseSecrets(m.secrets)
+	m.exporter = webhooks.NewExporter(m.secrets, o.ExportDir, o.Context, hooks)
 	m.buildPanes(hooks)
 	m.actions = m.rootActions()
 	m.grid.SetEmptyText(m.emptyText())

@@ -64,6 +64,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.NoteMsg, common.NotOfferedMsg, common.RefreshMsg,
 		webhooks.OpenAttemptMsg, webhooks.GoToTaskMsg, webhooks.WatchMsg, webhooks.SentHereMsg:
 		return m, m.webhookMsg(msg)
+	case webhooks.ActMsg:
+		return m, m.act(msg)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.MouseMsg:
@@ -76,6 +78,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.focus == common.Tasks {
 			_, cmd := m.grid.Update(msg)
 			return m, cmd
+		}
+		if m.focus == common.Deliveries {
+			m.deliveries.Paste(msg.Content)
 		}
 	}
 	return m, nil
