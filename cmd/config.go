@@ -37,6 +37,8 @@ type fileConfig struct {
 	EndpointSecrets map[string]string `toml:"endpoint_secrets"`
 	// Animations = false stops the processing spinner (absent: true).
 	Animations *bool `toml:"animations"`
+	// Fresh: every start is as with --fresh (no resume).
+	Fresh bool `toml:"fresh"`
 }
 
 // secretList reads webhook_secret as one string or a list of them (during
@@ -94,6 +96,7 @@ type config struct {
 	NoAnimation     bool     // animations = false, or --no-animation
 	File            string   // the config file read, or ""
 	Warnings        []string // shown before the program starts
+	Fresh           bool     // start without resuming from the last session's event
 }
 
 const (
@@ -174,6 +177,7 @@ type overrides struct {
 	DefaultRefresh time.Duration
 	PollInterval   time.Duration
 	EventsURL      string
+	Fresh          bool
 	ExportDir      string
 	NoAnimation    bool
 }
@@ -204,6 +208,7 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 		Endpoints:       fc.Endpoints,
 		EndpointSecrets: fc.EndpointSecrets,
 		NoAnimation:     o.NoAnimation || fc.Animations != nil && !*fc.Animations,
+		Fresh:           o.Fresh || fc.Fresh,
 	}
 	if _, statErr := os.Stat(path); statErr == nil {
 		c.File = path

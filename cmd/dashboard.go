@@ -41,11 +41,12 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().BoolVar(&o.ReadOnly, "read-only", false, "hide every action that changes anything (create, edit, delete, resend, recover)")
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
+	freshFlag(c.Flags(), o)
 	exportDirFlag(c.Flags(), &o.ExportDir)
 	c.Flags().BoolVar(&o.NoAnimation, "no-animation", false, "a still glyph for processing instead of the spinner (config: animations = false)")
 	c.Flags().StringVar(&recordPath, "record", "", "also record the session to `FILE` (mode 0600; no key or secret): the events applied and the webhook messages and attempts fetched, for aspect-tui replay")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
-		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "animations"})
+		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "animations", "fresh"})
 }
 
 func runDashboardCommand(ctx context.Context, io *stdio, o overrides, recordPath string) error {
@@ -153,7 +154,9 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	f, err := startFeed(ctx, d)
+	fo := feedOptions(d.cfg)
+	defer d.resume(io.getenv, &fo, &opts).keep(ctx)()
+	f, err := startFeed(ctx, d, fo)
 	if err != nil {
 		return err
 	}

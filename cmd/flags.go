@@ -25,6 +25,11 @@ func feedFlags(fs *pflag.FlagSet, o *overrides) {
 	hideDefault(fs, "poll-interval")
 }
 
+// freshFlag registers --fresh: start without resuming.
+func freshFlag(fs *pflag.FlagSet, o *overrides) {
+	fs.BoolVar(&o.Fresh, "fresh", false, "start without resuming from the last event seen by the previous session against this API: only the snapshot of active tasks (config: fresh)")
+}
+
 // eventsFlag registers where the event stream lives.
 func eventsFlag(fs *pflag.FlagSet, o *overrides) {
 	fs.StringVar(&o.EventsURL, "events-url", "", "where the event stream lives when not at the API's /events: a path or an absolute URL (config: events_path)")

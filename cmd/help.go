@@ -32,6 +32,7 @@ var (
 		"endpoints":        "endpoint ids to show when the API has no route that lists them",
 		"animations":       "false stops the processing spinner (a still glyph instead; --no-animation does the same)",
 		"endpoint_secrets": "[endpoint_secrets] table: whsec_ secrets by endpoint id, to re-deliver from this machine when the API has no resend route",
+		"fresh":            "true: every start is like --fresh (no resume from the last session's event)",
 	}
 )
 

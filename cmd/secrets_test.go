@@ -148,7 +148,7 @@ func TestDemoRunNeverShowsASecret(t *testing.T) {
 	go func() {
 		defer close(dashExited)
 		dashDone <- runDashboard(ctx, &stdio{in: keys, out: io.MultiWriter(term, screen), err: dashErr, getenv: getenv},
-			dashboardRun{client: client, cfg: config{Refresh: 300 * time.Millisecond, StallWindow: 45 * time.Second}, label: "demo", extra: []string{apiKey, demoSecret}})
+			dashboardRun{client: client, cfg: config{Refresh: 300 * time.Millisecond, StallWindow: 45 * time.Second}, label: "demo", extra: []string{apiKey, demoSecret}, noState: true})
 	}()
 	press := func(s string) {
 		t.Helper()

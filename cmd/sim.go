@@ -16,6 +16,7 @@ func simCommand(io *stdio) *cobra.Command {
 	var o sim.Options
 	var taskFail float64
 	var profile string
+	var replay simReplay
 	c := &cobra.Command{
 		Use:   "sim",
 		Short: "the simulator alone, for developing a webhook handler and for tests",
@@ -35,7 +36,10 @@ func simCommand(io *stdio) *cobra.Command {
 				return usageError(c, fmt.Errorf("--profile: %w", err))
 			}
 			o.Profile = p
-			return failed("sim", runSim(c.Context(), io, o))
+			if replay.path != "" && !c.Flags().Changed("rate") {
+				o.Rate = 0 // the recording's tasks only
+			}
+			return failed("sim", runSim(c.Context(), io, o, replay))
 		},
 	}
 	fs := c.Flags()
@@ -54,10 +58,19 @@ func simCommand(io *stdio) *cobra.Command {
 	fs.IntVar(&o.MaxTasks, "max-tasks", sim.DefaultMaxTasks, "finished tasks beyond this are forgotten, oldest first")
 	fs.IntVar(&o.MaxMessages, "max-messages", sim.DefaultMaxMessages, "webhook messages kept")
 	fs.IntVar(&o.MaxAttempts, "max-attempts", sim.DefaultMaxAttempts, "delivery attempts kept")
+	replayFlags(fs, &replay)
 	return reads(c, io.getenv, nil, nil)
 }
 
-func runSim(ctx context.Context, io *stdio, o sim.Options) error {
+func runSim(ctx context.Context, io *stdio, o sim.Options, replay simReplay) error {
+	var src *recordingSource
+	if replay.path != "" {
+		var err error
+		if src, err = openRecording(replay.path); err != nil {
+			return err
+		}
+		defer src.Close()
+	}
 	var mu sync.Mutex
 	o.Logf = func(format string, args ...any) {
 		mu.Lock()
@@ -99,8 +112,18 @@ func runSim(ctx context.Context, io *stdio, o sim.Options) error {
 	}
 	fmt.Fprintf(w, "Delivery attempts (time, message, endpoint, status, latency, attempt, trigger):\n")
 	mu.Unlock()
+	replayed := make(chan struct{})
+	if src != nil {
+		go func() {
+			defer close(replayed)
+			replayRecording(ctx, io, s, src, replay.wait, o.Logf)
+		}()
+	} else {
+		close(replayed)
+	}
 
 	<-ctx.Done()
+	<-replayed
 	s.Close()
 	fmt.Fprintln(io.err, "simulator stopped")
 	return nil

@@ -14,9 +14,8 @@ import (
 // the terminal, so a wrong URL or key is a plain error, and the snapshot
 // the first screen shows; it is not fetched again. On an error the feed is
 // stopped.
-func startFeed(ctx context.Context, d dashboardRun) (*feed.Feed, error) {
+func startFeed(ctx context.Context, d dashboardRun, o feed.Options) (*feed.Feed, error) {
 	fctx, stopFeed := context.WithCancel(ctx)
-	o := feedOptions(d.cfg)
 	o.ReadyWithin = pingTimeout
 	f := feed.Start(fctx, d.client, o)
 	// A little longer than the snapshot's own bound, so that what the API

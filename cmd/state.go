@@ -88,10 +88,16 @@ func (s *endpointState) Remember(k api.KnownEndpoint) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+	return writeState(s.path, b)
+}
+
+// writeState replaces the state file at path whole (mode 0600), so that a
+// crash never leaves half of it.
+func writeState(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".endpoints-*.json")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
 	if err != nil {
 		return err
 	}
@@ -107,7 +113,7 @@ func (s *endpointState) Remember(k api.KnownEndpoint) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), s.path)
+	return os.Rename(tmp.Name(), path)
 }
 
 // knownEndpoints joins the config's endpoint ids with those made here.

@@ -125,6 +125,17 @@ func (c *coalescer) poll(p Poll) {
 	c.signal()
 }
 
+// resume hands over the end of a resumed start's catch-up (once).
+func (c *coalescer) resume(r Resume) {
+	if r.Snapshot == nil {
+		r.Snapshot = []api.Task{}
+	}
+	c.mu.Lock()
+	c.pending.Resume = &r
+	c.mu.Unlock()
+	c.signal()
+}
+
 func (c *coalescer) conn(s ConnState) {
 	c.mu.Lock()
 	c.pending.Conn = &s

@@ -11,6 +11,12 @@
 // store marks those transitions SourcePolled, and ConnState.Summary says
 // why there is no stream.
 //
+// A start can resume a previous session (Options.Resume, resume.go): the
+// events the server replays after the previous session's Mark are applied
+// before that start's snapshot, and the batch that ends the catch-up
+// reports, once, what the store found (Changes.Caught): how many events
+// and failed tasks, or that events were missed.
+//
 // The store is owned by one goroutine, the consumer's (the UI's update loop
 // or the tail loop): the supervisor decodes on its own goroutine and hands
 // over Batches; nothing here is locked because nothing is shared.

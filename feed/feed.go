@@ -33,7 +33,12 @@ type Options struct {
 	// connection too, as if resuming after that event (the server replays
 	// what followed it while it still holds it).
 	LastEventID string
-	Now         func() time.Time // default time.Now
+	// Resume, when its ID is set, resumes a previous session: the first
+	// connection sends it as Last-Event-ID, the events the server replays
+	// are marked Replayed, and the batch that ends the catch-up carries a
+	// Batch.Resume (see resume.go). It takes precedence over LastEventID.
+	Resume Mark
+	Now    func() time.Time // default time.Now
 
 	// PollInterval spaces the reads of GET /tasks/active while there is
 	// no live stream; default 5s (what Aspect's SDK uses to watch a task).
@@ -169,6 +174,10 @@ type Feed struct {
 	bounded  bool // the first snapshot was taken, within ReadyWithin
 	drops    int
 	lastDrop string
+	// resuming is the mark a start resumes from until its catch-up has
+	// been handed over; catching marks the events read until then.
+	resuming *Mark
+	catching atomic.Bool
 }
 
 // Start loads GET /tasks/active (delivered as the first Batch's Resync) and

@@ -64,6 +64,7 @@ type simConsumer struct {
 	lastID  string
 	conn    ConnState
 	skips   []Skip
+	caught  *Caught // what a resumed start found
 
 	forgotten int
 }
@@ -87,6 +88,9 @@ func (sc *simConsumer) take(ctx context.Context, b Batch) {
 		sc.lastID = e.Env.EventID
 	}
 	sc.skips = append(sc.skips, b.Skips...)
+	if ch.Caught != nil {
+		sc.caught = ch.Caught
+	}
 	if b.Conn != nil {
 		sc.conn = *b.Conn
 	}

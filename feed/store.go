@@ -56,6 +56,7 @@ const (
 	SourceEvent    Source = iota // an event from the stream
 	SourceSnapshot               // GET /tasks/active after a (re)connect, or a single GET (ApplyTask)
 	SourcePolled                 // polling while there was no live stream
+	SourceReplayed               // an event the server replayed when a start resumed: it happened while away
 )
 
 func (s Source) String() string {
@@ -66,6 +67,8 @@ func (s Source) String() string {
 		return "snapshot"
 	case SourcePolled:
 		return "polled"
+	case SourceReplayed:
+		return "replayed"
 	}
 	return "?"
 }
@@ -97,6 +100,9 @@ type Changes struct {
 	// Outcomes holds what Apply did with each of the batch's Events, in
 	// order (for the event log and for printing each event once).
 	Outcomes []Outcome
+	// Caught is what a resumed start found, in the batch that carried
+	// Batch.Resume; else nil.
+	Caught *Caught
 }
 
 // StoreOptions bounds the store.
@@ -159,6 +165,8 @@ type Store struct {
 	symUsual                            []sym    // api.FeatureNames, in order
 	doneFIFO                            []string // ids in the order they finished, for eviction (may hold stale entries)
 	counts                              Counts
+	catching                            *catchup // replayed events applied since the start resumed, until Batch.Resume
+	mark                                Mark     // the last event applied by ApplyBatch
 }
 
 // NewStore returns an empty store.
@@ -231,11 +239,18 @@ func (s *Store) apply(ev *Event, ch *changeSet) Outcome {
 	if id != "" {
 		s.seen.add(key)
 	}
-	if !s.put(ev.Env.Data.Task, ch, SourceEvent) {
+	src := SourceEvent
+	if ev.Replayed {
+		src = SourceReplayed
+	}
+	if !s.put(ev.Env.Data.Task, ch, src) {
 		s.counts.Stale++
 		return Stale
 	}
 	s.counts.Applied++
+	if ev.Replayed {
+		s.countReplayed(ev)
+	}
 	return Applied
 }
 
@@ -534,7 +549,8 @@ func (s *Store) resync(tasks []api.Task, ch *changeSet, src Source) (missing []s
 	return missing
 }
 
-// ApplyBatch applies a batch in order: resync first, then events.
+// ApplyBatch applies a batch in order: resync first, then events, then a
+// resumed start's snapshot.
 func (s *Store) ApplyBatch(b *Batch) Changes {
 	s.nextBatch()
 	ch := &changeSet{}
@@ -551,6 +567,12 @@ func (s *Store) ApplyBatch(b *Batch) Changes {
 	}
 	for i := range b.Events {
 		outcomes[i] = s.apply(&b.Events[i], ch)
+		s.advanceMark(&b.Events[i])
+	}
+	var caught *Caught
+	if b.Resume != nil {
+		m, c := s.applyResume(b.Resume, ch)
+		missing, caught = append(missing, m...), &c
 	}
 	if len(missing) > 0 && (len(b.Events) > 0 || b.Poll != nil) {
 		// An event or a poll in this batch may have finished (or
@@ -566,7 +588,7 @@ func (s *Store) ApplyBatch(b *Batch) Changes {
 		}
 		missing = kept
 	}
-	return Changes{Updated: ch.updated, Removed: ch.removed, Missing: missing, Outcomes: outcomes}
+	return Changes{Updated: ch.updated, Removed: ch.removed, Missing: missing, Outcomes: outcomes, Caught: caught}
 }
 
 // applyPoll applies what polling read, marking its transitions

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,13 @@ func (f *Feed) supervise(ctx context.Context) error {
 		now:      f.opts.Now,
 		onEvent:  f.co.event,
 		onSkip:   f.co.skip,
+	}
+	if m := f.opts.Resume; m.ID != "" {
+		sr.lastID, f.resuming = m.ID, &m
+		sr.onEvent = func(e Event) {
+			e.Replayed = f.catching.Load()
+			f.co.event(e)
+		}
 	}
 	defer f.events.close()
 	var pol *poller // non-nil while polling
@@ -157,6 +165,17 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 		case api.IsUnauthorized(err):
 			s.fatal = true
 			f.readied(err)
+		case f.resuming != nil:
+			// No catch-up without a stream: say so with the snapshot.
+			tasks, serr := f.activeTasks(connCtx)
+			if api.IsUnauthorized(serr) {
+				return session{err: serr, fatal: true}
+			}
+			if serr == nil {
+				f.co.resume(Resume{From: *f.resuming, Snapshot: tasks, Why: "no live stream: " + api.Brief(err)})
+				f.resuming, *synced = nil, true
+				f.readied(nil)
+			}
 		case !*synced:
 			// Show the tasks while the stream is unavailable; the snapshot
 			// is taken again once it connects.
@@ -170,7 +189,20 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 	start := time.Now()
 	live := false
 	var first func() error
-	if pol == nil {
+	var onData func()
+	if pol == nil && f.resuming != nil {
+		tasks, err := f.activeTasks(connCtx)
+		if err != nil {
+			return session{err: err, fatal: api.IsUnauthorized(err), retryAfter: api.RetryAfterOf(err), opened: true}
+		}
+		*synced = true
+		f.readied(nil)
+		var end func()
+		onData, end = f.catchUp(*f.resuming, tasks)
+		defer func() { end(); f.resuming = nil }()
+		f.state(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
+		first = func() error { live = true; return nil }
+	} else if pol == nil {
 		if err := f.snapshot(connCtx, synced); err != nil {
 			return session{err: err, fatal: api.IsUnauthorized(err), retryAfter: api.RetryAfterOf(err), opened: true}
 		}
@@ -204,7 +236,7 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 	})
 	self.Store(watchdog)
 	defer watchdog.Stop()
-	err = sr.read(&activityReader{r: resp.Body, watchdog: watchdog, window: f.opts.StallWindow, first: first})
+	err = sr.read(&activityReader{r: resp.Body, watchdog: watchdog, window: f.opts.StallWindow, first: first, onData: onData})
 	if stalled.Load() && ctx.Err() == nil {
 		err = ErrStalled
 	}
@@ -215,6 +247,22 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 
 // snapshot loads GET /tasks/active and hands it over as a Resync.
 func (f *Feed) snapshot(ctx context.Context, synced *bool) error {
+	tasks, err := f.activeTasks(ctx)
+	if err != nil {
+		return err
+	}
+	f.co.resync(tasks)
+	*synced = true
+	f.readied(nil)
+	return nil
+}
+
+// activeTasks reads GET /tasks/active: the snapshot every (re)connect
+// takes, handed over as a Resync or, at a resumed start, as the Resume.
+// The first one is bounded by Options.ReadyWithin, and a failure of it is
+// what Ready reports; its callers report a success once they have handed
+// the tasks over.
+func (f *Feed) activeTasks(ctx context.Context) ([]api.Task, error) {
 	f.calling(api.RouteTasksActive)
 	if f.opts.ReadyWithin > 0 && !f.bounded {
 		f.bounded = true
@@ -225,13 +273,58 @@ func (f *Feed) snapshot(ctx context.Context, synced *bool) error {
 	tasks, err := f.c.ActiveTasksWith(ctx, decodeTasks)
 	if err != nil {
 		f.readied(err)
-		return err
 	}
-	f.co.resync(tasks)
-	*synced = true
-	f.readied(nil)
-	return nil
+	return tasks, err
 }
+
+// catchUp begins the catch-up of a resumed start, whose stream has just
+// opened: the events read until it ends are marked Replayed, and it ends
+// by handing over snapshot (taken after the stream opened) as the
+// Batch.Resume, to be applied after them. SSE has no end-of-replay mark,
+// so the catch-up ends when the stream falls quiet for replayQuiet (a
+// server writes its replay at once), after maxCatchUp at most (a stream
+// that never falls quiet), or when the stream ends. Ending early costs
+// only detail: the store never steps a task back, so the replayed events
+// that come after the snapshot are dropped as stale and the snapshot's
+// transitions stand for them; nothing is counted twice either way.
+// onData is called as bytes arrive; end hands over if nothing has yet.
+func (f *Feed) catchUp(from Mark, snapshot []api.Task) (onData, end func()) {
+	f.catching.Store(true)
+	var once sync.Once
+	hand := func() {
+		once.Do(func() {
+			f.catching.Store(false)
+			f.co.resume(Resume{From: from, Snapshot: snapshot})
+		})
+	}
+	start := time.Now()
+	var self atomic.Pointer[time.Timer]
+	quiet := time.AfterFunc(replayQuiet, func() {
+		if t := self.Load(); t != nil && f.co.waited(replayQuiet) && time.Since(start) < maxCatchUp {
+			// The reader waits for the consumer: the quiet is ours.
+			t.Reset(replayQuiet)
+			return
+		}
+		hand()
+	})
+	self.Store(quiet)
+	onData = func() {
+		switch {
+		case !f.catching.Load():
+		case time.Since(start) >= maxCatchUp:
+			hand()
+		default:
+			quiet.Reset(replayQuiet)
+		}
+	}
+	return onData, func() { quiet.Stop(); hand() }
+}
+
+// replayQuiet and maxCatchUp bound a resumed start's catch-up (see catchUp).
+const (
+	replayQuiet = 300 * time.Millisecond
+	maxCatchUp  = 5 * time.Second
+)
 
 // activityReader re-arms the stall watchdog whenever bytes arrive, and
 // calls first when the first ones do (before they are read: an error from
@@ -241,6 +334,7 @@ type activityReader struct {
 	watchdog *time.Timer
 	window   time.Duration
 	first    func() error
+	onData   func() // when set, called whenever bytes arrive
 }
 
 func (a *activityReader) Read(p []byte) (int, error) {
@@ -255,6 +349,9 @@ func (a *activityReader) Read(p []byte) (int, error) {
 			}
 		}
 		a.watchdog.Reset(a.window)
+		if a.onData != nil {
+			a.onData()
+		}
 	}
 	return n, err
 }

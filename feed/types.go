@@ -16,6 +16,9 @@ type Event struct {
 	Raw      []byte
 	Env      api.Envelope
 	Received time.Time // local clock
+	// Replayed: read while a resumed start caught up (see Resume); it
+	// happened while no one was watching.
+	Replayed bool
 }
 
 // Skip is an event that could not be used: not JSON, the wrong shape, too
@@ -160,6 +163,9 @@ type Batch struct {
 	Skips  []Skip
 	// Conn is the latest connection state if it changed, else nil.
 	Conn *ConnState
+	// Resume, when non-nil, ends the catch-up of a resumed start: apply
+	// it after Events (see Resume).
+	Resume *Resume
 	// Received counts the events this batch holds (Events plus Skips), for
 	// the events-per-second figure.
 	Received int
@@ -167,5 +173,5 @@ type Batch struct {
 
 // Empty reports whether the batch holds nothing.
 func (b *Batch) Empty() bool {
-	return b.Resync == nil && b.Poll == nil && len(b.Events) == 0 && len(b.Skips) == 0 && b.Conn == nil
+	return b.Resync == nil && b.Poll == nil && b.Resume == nil && len(b.Events) == 0 && len(b.Skips) == 0 && b.Conn == nil
 }

@@ -30,7 +30,7 @@ func FuzzAppendString(f *testing.F) {
 
 func TestEnvelopeEncodesAsTheAPIDecodes(t *testing.T) {
 	tk := &task{id: "t1", assetID: "a\"1", userID: "u1",
-		features: []featureSlot{{"proxy", api.StateCompleted}, {"new_thing", "paused"}},
+		features: []featureSlot{{"proxy", api.StateCompleted, "proxy"}, {"new_thing", "paused", ""}},
 		created:  time.Date(2025, 1, 1, 12, 0, 0, 123456789, time.UTC),
 		updated:  time.Date(2025, 1, 1, 12, 0, 1, 0, time.UTC)}
 	ts := time.Date(2025, 1, 1, 12, 0, 1, 500, time.UTC)

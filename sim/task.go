@@ -7,8 +7,9 @@ import (
 )
 
 type featureSlot struct {
-	name  string
-	state api.State
+	name    string
+	state   api.State
+	variant string // storage_variant; only a replayed task has one
 }
 
 // task is one task as the engine holds it. Only the engine's goroutine and
@@ -78,6 +79,10 @@ func (t *task) appendJSON(b []byte) []byte {
 		b = appendString(b, f.name)
 		b = append(b, `:{"state":`...)
 		b = appendString(b, string(f.state))
+		if f.variant != "" {
+			b = append(b, `,"storage_variant":`...)
+			b = appendString(b, f.variant)
+		}
 		b = append(b, '}')
 	}
 	b = append(b, `},"user_id":`...)
@@ -99,7 +104,7 @@ func (t *task) toAPI() api.Task {
 		Updated:  api.Time{Time: t.updated.UTC()},
 	}
 	for _, f := range t.features {
-		out.Features[f.name] = api.Feature{State: f.state}
+		out.Features[f.name] = api.Feature{State: f.state, StorageVariant: f.variant}
 	}
 	return out
 }

@@ -83,6 +83,10 @@ type Options struct {
 	NoColor         bool
 	Dark            *bool // the background, when known; otherwise asked of the terminal
 	Clock           func() time.Time
+	// Marked, when set, receives the store's mark (the last event
+	// applied) after each batch with events, to be kept for the next
+	// start's resume. It must not block.
+	Marked func(feed.Mark)
 }
 
 // Model is the root model.

@@ -130,6 +130,7 @@ func (m *Model) applyBatch(b *feed.Batch) tea.Cmd {
 	}
 	m.observeClock(b)
 	ch := m.store.ApplyBatch(b)
+	m.resumed(b, ch.Caught)
 	for i := range b.Events {
 		if i >= len(ch.Outcomes) {
 			break

@@ -306,6 +306,10 @@ func AppendBatch(b []byte, at time.Time, fb *feed.Batch, ends *[]int) []byte {
 		}
 		mark()
 	}
+	if fb.Resume != nil {
+		b = appendResume(b, at, fb)
+		mark()
+	}
 	return b
 }
 

@@ -140,6 +140,9 @@ func (m *Model) build() []string {
 		if tr.Source == feed.SourcePolled {
 			seen = th.MutedStyle.Render("  (seen by polling: it happened by then)")
 		}
+		if tr.Source == feed.SourceReplayed {
+			seen = th.MutedStyle.Render("  (while you were away)")
+		}
 		add("   " + th.MutedStyle.Render(at.Local().Format("15:04:05.000")) + "  " + common.Fit(api.Clean(tr.Feature), nameW) +
 			th.MutedStyle.Render(from+" → ") + th.StateLipgloss(tr.To).Render(theme.Word(tr.To, false)) + seen)
 	}
