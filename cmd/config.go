@@ -35,6 +35,12 @@ type fileConfig struct {
 	// EndpointSecrets sign re-deliveries from this machine, by endpoint id.
 	Endpoints       []string          `toml:"endpoints"`
 	EndpointSecrets map[string]string `toml:"endpoint_secrets"`
+	// Alerts: an endpoint failing AlertFailShare of its attempts over
+	// AlertWindow raises an alert; alerts = false keeps the terminal's
+	// notification quiet (the status line still flags it).
+	Alerts         *bool    `toml:"alerts"`
+	AlertFailShare *float64 `toml:"alert_fail_share"`
+	AlertWindow    duration `toml:"alert_window"`
 }
 
 // secretList reads webhook_secret as one string or a list of them (during
@@ -88,6 +94,9 @@ type config struct {
 	EventsURL       string // "" is the API's /events
 	Endpoints       []string
 	EndpointSecrets map[string]string
+	Alerts          bool // notify the terminal of a new alert
+	AlertFailShare  float64
+	AlertWindow     time.Duration
 	File            string   // the config file read, or ""
 	Warnings        []string // shown before the program starts
 }
@@ -199,6 +208,9 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 	}
 	if _, statErr := os.Stat(path); statErr == nil {
 		c.File = path
+	}
+	if err := c.readAlerts(fc); err != nil {
+		return config{}, err
 	}
 	switch {
 	case len(o.WebhookSecrets) > 0:

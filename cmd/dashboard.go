@@ -39,7 +39,7 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
-		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys"})
+		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "alerts", "alert_fail_share", "alert_window"})
 }
 
 func runDashboardCommand(ctx context.Context, io *stdio, o overrides) error {
@@ -97,6 +97,9 @@ type dashboardRun struct {
 	// noState keeps the endpoints made in this run out of the state file
 	// (the demo's simulator is gone when it ends).
 	noState bool
+	// timeScale is the speed of the API's Svix (the demo's simulator's
+	// --time-scale); zero is Svix's own.
+	timeScale float64
 }
 
 // runDashboard checks everything it can while the terminal is still plain
@@ -127,6 +130,10 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 		ReadOnly:        d.cfg.ReadOnly,
 		Refresh:         d.cfg.Refresh,
 		NoColor:         io.getenv("NO_COLOR") != "",
+		AlertFailShare:  d.cfg.AlertFailShare,
+		AlertWindow:     d.cfg.AlertWindow,
+		Notify:          notifyOf(d.cfg, io.getenv),
+		TimeScale:       d.timeScale,
 	}
 	if err := ui.Check(opts); err != nil {
 		return fmt.Errorf("config file %s: %w", orDefault(d.cfg.File, "(none)"), err)

@@ -62,7 +62,7 @@ func demoCommand(io *stdio) *cobra.Command {
 	fs.DurationVar(&f.refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (longer while the API fails); default: the config file's refresh, else 2s")
 	hideDefault(fs, "refresh")
 	fs.StringVar(&f.config, "config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
-	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys"})
+	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys", "alerts", "alert_fail_share", "alert_window"})
 }
 
 func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {
@@ -130,7 +130,7 @@ func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {
 	}
 	defer stop()
 	secrets = append(secrets, secret)
-	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}, skips: skips, noState: true})
+	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}, skips: skips, noState: true, timeScale: f.scale})
 }
 
 // startDemoReceiver makes the `listen` receiver the demo's webhook

@@ -10,6 +10,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/deliveries"
 	"github.com/aspect-hq/aspect-tui/ui/detail"
 	"github.com/aspect-hq/aspect-tui/ui/eventlog"
 	"github.com/aspect-hq/aspect-tui/ui/grid"
@@ -289,5 +290,8 @@ func (m *Model) routePane(msg common.PaneMsg) tea.Cmd {
 		return nil
 	}
 	_, cmd := p.Update(msg.Msg)
+	if l, ok := msg.Msg.(deliveries.ListedMsg); ok {
+		cmd = tea.Batch(cmd, m.observeHealth(l))
+	}
 	return cmd
 }

@@ -1,0 +1,149 @@
+package deliveries
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/health"
+	"github.com/aspect-hq/aspect-tui/ui/webhooks"
+)
+
+// nextW is the NEXT column: when Svix tries the message again.
+const nextW = 10
+
+// UseHealth is where the pane reads each endpoint's attempts and failing
+// run, for the retry forecast.
+func (m *Model) UseHealth(h *health.Model) { m.health = h }
+
+// forecast is what Svix does next with a's message to its endpoint, from
+// every attempt of the pair the dashboard has read.
+func (m *Model) forecast(a api.Attempt) api.Forecast {
+	p := webhooks.PairOf(a)
+	var all []api.Attempt
+	seen := map[string]bool{}
+	keep := func(x api.Attempt) {
+		if webhooks.PairOf(x) == p && !seen[x.ID] {
+			seen[x.ID] = true
+			all = append(all, x)
+		}
+	}
+	if m.health != nil {
+		for _, x := range m.health.Pair(p) {
+			keep(x)
+		}
+	}
+	for _, x := range m.items {
+		keep(x)
+	}
+	if l, ok := m.latest[p]; ok {
+		keep(l)
+	}
+	return m.schedule().Forecast(all)
+}
+
+func (m *Model) schedule() api.Schedule {
+	if m.health == nil {
+		return api.Schedule{}
+	}
+	return m.health.Schedule()
+}
+
+// nextCell is the NEXT column of a row: on the newest attempt of a
+// message still failing, when Svix tries again ("~" when estimated from
+// the schedule) or that it gave up.
+func (m *Model) nextCell(a api.Attempt) string {
+	th := m.ctx.Theme
+	if a.FromHere || !m.newestOfPair(a) {
+		return common.Spaces(nextW)
+	}
+	f := m.forecast(a)
+	switch f.Fate {
+	case api.FateRetrying:
+		return th.WarnP.S(common.Fit(m.dueIn(f), nextW))
+	case api.FateGaveUp:
+		return th.ErrorP.S(common.Fit("gave up", nextW))
+	case api.FateSending:
+		return th.AccentP.S(common.Fit("sending", nextW))
+	case api.FateStopped:
+		return th.MutedP.S(common.Fit("stopped", nextW))
+	}
+	return common.Spaces(nextW)
+}
+
+// dueIn is "in 25m" ("~25m" when estimated), or "due now".
+func (m *Model) dueIn(f api.Forecast) string {
+	left := f.Next.Sub(m.ctx.Now)
+	if left <= 0 {
+		return "due now"
+	}
+	if f.NextFromAPI {
+		return "in " + health.Span(left)
+	}
+	return "~" + health.Span(left)
+}
+
+// forecastH is the lines the forecast of the selected row takes under the
+// rows: one, while the pane has the focus and the row's message is still
+// failing.
+func (m *Model) forecastH() int {
+	if m.forecastLine() == "" {
+		return 0
+	}
+	return 1
+}
+
+// forecastLine is the selected message's retry forecast in words: "attempt
+// 3 of Svix's 8 · next in 25m at 14:32 (estimated from Svix's schedule) ·
+// gives up Mar 3 12:35 · endpoint failing since 09:14, disabled in 4d 3h
+// unless a delivery succeeds".
+func (m *Model) forecastLine() string {
+	if !m.focused || !m.loaded || m.h < 4 {
+		return ""
+	}
+	a, ok := m.Selected()
+	if !ok || a.FromHere || a.Status == api.AttemptSuccess {
+		return ""
+	}
+	f := m.forecast(a)
+	th := m.ctx.Theme
+	muted := th.MutedP.S
+	made := "attempt " + strconv.Itoa(f.Made) + " of Svix's " + strconv.Itoa(api.MaxAttempts)
+	var s string
+	switch f.Fate {
+	case api.FateRetrying:
+		s = th.WarnP.S("↻ "+made) + muted(" · next "+m.dueIn(f)+" at "+clock(f.Next, m.ctx.Now)) + " " + muted(Source(f)) +
+			muted(" · gives up "+clock(f.GiveUp, m.ctx.Now))
+	case api.FateGaveUp:
+		s = th.ErrorP.S("✗ Svix gave up after "+made) + muted(" ("+clock(f.GiveUp, m.ctx.Now)+")")
+	case api.FateSending:
+		s = th.AccentP.S("◌ " + made + " is being made")
+	default:
+		return ""
+	}
+	if m.health != nil {
+		if fl, ok := m.health.Failing(a.EndpointID); ok {
+			left := m.schedule().DisableAt(fl).Sub(m.ctx.Now)
+			s += muted(" · endpoint ") + th.WarnP.S(health.DisableText(left, fl.AtLeast))
+		}
+	}
+	return common.Fit(" "+s, m.w)
+}
+
+// Source says where a forecast's next attempt comes from.
+func Source(f api.Forecast) string {
+	if f.NextFromAPI {
+		return "(as the API says)"
+	}
+	return "(estimated from Svix's schedule)"
+}
+
+// clock is a time of day, with the date when it is not today.
+func clock(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
+		return t.Format("15:04:05")
+	}
+	return t.Format("Jan 2 15:04")
+}
