@@ -279,7 +279,7 @@ func (m *Model) build() []string {
 	}
 
 	if lines := m.forecastLines(label); len(lines) > 0 {
-		heading("Retry forecast " + th.MutedStyle.Render("(Svix tries 8 times over about 27h35m, then gives up; it disables an endpoint after 5 days of failures)"))
+		heading("Retry forecast " + th.MutedStyle.Render(m.forecastNote()))
 		for _, l := range lines {
 			add(l)
 		}

@@ -113,8 +113,11 @@ func (m *Model) forecastLine() string {
 	var s string
 	switch f.Fate {
 	case api.FateRetrying:
-		s = th.WarnP.S("↻ "+made) + muted(" · next "+m.dueIn(f)+" at "+clock(f.Next, m.ctx.Now)) + " " + muted(Source(f)) +
-			muted(" · gives up "+clock(f.GiveUp, m.ctx.Now))
+		next := " · next in " + health.Span(f.Next.Sub(m.ctx.Now)) + ", at " + clock(f.Next, m.ctx.Now)
+		if !f.Next.After(m.ctx.Now) {
+			next = " · next due " + clock(f.Next, m.ctx.Now) + " (now)"
+		}
+		s = th.WarnP.S("↻ "+made) + muted(next+" "+Source(f)+" · gives up "+clock(f.GiveUp, m.ctx.Now))
 	case api.FateGaveUp:
 		s = th.ErrorP.S("✗ Svix gave up after "+made) + muted(" ("+clock(f.GiveUp, m.ctx.Now)+")")
 	case api.FateSending:

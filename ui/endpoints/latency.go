@@ -33,29 +33,40 @@ func (m *Model) disableNote(e api.Endpoint) string {
 		return ""
 	}
 	left := m.health.Schedule().DisableAt(f).Sub(m.ctx.Now)
-	return "failing since " + f.Since.Local().Format("Jan 2 15:04") + " · " + health.DisableText(left, f.AtLeast)
+	since, now := f.Since.Local(), m.ctx.Now.Local()
+	at := since.Format("Jan 2 15:04")
+	if since.YearDay() == now.YearDay() && since.Year() == now.Year() {
+		at = since.Format("15:04")
+	}
+	return "failing since " + at + " · " + health.DisableText(left, f.AtLeast)
 }
 
 // secondLine puts the endpoint's latency at the right of its second line,
-// left the rest as room allows.
+// left the rest as room allows; a failing endpoint's warning (first in
+// left) wins over the latency.
 func (m *Model) secondLine(e api.Endpoint, left string) string {
 	inner := max(1, m.w-4)
-	lat := m.latencyText(e, inner)
+	lat := m.latencyText(e, inner, true)
 	if lat == "" {
 		return "    " + common.Clip(left, inner)
 	}
+	if common.Width(left)+common.Width(lat)+2 > inner {
+		lat = m.latencyText(e, inner, false) // the sparkline gives way first
+	}
 	lw := inner - common.Width(lat) - 2
-	if lw < 12 {
+	// Then the latency, to a warning that the endpoint will be disabled.
+	if lw < 12 || common.Width(left) > lw && m.disableNote(e) != "" {
 		return "    " + common.Clip(left, inner)
 	}
 	l := common.Clip(left, lw)
 	return "    " + l + common.Spaces(inner-common.Width(l)-common.Width(lat)) + lat
 }
 
-// latencyText is "p50 84ms p95 1.2s max 3.1s ▁▁▂▁█" for the last hour,
+// latencyText is "p50 84ms p95 1.2s max 3.1s ▁▁▂▁█" for the last hour
+// (the sparkline when spark is set and there is room),
 // measured against Svix's 15 s limit: from 10 s a figure is a warning, at
 // 15 s an error (Svix counted the attempt as failed).
-func (m *Model) latencyText(e api.Endpoint, room int) string {
+func (m *Model) latencyText(e api.Endpoint, room int, spark bool) string {
 	if m.health == nil {
 		return ""
 	}
@@ -67,7 +78,7 @@ func (m *Model) latencyText(e api.Endpoint, room int) string {
 	muted := th.MutedStyle.Render
 	s := muted("p50 ") + m.paintLatency(l.P50, fmtLatency(l.P50)) + muted(" p95 ") + m.paintLatency(l.P95, fmtLatency(l.P95)) +
 		muted(" max ") + m.paintLatency(l.Max, fmtLatency(l.Max))
-	if room >= 64 {
+	if spark && room >= 50 {
 		s += " " + m.spark(l)
 	}
 	return s
@@ -114,6 +125,8 @@ func (m *Model) spark(l health.Latency) string {
 // fmtLatency is "84ms", "1.2s" or "12s".
 func fmtLatency(d time.Duration) string {
 	switch {
+	case d < time.Millisecond:
+		return "<1ms"
 	case d < time.Second:
 		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
 	case d < 10*time.Second:
