@@ -159,14 +159,14 @@ func TestDisablingWarningAndAlertsOnTimeUnderTimeScale(t *testing.T) {
 	if _, err := c.client.SendTest(ctx, ep.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	c.waitFor("⚠ http://127.0.0.1", "failed 100% of 1 attempts in the last 10m", "disabled in 2h unless a delivery succeeds")
+	c.waitFor("⚠ http://127.0.0.1", "failed 100% of 1 attempts in the last 10m", "✗ since 09:00, disabled in 2h")
 	warn := clockStart.Add(96 * time.Minute)
 	// The retries (27.6 minutes here) all fail on the way.
 	for c.clock.Now().Before(warn.Add(-time.Second)) {
 		c.advanceTo(minTime(c.clock.Now().Add(5*time.Minute), warn.Add(-time.Second)))
 		c.settleRefresh()
 	}
-	c.waitFor("disabled in 24m unless a delivery succeeds")
+	c.waitFor("✗ since 09:00, disabled in 24m")
 	if got := c.notesWith("unless a delivery succeeds"); got != 0 {
 		t.Fatalf("warned %d times a second before a scaled day was left", got)
 	}

@@ -78,9 +78,13 @@ func (m *Model) forecastLines(label func(string) string) []string {
 	}
 	if m.health != nil && f.Fate != api.FateDelivered {
 		if fl, ok := m.health.Failing(m.a.EndpointID); ok {
-			since := "failing since " + fl.Since.Local().Format("2006-01-02 15:04:05")
+			at := fl.Since.Local().Format("Jan 2 15:04:05")
+			if n := now.Local(); fl.Since.Local().YearDay() == n.YearDay() && fl.Since.Year() == n.Year() {
+				at = fl.Since.Local().Format("15:04:05")
+			}
+			since := "failing since " + at
 			if fl.AtLeast {
-				since = "failing since " + fl.Since.Local().Format("2006-01-02 15:04:05") + " at least"
+				since += " at least"
 			}
 			left := m.schedule().DisableAt(fl).Sub(now)
 			out = append(out, " "+label("endpoint")+muted(since+" · ")+th.WarnStyle.Render(health.DisableText(left, fl.AtLeast)))

@@ -113,11 +113,11 @@ func (m *Model) forecastLine() string {
 	var s string
 	switch f.Fate {
 	case api.FateRetrying:
-		next := " · next in " + health.Span(f.Next.Sub(m.ctx.Now)) + ", at " + clock(f.Next, m.ctx.Now)
+		next := " · next in " + health.Span(f.Next.Sub(m.ctx.Now)) + ", at " + clock(f.Next, m.ctx.Now) + " (" + source(f) + ")"
 		if !f.Next.After(m.ctx.Now) {
-			next = " · next due " + clock(f.Next, m.ctx.Now) + " (now)"
+			next = " · next due now (since " + clock(f.Next, m.ctx.Now) + ", " + source(f) + ")"
 		}
-		s = th.WarnP.S("↻ "+made) + muted(next+" "+Source(f)+" · gives up "+clock(f.GiveUp, m.ctx.Now))
+		s = th.WarnP.S("↻ "+made) + muted(next+" · gives up "+clock(f.GiveUp, m.ctx.Now))
 	case api.FateGaveUp:
 		s = th.ErrorP.S("✗ Svix gave up after "+made) + muted(" ("+clock(f.GiveUp, m.ctx.Now)+")")
 	case api.FateSending:
@@ -134,12 +134,12 @@ func (m *Model) forecastLine() string {
 	return common.Fit(" "+s, m.w)
 }
 
-// Source says where a forecast's next attempt comes from.
-func Source(f api.Forecast) string {
+// source says where a forecast's next attempt comes from.
+func source(f api.Forecast) string {
 	if f.NextFromAPI {
-		return "(as the API says)"
+		return "as the API says"
 	}
-	return "(estimated from Svix's schedule)"
+	return "estimated from Svix's schedule"
 }
 
 // clock is a time of day, with the date when it is not today.

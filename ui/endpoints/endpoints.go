@@ -479,9 +479,6 @@ func (m *Model) rows(e api.Endpoint, selected bool) []string {
 	}
 	muted := th.MutedStyle.Render
 	var parts []string
-	if note := m.disableNote(e); note != "" {
-		parts = append(parts, th.WarnStyle.Render(note))
-	}
 	if src := sourceText(e); src != "" {
 		parts = append(parts, th.AccentStyle.Render(src))
 	}
@@ -490,6 +487,9 @@ func (m *Model) rows(e api.Endpoint, selected bool) []string {
 	}
 	if e.Disabled {
 		parts = append(parts, th.WarnStyle.Render("disabled"))
+	}
+	if note := m.disableNote(e); note != "" {
+		parts = append(parts, th.WarnStyle.Render(note))
 	}
 	if s := m.masked[e.ID]; s != "" {
 		parts = append(parts, muted("secret "+s))

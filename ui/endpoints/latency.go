@@ -22,8 +22,8 @@ func (m *Model) alerted(e api.Endpoint) bool {
 	return m.health != nil && len(m.health.AlertsOf(e.ID)) > 0
 }
 
-// disableNote is "failing since 09:14 · disabled in 4d 3h unless a
-// delivery succeeds", or "".
+// disableNote is "✗ since 09:14, disabled in 4d 3h", or "" (the
+// deliveries pane and the attempt view say it in full).
 func (m *Model) disableNote(e api.Endpoint) string {
 	if m.health == nil || e.Disabled {
 		return ""
@@ -38,12 +38,19 @@ func (m *Model) disableNote(e api.Endpoint) string {
 	if since.YearDay() == now.YearDay() && since.Year() == now.Year() {
 		at = since.Format("15:04")
 	}
-	return "failing since " + at + " · " + health.DisableText(left, f.AtLeast)
+	if left <= 0 {
+		return "✗ since " + at + ", disabled any moment"
+	}
+	word := "in "
+	if f.AtLeast {
+		word = "in at most "
+	}
+	return "✗ since " + at + ", disabled " + word + health.Span(left)
 }
 
 // secondLine puts the endpoint's latency at the right of its second line,
-// left the rest as room allows; a failing endpoint's warning (first in
-// left) wins over the latency.
+// left the rest as room allows; a failing endpoint's warning (in left)
+// wins over the latency.
 func (m *Model) secondLine(e api.Endpoint, left string) string {
 	inner := max(1, m.w-4)
 	lat := m.latencyText(e, inner, true)

@@ -274,9 +274,6 @@ func (m *Model) View(width int) string {
 	}
 	conn := m.ConnText(wide || m.conn.Phase != feed.PhaseLive)
 	pieces := []string{conn}
-	if a := m.alertsText(wide); a != "" {
-		pieces = append(pieces, a)
-	}
 	if note := m.Note(m.ctx.Now); note != "" {
 		// A note is what the user just asked about: it comes before the
 		// counts, which drop off first when the line is short.
@@ -288,6 +285,9 @@ func (m *Model) View(width int) string {
 			p = th.ErrorP
 		}
 		pieces = append(pieces, p.S(note))
+	}
+	if a := m.alertsText(wide); a != "" {
+		pieces = append(pieces, a)
 	}
 	if len(m.hidden) > 0 {
 		pieces = append(pieces, th.WarnP.S("⊘ not offered: "+strings.Join(m.hidden, ", ")))
