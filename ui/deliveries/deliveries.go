@@ -81,6 +81,7 @@ type Model struct {
 	focused bool
 	actions keys.Actions
 	health  *health.Model // every endpoint's recent attempts, for the forecast (forecast.go)
+	fc      *forecasts    // made from them once per refresh; nil until then
 }
 
 // New returns the pane; client may be nil (no API: the pane says so).

@@ -17,30 +17,66 @@ const nextW = 10
 // run, for the retry forecast.
 func (m *Model) UseHealth(h *health.Model) { m.health = h }
 
+// forecasts are the retry forecasts of the pairs shown, and the newest
+// attempt shown of each pair; made once per refresh (the first frame
+// after it, once the endpoints' health has taken the refresh too), since
+// a frame draws dozens of rows.
+type forecasts struct {
+	byPair map[webhooks.Pair]api.Forecast
+	newest map[webhooks.Pair]string
+}
+
 // forecast is what Svix does next with a's message to its endpoint, from
 // every attempt of the pair the dashboard has read.
 func (m *Model) forecast(a api.Attempt) api.Forecast {
-	p := webhooks.PairOf(a)
-	var all []api.Attempt
+	return m.forecastsNow().byPair[webhooks.PairOf(a)]
+}
+
+// newestShown reports whether a is the newest attempt shown of its pair.
+func (m *Model) newestShown(a api.Attempt) bool {
+	return m.forecastsNow().newest[webhooks.PairOf(a)] == a.ID
+}
+
+func (m *Model) forecastsNow() *forecasts {
+	if m.fc != nil {
+		return m.fc
+	}
+	fc := &forecasts{byPair: map[webhooks.Pair]api.Forecast{}, newest: map[webhooks.Pair]string{}}
+	byPair := map[webhooks.Pair][]api.Attempt{}
 	seen := map[string]bool{}
 	keep := func(x api.Attempt) {
-		if webhooks.PairOf(x) == p && !seen[x.ID] {
+		p := webhooks.PairOf(x)
+		if _, shown := fc.newest[p]; shown && !seen[x.ID] {
 			seen[x.ID] = true
-			all = append(all, x)
+			byPair[p] = append(byPair[p], x)
 		}
 	}
-	if m.health != nil {
-		for _, x := range m.health.Pair(p) {
-			keep(x)
+	eps := map[string]bool{}
+	for _, x := range m.items { // newest first
+		p := webhooks.PairOf(x)
+		if _, ok := fc.newest[p]; !ok {
+			fc.newest[p] = x.ID
 		}
+		eps[x.EndpointID] = true
 	}
 	for _, x := range m.items {
 		keep(x)
 	}
-	if l, ok := m.latest[p]; ok {
-		keep(l)
+	if m.health != nil {
+		for ep := range eps {
+			for _, x := range m.health.Attempts(ep) {
+				keep(x)
+			}
+		}
 	}
-	return m.schedule().Forecast(all)
+	for p := range fc.newest {
+		if l, ok := m.latest[p]; ok {
+			keep(l)
+		}
+		fc.byPair[p] = m.schedule().Forecast(byPair[p])
+	}
+	m.fc = fc
+	return fc
 }
 
 func (m *Model) schedule() api.Schedule {
@@ -55,7 +91,7 @@ func (m *Model) schedule() api.Schedule {
 // the schedule) or that it gave up.
 func (m *Model) nextCell(a api.Attempt) string {
 	th := m.ctx.Theme
-	if a.FromHere || !m.newestOfPair(a) {
+	if a.FromHere || !m.newestShown(a) {
 		return common.Spaces(nextW)
 	}
 	f := m.forecast(a)

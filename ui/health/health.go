@@ -262,6 +262,10 @@ func (m *Model) Failing(epID string) (api.Failing, bool) {
 	return api.FailingSince(as, m.whole[epID])
 }
 
+// Attempts is every attempt seen of one endpoint, as the last refresh
+// read them.
+func (m *Model) Attempts(epID string) []api.Attempt { return m.seen[epID] }
+
 // Pair is every attempt seen of one message to one endpoint.
 func (m *Model) Pair(p webhooks.Pair) []api.Attempt {
 	var out []api.Attempt
