@@ -121,53 +121,58 @@ func (m *Model) dueIn(f api.Forecast) string {
 }
 
 // forecastH is the lines the forecast of the selected row takes under the
-// rows: one, while the pane has the focus and the row's message is still
+// rows, while the pane has the focus and the row's message is still
 // failing.
-func (m *Model) forecastH() int {
-	if m.forecastLine() == "" {
-		return 0
-	}
-	return 1
-}
+func (m *Model) forecastH() int { return len(m.forecastLines()) }
 
-// forecastLine is the selected message's retry forecast in words: "attempt
-// 3 of Svix's 8 · next in 25m at 14:32 (estimated from Svix's schedule) ·
-// gives up Mar 3 12:35 · endpoint failing since 09:14, disabled in 4d 3h
-// unless a delivery succeeds".
-func (m *Model) forecastLine() string {
+// forecastLines is the selected message's retry forecast in words:
+// "↻ attempt 3 of Svix's 8 · next in 25m, at 14:32:05 (estimated from
+// Svix's schedule) · gives up Mar 3 12:35", and, when its endpoint is
+// failing, "its endpoint has failed since 09:14: disabled in 4d 3h unless
+// a delivery succeeds".
+func (m *Model) forecastLines() []string {
 	if !m.focused || !m.loaded || m.h < 4 {
-		return ""
+		return nil
 	}
 	a, ok := m.Selected()
 	if !ok || a.FromHere || a.Status == api.AttemptSuccess {
-		return ""
+		return nil
 	}
 	f := m.forecast(a)
 	th := m.ctx.Theme
 	muted := th.MutedP.S
 	made := "attempt " + strconv.Itoa(f.Made) + " of Svix's " + strconv.Itoa(api.MaxAttempts)
-	var s string
+	var s, givesUp string
 	switch f.Fate {
 	case api.FateRetrying:
 		next := " · next in " + health.Span(f.Next.Sub(m.ctx.Now)) + ", at " + clock(f.Next, m.ctx.Now) + " (" + source(f) + ")"
 		if !f.Next.After(m.ctx.Now) {
 			next = " · next due now (since " + clock(f.Next, m.ctx.Now) + ", " + source(f) + ")"
 		}
-		s = th.WarnP.S("↻ "+made) + muted(next+" · gives up "+clock(f.GiveUp, m.ctx.Now))
+		s = th.WarnP.S("↻ "+made) + muted(next)
+		givesUp = muted(" · gives up " + clock(f.GiveUp, m.ctx.Now))
 	case api.FateGaveUp:
-		s = th.ErrorP.S("✗ Svix gave up after "+made) + muted(" ("+clock(f.GiveUp, m.ctx.Now)+")")
+		s = th.ErrorP.S("✗ Svix gave up after all "+strconv.Itoa(f.Made)+" attempts") + muted(" ("+clock(f.GiveUp, m.ctx.Now)+")")
 	case api.FateSending:
 		s = th.AccentP.S("◌ " + made + " is being made")
 	default:
-		return ""
+		return nil
 	}
+	lines := []string{common.Fit(" "+s+givesUp, m.w)}
 	if m.health != nil {
 		if fl, ok := m.health.Failing(a.EndpointID); ok {
 			left := m.schedule().DisableAt(fl).Sub(m.ctx.Now)
-			s += muted(" · endpoint ") + th.WarnP.S(health.DisableText(left, fl.AtLeast))
+			since := clock(fl.Since, m.ctx.Now)
+			if fl.AtLeast {
+				since += " at least"
+			}
+			ep := muted("  its endpoint has failed since "+since+": ") + th.WarnP.S(health.DisableText(left, fl.AtLeast))
+			if m.h >= 6 {
+				lines = append(lines, common.Fit(ep, m.w))
+			}
 		}
 	}
-	return common.Fit(" "+s, m.w)
+	return lines
 }
 
 // source says where a forecast's next attempt comes from.

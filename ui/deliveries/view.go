@@ -77,14 +77,16 @@ func (m *Model) table() string {
 		b.WriteString(common.Fit(th.WarnStyle.Render(" last refresh failed: ")+api.Brief(m.err), m.w))
 		n++
 	}
-	if f := m.forecastLine(); f != "" && n < m.h {
-		for ; n < m.h-1; n++ { // the forecast sits at the bottom
+	if f := m.forecastLines(); len(f) > 0 && n+len(f) <= m.h {
+		for ; n < m.h-len(f); n++ { // the forecast sits at the bottom
 			b.WriteByte('\n')
 			b.WriteString(common.Spaces(m.w))
 		}
-		b.WriteByte('\n')
-		b.WriteString(f)
-		n++
+		for _, l := range f {
+			b.WriteByte('\n')
+			b.WriteString(l)
+			n++
+		}
 	}
 	for ; n < m.h; n++ {
 		b.WriteByte('\n')
