@@ -35,7 +35,7 @@ type fileConfig struct {
 	// EndpointSecrets sign re-deliveries from this machine, by endpoint id.
 	Endpoints       []string          `toml:"endpoints"`
 	EndpointSecrets map[string]string `toml:"endpoint_secrets"`
-	// Alerts: an endpoint failing AlertFailShare of its attempts over
+	// Alerts: an endpoint failing AlertFailShare of its messages over
 	// AlertWindow raises an alert; alerts = false keeps the terminal's
 	// notification quiet (the status line still flags it).
 	Alerts         *bool    `toml:"alerts"`

@@ -31,7 +31,7 @@ var (
 		"endpoints":        "endpoint ids to show when the API has no route that lists them",
 		"endpoint_secrets": "[endpoint_secrets] table: whsec_ secrets by endpoint id, to re-deliver from this machine when the API has no resend route",
 		"alerts":           "false keeps alerts off the terminal's notifications (OSC 9, OSC 777 or the bell); the status line still flags them",
-		"alert_fail_share": "an endpoint failing this share of its attempts over alert_window raises an alert (default 0.2)",
+		"alert_fail_share": "an endpoint failing this share of its messages (retries failing too) over alert_window raises an alert (default 0.2)",
 		"alert_window":     "the span alert_fail_share covers, like 10m (default 10m)",
 	}
 )

@@ -76,9 +76,10 @@ type Options struct {
 	NoColor         bool
 	Dark            *bool // the background, when known; otherwise asked of the terminal
 	Clock           func() time.Time
-	// AlertFailShare and AlertWindow raise an alert when an endpoint's
-	// failed attempts over the window reach the share (zero: 0.2 and 10
-	// minutes); Notify is how the terminal is told (DetectNotify).
+	// AlertFailShare and AlertWindow raise an alert when an endpoint
+	// fails that share of its messages over the window (zero: 0.2 and 10
+	// minutes; see health.Model.Share); Notify is how the terminal is told
+	// (DetectNotify).
 	AlertFailShare float64
 	AlertWindow    time.Duration
 	Notify         Notify

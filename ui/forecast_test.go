@@ -159,7 +159,15 @@ func TestDisablingWarningAndAlertsOnTimeUnderTimeScale(t *testing.T) {
 	if _, err := c.client.SendTest(ctx, ep.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	c.waitFor("⚠ http://127.0.0.1", "failed 100% of 1 attempts in the last 10m", "✗ since 09:00, disabled in 2h")
+	c.waitFor("✗ since 09:00, disabled in 2h")
+	if strings.Contains(c.screen(), "⚠") {
+		t.Fatal("an alert after one failure: Svix retries it in 5 s (scaled: 83 ms)")
+	}
+	c.advanceTo(clockStart.Add(time.Second)) // the retry fails too
+	c.waitFor("⚠ http://127.0.0.1", "failing 100% of its messages (1 of 1) in the last 10m")
+	if got := c.notesWith("failing 100% of its messages"); got != 1 {
+		t.Fatalf("%d notifications of the failure share; want 1", got)
+	}
 	warn := clockStart.Add(96 * time.Minute)
 	// The retries (27.6 minutes here) all fail on the way.
 	for c.clock.Now().Before(warn.Add(-time.Second)) {

@@ -27,7 +27,7 @@ const (
 
 // Config is how alerts are raised.
 type Config struct {
-	FailShare float64       // share of failed attempts over Window that raises an alert
+	FailShare float64       // share of failing messages over Window that raises an alert (see Share)
 	Window    time.Duration // the span the share covers
 	// Schedule is Svix's rules at the API's speed (the demo's simulator
 	// runs them faster).
@@ -191,7 +191,7 @@ func (m *Model) judge(now time.Time, ep api.Endpoint) []Alert {
 	switch {
 	case failed > 0 && float64(failed) >= m.cfg.FailShare*float64(total):
 		pct := strconv.Itoa(int(float64(failed)*100/float64(total)+0.5)) + "%"
-		alert(FailShare, name+" failed "+pct+" of "+strconv.Itoa(total)+" attempts in the last "+Span(m.cfg.Window))
+		alert(FailShare, name+" failing "+pct+" of its messages ("+strconv.Itoa(failed)+" of "+strconv.Itoa(total)+") in the last "+Span(m.cfg.Window))
 	case !m.delivering(ep.ID):
 		// Below the threshold, or nothing tried lately: an alert already
 		// raised stays until a delivery succeeds.
@@ -209,23 +209,50 @@ func (m *Model) delivering(epID string) bool {
 	return ok && newest.Status == api.AttemptSuccess
 }
 
-// Share is how many of an endpoint's attempts that finished within the
-// alert window failed, of how many.
-func (m *Model) Share(epID string, now time.Time) (failed, total int) {
+// Share is how many of the messages tried on an endpoint within the
+// alert window it keeps refusing, of how many: a message counts as
+// failing when its newest attempt failed and so did one before it. A first
+// failure alone does not count, since Svix tries again 5 s later: an
+// endpoint that fails now and then, and takes each message on the retry,
+// is not raising alarms.
+func (m *Model) Share(epID string, now time.Time) (failing, total int) {
 	from := now.Add(-m.cfg.Window)
+	type msgState struct {
+		tried    bool // an attempt finished within the window
+		fails    int
+		newest   api.Attempt
+		finished bool
+	}
+	msgs := map[string]*msgState{}
 	for _, a := range m.seen[epID] {
-		if a.FromHere || a.Timestamp.Before(from) || a.Timestamp.After(now) {
+		if a.FromHere || (a.Status != api.AttemptSuccess && a.Status != api.AttemptFailed) || a.Timestamp.After(now) {
 			continue
 		}
-		switch a.Status {
-		case api.AttemptFailed:
-			failed++
-			total++
-		case api.AttemptSuccess:
-			total++
+		s := msgs[a.MsgID]
+		if s == nil {
+			s = &msgState{}
+			msgs[a.MsgID] = s
+		}
+		if !a.Timestamp.Before(from) {
+			s.tried = true
+		}
+		if a.Status == api.AttemptFailed {
+			s.fails++
+		}
+		if !s.finished || a.Timestamp.After(s.newest.Timestamp.Time) {
+			s.newest, s.finished = a, true
 		}
 	}
-	return failed, total
+	for _, s := range msgs {
+		if !s.tried {
+			continue
+		}
+		total++
+		if s.newest.Status == api.AttemptFailed && s.fails >= 2 {
+			failing++
+		}
+	}
+	return failing, total
 }
 
 func newestDone(as []api.Attempt) (api.Attempt, bool) {
