@@ -14,7 +14,7 @@ func (c *config) readAlerts(fc fileConfig) error {
 	c.AlertFailShare, c.AlertWindow = health.DefaultFailShare, health.DefaultWindow
 	if fc.AlertFailShare != nil {
 		if v := *fc.AlertFailShare; !(v > 0 && v <= 1) {
-			return fmt.Errorf("alert_fail_share = %g in %s: a share of failed attempts is more than 0 and at most 1 (0.2 is 20%%)", v, orDefault(c.File, "the config file"))
+			return fmt.Errorf("alert_fail_share = %g in %s: a share of failing messages is more than 0 and at most 1 (0.2 is 20%%)", v, orDefault(c.File, "the config file"))
 		}
 		c.AlertFailShare = *fc.AlertFailShare
 	}
