@@ -289,9 +289,12 @@ func (m *Model) routePane(msg common.PaneMsg) tea.Cmd {
 	if p == nil {
 		return nil
 	}
-	_, cmd := p.Update(msg.Msg)
+	// The endpoints' health takes a deliveries refresh first: the pane's
+	// forecasts read it.
+	var alerts tea.Cmd
 	if l, ok := msg.Msg.(deliveries.ListedMsg); ok {
-		cmd = tea.Batch(cmd, m.observeHealth(l))
+		alerts = m.observeHealth(l)
 	}
-	return cmd
+	_, cmd := p.Update(msg.Msg)
+	return tea.Batch(cmd, alerts)
 }
