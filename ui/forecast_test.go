@@ -179,8 +179,8 @@ func TestDisablingWarningAndAlertsOnTimeUnderTimeScale(t *testing.T) {
 		t.Fatalf("warned %d times a second before a scaled day was left", got)
 	}
 	c.advanceTo(warn)
-	c.until(func(s string) bool { return c.notesWith("is disabled in 24m unless a delivery succeeds") == 1 }, "the warning's notification")
-	c.waitFor("⚠ http://127.0.0.1", "is disabled in 24m unless a delivery succeeds (+1 alert)")
+	c.until(func(s string) bool { return c.notesWith("will be disabled in 24m unless a delivery succeeds") == 1 }, "the warning's notification")
+	c.waitFor("⚠ http://127.0.0.1", "will be disabled in 24m unless a delivery succeeds (+1 alert)")
 	c.advanceTo(clockStart.Add(2*time.Hour - time.Second))
 	c.settleRefresh()
 	if c.notesWith("is disabled after failing") != 0 {
@@ -189,7 +189,7 @@ func TestDisablingWarningAndAlertsOnTimeUnderTimeScale(t *testing.T) {
 	c.advanceTo(clockStart.Add(2 * time.Hour))
 	c.waitFor("is disabled after failing since Mar 2 09:00: nothing is delivered to it")
 	c.settleRefresh()
-	if a, b := c.notesWith("is disabled in 24m"), c.notesWith("is disabled after failing"); a != 1 || b != 1 {
+	if a, b := c.notesWith("will be disabled in 24m"), c.notesWith("is disabled after failing"); a != 1 || b != 1 {
 		t.Fatalf("notifications: %d warnings, %d disabled; want one each:\n%q", a, b, c.notes)
 	}
 	for _, n := range c.notes {

@@ -181,7 +181,11 @@ func (m *Model) judge(now time.Time, ep api.Endpoint) []Alert {
 	case !ep.Disabled && isFailing:
 		left := m.cfg.Schedule.DisableAt(failing).Sub(now)
 		if left <= m.cfg.Schedule.Scaled(WarnBefore) {
-			alert(NearDisable, name+" is "+DisableText(left, failing.AtLeast))
+			verb := " will be "
+			if left <= 0 {
+				verb = " is "
+			}
+			alert(NearDisable, name+verb+DisableText(left, failing.AtLeast))
 		}
 	}
 	if ep.Disabled {
