@@ -483,7 +483,7 @@ func (m *Model) rows(e api.Endpoint, selected bool) []string {
 		parts = append(parts, th.AccentStyle.Render(src))
 	}
 	if d := api.Clean(e.Description); d != "" {
-		parts = append(parts, muted(d))
+		parts = append(parts, muted(m.roomForNote(e, d)))
 	}
 	if e.Disabled {
 		parts = append(parts, th.WarnStyle.Render("disabled"))

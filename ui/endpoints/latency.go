@@ -141,3 +141,17 @@ func fmtLatency(d time.Duration) string {
 	}
 	return strconv.Itoa(int(d/time.Second)) + "s"
 }
+
+// roomForNote cuts an endpoint's description short enough that the
+// warning of its disabling, drawn after it, stays on the line.
+func (m *Model) roomForNote(e api.Endpoint, desc string) string {
+	note := m.disableNote(e)
+	if note == "" {
+		return desc
+	}
+	room := m.w - 4 - common.Width(note) - 3 - 2 // and "…" for the parts after it
+	if src := sourceText(e); src != "" {
+		room -= common.Width(src) + 3
+	}
+	return common.Clip(desc, max(10, room))
+}
