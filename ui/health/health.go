@@ -68,6 +68,14 @@ type Model struct {
 	// enabled is when an endpoint seen disabled was seen enabled again:
 	// Svix counts its five days afresh from there.
 	enabled map[string]time.Time
+	// failing caches Failing until the next Observe: panes ask for it on
+	// every frame.
+	failing map[string]failingRun
+}
+
+type failingRun struct {
+	f  api.Failing
+	ok bool
 }
 
 // New returns an empty model; zero settings take the defaults.
@@ -99,6 +107,7 @@ func (m *Model) Observe(now time.Time, eps []api.Endpoint, attempts map[string][
 	}
 	m.eps = eps
 	m.seen, m.whole = attempts, whole
+	m.failing = map[string]failingRun{}
 	want := map[key]Alert{}
 	for _, ep := range eps {
 		for _, a := range m.judge(now, ep) {
@@ -285,12 +294,20 @@ func (m *Model) wasDisabled(epID string) bool {
 // Failing is an endpoint's unbroken run of failures, when it is in one
 // (since it was last enabled, when this dashboard saw that).
 func (m *Model) Failing(epID string) (api.Failing, bool) {
-	as := m.seen[epID]
+	if r, ok := m.failing[epID]; ok {
+		return r.f, r.ok
+	}
+	as, whole := m.seen[epID], m.whole[epID]
 	if t, ok := m.enabled[epID]; ok {
 		as = slices.DeleteFunc(slices.Clone(as), func(a api.Attempt) bool { return a.Timestamp.Before(t) })
-		return api.FailingSince(as, true)
+		whole = true
 	}
-	return api.FailingSince(as, m.whole[epID])
+	var r failingRun
+	r.f, r.ok = api.FailingSince(as, whole)
+	if m.failing != nil {
+		m.failing[epID] = r
+	}
+	return r.f, r.ok
 }
 
 // Attempts is every attempt seen of one endpoint, as the last refresh
