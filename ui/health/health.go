@@ -92,9 +92,6 @@ func New(cfg Config) *Model {
 // Schedule is Svix's rules as this dashboard forecasts with them.
 func (m *Model) Schedule() api.Schedule { return m.cfg.Schedule }
 
-// Config is the settings in use.
-func (m *Model) Config() Config { return m.cfg }
-
 // Observe records a refresh: the endpoints and each one's newest attempts
 // (of any status; whole says they are its every attempt). It returns the
 // alerts it raised and those it cleared; an alert stays raised, and is not
