@@ -92,6 +92,7 @@ type config struct {
 	Keys            map[string]string
 	PollInterval    time.Duration
 	EventsURL       string // "" is the API's /events
+	ExportDir       string // --export-dir: where exports are written ("" the current directory)
 	Endpoints       []string
 	EndpointSecrets map[string]string
 	Alerts          bool // notify the terminal of a new alert
@@ -179,6 +180,7 @@ type overrides struct {
 	DefaultRefresh time.Duration
 	PollInterval   time.Duration
 	EventsURL      string
+	ExportDir      string
 }
 
 // loadConfig resolves flags, environment, file and defaults, in that order.
@@ -203,6 +205,7 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 		Warnings:        warnings,
 		PollInterval:    pickDuration(o.PollInterval, fc.PollInterval.Duration, defaultPollInterval),
 		EventsURL:       pick(o.EventsURL, fc.EventsPath),
+		ExportDir:       o.ExportDir,
 		Endpoints:       fc.Endpoints,
 		EndpointSecrets: fc.EndpointSecrets,
 	}

@@ -16,6 +16,7 @@ var (
 		envWebhookSecret: "endpoint signing secret (whsec_...)",
 		envConfig:        "config file path (default $XDG_CONFIG_HOME/aspect-tui/config.toml)",
 		"NO_COLOR":       "any value turns colours off",
+		"EDITOR":         "the editor listen's edit-and-resend key opens (unset: an inline editor)",
 	}
 	keyHelp = map[string]string{
 		"api_url":          "API base URL",

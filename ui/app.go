@@ -21,6 +21,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/attempt"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/compare"
 	"github.com/aspect-hq/aspect-tui/ui/deliveries"
 	"github.com/aspect-hq/aspect-tui/ui/detail"
 	"github.com/aspect-hq/aspect-tui/ui/endpoints"
@@ -61,6 +62,9 @@ type Options struct {
 	Skipped <-chan api.FieldSkip
 	// Store holds the tasks; nil makes a new one.
 	Store *feed.Store
+	// OnRefetched, if set, sees the tasks fetched one by one after a
+	// resync missed them, as they are applied (the dashboard's --record).
+	OnRefetched func(tasks []api.Task)
 
 	APIURL   string
 	Label    string            // shown in the header, e.g. "demo"
@@ -73,6 +77,7 @@ type Options struct {
 	EndpointSecrets map[string]string
 	WebhookSecret   string
 	Refresh         time.Duration // how often endpoints and deliveries refresh (default 5 s)
+	ExportDir       string        // where exports are written (--export-dir; "" is the current directory)
 	NoColor         bool
 	Dark            *bool // the background, when known; otherwise asked of the terminal
 	Clock           func() time.Time
@@ -107,6 +112,8 @@ type Model struct {
 	deliveries *deliveries.Model
 	attempt    *attempt.Model
 	hooks      *taskhooks.Model
+	compare    *compare.Model
+	exporter   *webhooks.Exporter
 	resend     *webhooks.Resender
 	secrets    *webhooks.Secrets
 	status     *statusbar.Model
@@ -202,6 +209,7 @@ func New(o Options) (*Model, error) {
 	m.resend = webhooks.NewResender(ctx, o.Context, hooks)
 	m.resend.UseSecrets(m.secrets)
 	m.health = newHealth(o)
+	m.exporter = webhooks.NewExporter(m.secrets, o.ExportDir, o.Context, hooks)
 	m.buildPanes(hooks)
 	m.actions = m.rootActions()
 	m.grid.SetEmptyText(m.emptyText())

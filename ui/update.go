@@ -65,6 +65,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.NoteMsg, common.NotOfferedMsg, common.RefreshMsg,
 		webhooks.OpenAttemptMsg, webhooks.GoToTaskMsg, webhooks.WatchMsg, webhooks.SentHereMsg:
 		return m, m.webhookMsg(msg)
+	case webhooks.ActMsg:
+		return m, m.act(msg)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.MouseMsg:
@@ -77,6 +79,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.focus == common.Tasks {
 			_, cmd := m.grid.Update(msg)
 			return m, cmd
+		}
+		if m.focus == common.Deliveries {
+			m.deliveries.Paste(msg.Content)
 		}
 	}
 	return m, nil
@@ -185,6 +190,9 @@ func (m *Model) afterChange(updated, removed []string) {
 // 404 for no longer exists: it leaves the store and the grid rather than
 // staying pending forever. Only the other failures are logged as such.
 func (m *Model) refetched(msg refetchedMsg) {
+	if m.opts.OnRefetched != nil && len(msg.tasks) > 0 {
+		m.opts.OnRefetched(msg.tasks)
+	}
 	ids := make([]string, 0, len(msg.tasks))
 	for _, t := range msg.tasks {
 		if m.store.ApplyTask(t) {

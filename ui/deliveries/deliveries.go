@@ -82,6 +82,7 @@ type Model struct {
 	actions keys.Actions
 	health  *health.Model // every endpoint's recent attempts, for the forecast (forecast.go)
 	fc      *forecasts    // made from them once per refresh; nil until then
+	find    search
 }
 
 // New returns the pane; client may be nil (no API: the pane says so).
@@ -135,7 +136,13 @@ func (m *Model) rowsH() int { return max(0, m.h-1-m.forecastH()) }
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case ListedMsg:
+		if m.searching() {
+			// The rows are a search's results; the refresh goes on.
+			return m, m.poll.Done(common.Deliveries, msg.Err, m.fetch())
+		}
 		return m, m.listed(msg)
+	case SearchedMsg:
+		m.searched(msg)
 	case MessagesMsg:
 		m.lookingUp = false
 		for id, msg := range msg.Messages {

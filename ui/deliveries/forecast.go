@@ -22,6 +22,7 @@ func (m *Model) UseHealth(h *health.Model) { m.health = h }
 // after it, once the endpoints' health has taken the refresh too), since
 // a frame draws dozens of rows.
 type forecasts struct {
+	items  []api.Attempt // the rows they were made for
 	byPair map[webhooks.Pair]api.Forecast
 	newest map[webhooks.Pair]string
 }
@@ -38,10 +39,12 @@ func (m *Model) newestShown(a api.Attempt) bool {
 }
 
 func (m *Model) forecastsNow() *forecasts {
-	if m.fc != nil {
+	// The rows change with a refresh, a search or the filter: whatever
+	// set them, forecasts made for other rows are made again.
+	if m.fc != nil && sameRows(m.fc.items, m.items) {
 		return m.fc
 	}
-	fc := &forecasts{byPair: map[webhooks.Pair]api.Forecast{}, newest: map[webhooks.Pair]string{}}
+	fc := &forecasts{items: m.items, byPair: map[webhooks.Pair]api.Forecast{}, newest: map[webhooks.Pair]string{}}
 	byPair := map[webhooks.Pair][]api.Attempt{}
 	seen := map[string]bool{}
 	keep := func(x api.Attempt) {
@@ -190,4 +193,9 @@ func clock(t, now time.Time) string {
 		return t.Format("15:04:05")
 	}
 	return t.Format("Jan 2 15:04")
+}
+
+// sameRows reports whether a and b are the same slice of rows.
+func sameRows(a, b []api.Attempt) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
