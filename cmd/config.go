@@ -39,6 +39,12 @@ type fileConfig struct {
 	Animations *bool `toml:"animations"`
 	// Fresh: every start is as with --fresh (no resume).
 	Fresh bool `toml:"fresh"`
+	// Alerts: an endpoint failing AlertFailShare of its messages over
+	// AlertWindow raises an alert; alerts = false keeps the terminal's
+	// notification quiet (the status line still flags it).
+	Alerts         *bool    `toml:"alerts"`
+	AlertFailShare *float64 `toml:"alert_fail_share"`
+	AlertWindow    duration `toml:"alert_window"`
 }
 
 // secretList reads webhook_secret as one string or a list of them (during
@@ -93,7 +99,10 @@ type config struct {
 	ExportDir       string // --export-dir: where exports are written ("" the current directory)
 	Endpoints       []string
 	EndpointSecrets map[string]string
-	NoAnimation     bool     // animations = false, or --no-animation
+	NoAnimation     bool // animations = false, or --no-animation
+	Alerts          bool // notify the terminal of a new alert
+	AlertFailShare  float64
+	AlertWindow     time.Duration
 	File            string   // the config file read, or ""
 	Warnings        []string // shown before the program starts
 	Fresh           bool     // start without resuming from the last session's event
@@ -212,6 +221,9 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 	}
 	if _, statErr := os.Stat(path); statErr == nil {
 		c.File = path
+	}
+	if err := c.readAlerts(fc); err != nil {
+		return config{}, err
 	}
 	switch {
 	case len(o.WebhookSecrets) > 0:

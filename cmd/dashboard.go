@@ -46,7 +46,7 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().BoolVar(&o.NoAnimation, "no-animation", false, "a still glyph for processing instead of the spinner (config: animations = false)")
 	c.Flags().StringVar(&recordPath, "record", "", "also record the session to `FILE` (mode 0600; no key or secret): the events applied and the webhook messages and attempts fetched, for aspect-tui replay")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
-		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "animations", "fresh"})
+		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "animations", "fresh", "alerts", "alert_fail_share", "alert_window"})
 }
 
 func runDashboardCommand(ctx context.Context, io *stdio, o overrides, recordPath string) error {
@@ -104,6 +104,9 @@ type dashboardRun struct {
 	// noState keeps the endpoints made in this run out of the state file
 	// (the demo's simulator is gone when it ends).
 	noState bool
+	// timeScale is the speed of the API's Svix (the demo's simulator's
+	// --time-scale); zero is Svix's own.
+	timeScale float64
 	// record is the --record file ("" for none).
 	record string
 }
@@ -148,6 +151,10 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 		Refresh:         d.cfg.Refresh,
 		ExportDir:       d.cfg.ExportDir,
 		NoColor:         io.getenv("NO_COLOR") != "",
+		AlertFailShare:  d.cfg.AlertFailShare,
+		AlertWindow:     d.cfg.AlertWindow,
+		Notify:          notifyOf(d.cfg, io.getenv),
+		TimeScale:       d.timeScale,
 	}
 	if err := ui.Check(opts); err != nil {
 		return fmt.Errorf("config file %s: %w", orDefault(d.cfg.File, "(none)"), err)

@@ -66,7 +66,7 @@ func demoCommand(io *stdio) *cobra.Command {
 	exportDirFlag(fs, &f.exportDir)
 	fs.BoolVar(&f.noAnimation, "no-animation", false, "a still glyph for processing instead of the spinner (config: animations = false)")
 	fs.StringVar(&f.config, "config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
-	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys", "animations"})
+	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys", "animations", "alerts", "alert_fail_share", "alert_window"})
 }
 
 func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {
@@ -137,7 +137,7 @@ func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {
 	// The demo endpoint's secret, so that an export from the demo is signed
 	// (the user's own secrets belong to no endpoint of the simulator).
 	cfg.WebhookSecrets = []string{secret}
-	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}, skips: skips, noState: true})
+	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}, skips: skips, noState: true, timeScale: f.scale})
 }
 
 // startDemoReceiver makes the `listen` receiver the demo's webhook

@@ -33,6 +33,9 @@ var (
 		"animations":       "false stops the processing spinner (a still glyph instead; --no-animation does the same)",
 		"endpoint_secrets": "[endpoint_secrets] table: whsec_ secrets by endpoint id, to re-deliver from this machine when the API has no resend route",
 		"fresh":            "true: every start is like --fresh (no resume from the last session's event)",
+		"alerts":           "false keeps alerts off the terminal's notifications (OSC 9, OSC 777 or the bell); the status line still flags them",
+		"alert_fail_share": "an endpoint failing this share of its messages (retries failing too) over alert_window raises an alert (default 0.2)",
+		"alert_window":     "the span alert_fail_share covers, like 10m (default 10m)",
 	}
 )
 

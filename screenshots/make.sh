@@ -158,6 +158,24 @@ if want dashboard || want deliveries || want attempt || want compare || want sec
   fi
 fi
 
+if want forecast; then
+  # Every delivery fails: the retry forecast of a failing message, when
+  # Svix gives up, and when it will disable the endpoint; the alert flags
+  # the status line.
+  # Real time (--time-scale 1): Svix's own minutes and days.
+  start forecast "$bin" demo --seed "$seed" --fail-rate 1 --time-scale 1
+  wait_for forecast "● live"
+  wait_for forecast "still failing"
+  sleep 8              # the first retries (after 5 s) come, and fail
+  keys forecast Tab
+  keys forecast Tab    # the deliveries pane
+  keys forecast z
+  wait_for forecast "z or esc unzooms"
+  keys forecast g      # the newest attempt
+  wait_for forecast "of Svix's 8"
+  shoot forecast forecast
+fi
+
 if want listen; then
   # The simulator delivers to listen, which was given a secret from another
   # endpoint: every delivery is refused, with the reason.

@@ -26,7 +26,7 @@ func (h *hooks) run(ctx context.Context) {
 	defer timer.Stop()
 	for {
 		h.mu.Lock()
-		wait := h.dispatchLocked(time.Now())
+		wait := h.dispatchLocked(h.now())
 		h.mu.Unlock()
 		timer.Reset(wait)
 		select {
@@ -46,6 +46,14 @@ func (h *hooks) dispatchLocked(now time.Time) time.Duration {
 	for _, ep := range h.epOrder {
 		if ep.disabled {
 			continue
+		}
+		if !ep.failingSince.IsZero() {
+			at := ep.failingSince.Add(h.sched.DisableAfter())
+			if !now.Before(at) {
+				h.autoDisableLocked(ep, now)
+				continue
+			}
+			next = min(next, at.Sub(now))
 		}
 		for ep.inflight < maxInflight && len(ep.queue) > 0 {
 			j := ep.queue[0]
@@ -209,6 +217,7 @@ func (h *hooks) finishLocked(ep *endpoint, j *job, a *attempt, o outcome) {
 	case o.ok:
 		a.a.Status = api.AttemptSuccess
 		d.status = api.AttemptSuccess
+		ep.failingSince = time.Time{}
 		// Delivered: a retry still waiting has nothing left to do.
 		for _, q := range d.jobs {
 			if !q.manual {
@@ -221,10 +230,12 @@ func (h *hooks) finishLocked(ep *endpoint, j *job, a *attempt, o outcome) {
 		d.status = api.AttemptFailed
 	default:
 		a.a.Status = api.AttemptFailed
+		if ep.failingSince.IsZero() {
+			ep.failingSince = a.a.Timestamp.Time
+		}
 		live := h.eps[ep.id] == ep && !ep.disabled && h.msgs[j.m.id] == j.m
-		if !j.manual && live && d.tries < len(retrySchedule) && !h.hasScheduledLocked(d) {
-			wait := scaled(retrySchedule[d.tries], h.o.TimeScale, 0)
-			h.enqueueLocked(j.m, ep, false, time.Now().Add(wait))
+		if !j.manual && live && d.tries < api.MaxAttempts && !h.hasScheduledLocked(d) {
+			h.enqueueLocked(j.m, ep, false, h.now().Add(h.sched.Wait(d.tries)))
 		} else if len(d.jobs) == 0 && d.status != api.AttemptSuccess {
 			d.status = api.AttemptFailed
 		}

@@ -204,6 +204,7 @@ func (h *hooks) handleUpdateEndpoint(w http.ResponseWriter, r *http.Request) {
 			h.stopLocked(ep)
 		} else {
 			ep.sess = h.newSession()
+			ep.failingSince = time.Time{} // a new start: the five days count afresh
 		}
 	}
 	out := ep.toAPI()

@@ -15,24 +15,11 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 )
 
-// retrySchedule is Svix's: the wait before each attempt, the first one
-// immediate, each counted from the failure before it.
-var retrySchedule = []time.Duration{
-	0,
-	5 * time.Second,
-	5 * time.Minute,
-	30 * time.Minute,
-	2 * time.Hour,
-	5 * time.Hour,
-	10 * time.Hour,
-	10 * time.Hour,
-}
-
 const (
-	// deliveryTimeout is Svix's; divided by TimeScale, but never below
-	// minDeliveryTimeout, since a handler on a busy machine (tests under
-	// -race) may need a few milliseconds even on loopback.
-	deliveryTimeout    = 15 * time.Second
+	// Svix's delivery timeout (api.DeliveryTimeout) is divided by
+	// TimeScale, but never below minDeliveryTimeout, since a handler on a
+	// busy machine (tests under -race) may need a few milliseconds even on
+	// loopback.
 	minDeliveryTimeout = 200 * time.Millisecond
 	// maxInflight bounds concurrent attempts per endpoint.
 	maxInflight = 16
@@ -58,6 +45,9 @@ type endpoint struct {
 	inflight int       // attempts sending now
 	nextSlot time.Time // rate limit: the earliest start of the next attempt
 	sess     *session
+	// failingSince is the start of the endpoint's unbroken run of failed
+	// attempts (zero after a success): Svix disables it DisableAfter later.
+	failingSince time.Time
 }
 
 // session is an endpoint's time enabled: disabling or deleting it cancels
@@ -153,6 +143,8 @@ type attempt struct {
 type hooks struct {
 	mu     sync.Mutex
 	o      Options
+	sched  api.Schedule // Svix's rules at TimeScale
+	clock  Clock
 	ctx    context.Context
 	appID  string
 	userID string // the simulated account, as in every envelope
@@ -192,6 +184,8 @@ func newHooks(ctx context.Context, o Options) *hooks {
 	}
 	h := &hooks{
 		o:     o,
+		sched: api.Schedule{Scale: o.TimeScale},
+		clock: o.Clock,
 		ctx:   ctx,
 		appID: svixID("app_"),
 		isNew: true,
@@ -202,15 +196,29 @@ func newHooks(ctx context.Context, o Options) *hooks {
 			// Svix counts a redirect as a failure; it does not follow it.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		timeout:    scaled(deliveryTimeout, o.TimeScale, minDeliveryTimeout),
+		timeout:    scaled(api.DeliveryTimeout, o.TimeScale, minDeliveryTimeout),
 		wake:       make(chan struct{}, 1),
 		epAttempts: map[string]*deque[*attempt]{},
 		echoRand:   rand.New(rand.NewPCG(uint64(o.Seed), 0xec40)),
 		sample:     rand.New(rand.NewPCG(uint64(o.Seed), 0x7e57)),
 	}
 	h.idle = sync.NewCond(&h.mu)
+	if h.clock == nil {
+		h.clock = realClock{}
+	}
+	if fc, ok := h.clock.(*FakeClock); ok {
+		fc.onAdvance(func() {
+			h.mu.Lock()
+			h.dispatchLocked(h.now())
+			h.mu.Unlock()
+			h.poke() // the scheduler's timer waits for the new next
+		})
+	}
 	return h
 }
+
+// now is the delivery engine's time.
+func (h *hooks) now() time.Time { return h.clock.Now() }
 
 func (h *hooks) poke() {
 	select {
@@ -235,7 +243,7 @@ func (h *hooks) publish(eventType, eventID string, payload []byte, ts time.Time)
 	queued := false
 	for _, ep := range h.epOrder {
 		if !ep.disabled && ep.wants(eventType) {
-			h.enqueueLocked(m, ep, false, ts)
+			h.enqueueLocked(m, ep, false, h.now())
 			queued = true
 		}
 	}
@@ -290,7 +298,7 @@ func (h *hooks) addAttemptLocked(m *message, ep *endpoint, trigger api.TriggerTy
 		URL:         ep.url,
 		Status:      api.AttemptSending,
 		TriggerType: trigger,
-		Timestamp:   api.Time{Time: time.Now().Round(0).UTC()},
+		Timestamp:   api.Time{Time: h.now().Round(0).UTC()},
 	}}
 	h.attempts.push(a)
 	m.attempts = append(m.attempts, a)

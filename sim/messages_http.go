@@ -143,6 +143,7 @@ func (h *hooks) listAttempts(w http.ResponseWriter, r *http.Request, epID string
 	data := make([]api.Attempt, len(as))
 	for i, a := range as {
 		data[i] = a.a
+		data[i].NextAttempt = api.Time{Time: h.nextAttemptLocked(a)}
 	}
 	h.mu.Unlock()
 	expanded := r.URL.Query().Get("expanded_statuses") == "true"
@@ -198,7 +199,7 @@ func (h *hooks) handleResend(w http.ResponseWriter, r *http.Request) {
 		h.mu.Unlock()
 		return
 	}
-	h.enqueueLocked(m, ep, true, time.Now())
+	h.enqueueLocked(m, ep, true, h.now())
 	h.mu.Unlock()
 	h.poke()
 	writeJSON(w, http.StatusAccepted, struct{}{})
@@ -223,7 +224,7 @@ func (h *hooks) handleRecover(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := h.msgOrder.view()
-	now := time.Now()
+	now := h.now()
 	for i := sort.Search(len(view), func(i int) bool { return !view[i].ts.Before(since) }); i < len(view); i++ {
 		m := view[i]
 		if !until.IsZero() && m.ts.After(until) {
@@ -273,7 +274,7 @@ func (h *hooks) handleTest(w http.ResponseWriter, r *http.Request) {
 	if ep == nil {
 		return
 	}
-	now := time.Now().Round(0).UTC()
+	now := h.now().Round(0).UTC()
 	t := h.sampleTaskLocked(eventType, now)
 	eventID := newUUID(h.sample)
 	payload := appendEnvelope(nil, now, t.userID, eventID, eventType, t)

@@ -67,6 +67,10 @@ type Options struct {
 	Echo         bool
 	EchoFailRate float64
 
+	// Clock is the delivery engine's time (attempts, retries, disabling);
+	// nil is the real clock. Tests pass a *FakeClock.
+	Clock Clock
+
 	// Logf receives one line per delivery attempt; nil is quiet. It is
 	// called from several goroutines at once.
 	Logf func(format string, args ...any)

@@ -27,6 +27,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/ui/endpoints"
 	"github.com/aspect-hq/aspect-tui/ui/eventlog"
 	"github.com/aspect-hq/aspect-tui/ui/grid"
+	"github.com/aspect-hq/aspect-tui/ui/health"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/statusbar"
 	"github.com/aspect-hq/aspect-tui/ui/taskhooks"
@@ -87,6 +88,16 @@ type Options struct {
 	// applied) after each batch with events, to be kept for the next
 	// start's resume. It must not block.
 	Marked func(feed.Mark)
+	// AlertFailShare and AlertWindow raise an alert when an endpoint
+	// fails that share of its messages over the window (zero: 0.2 and 10
+	// minutes; see health.Model.Share); Notify is how the terminal is told
+	// (DetectNotify).
+	AlertFailShare float64
+	AlertWindow    time.Duration
+	Notify         Notify
+	// TimeScale is the speed of the Svix the API runs (the demo's
+	// simulator runs its schedule faster); zero is Svix's own.
+	TimeScale float64
 }
 
 // Model is the root model.
@@ -113,6 +124,7 @@ type Model struct {
 	resend     *webhooks.Resender
 	secrets    *webhooks.Secrets
 	status     *statusbar.Model
+	health     *health.Model // the endpoints' health and alerts (alerts.go)
 
 	main  common.PaneID            // the pane the main area shows: the grid, or a view opened over it
 	side  [areaCount]common.PaneID // the pane each side area shows
@@ -203,6 +215,7 @@ func New(o Options) (*Model, error) {
 	m.secrets = webhooks.NewSecrets(o.EndpointSecrets, o.WebhookSecret)
 	m.resend = webhooks.NewResender(ctx, o.Context, hooks)
 	m.resend.UseSecrets(m.secrets)
+	m.health = newHealth(o)
 	m.exporter = webhooks.NewExporter(m.secrets, o.ExportDir, o.Context, hooks)
 	m.buildPanes(hooks)
 	m.actions = m.rootActions()

@@ -53,12 +53,14 @@ var panes = []paneRow{
 		build: func(m *Model, hooks webhooks.Client) common.Pane {
 			m.endpoints = endpoints.New(m.ctx, m.opts.Context, hooks, m.opts.Refresh)
 			m.endpoints.KeepSecrets(m.secrets)
+			m.endpoints.UseHealth(m.health)
 			return m.endpoints
 		},
 		init: func(m *Model) tea.Cmd { return m.endpoints.Init() }},
 	{id: common.Deliveries, area: bottomSide,
 		build: func(m *Model, hooks webhooks.Client) common.Pane {
 			m.deliveries = deliveries.New(m.ctx, m.opts.Context, hooks, m.opts.Refresh, m.resend)
+			m.deliveries.UseHealth(m.health)
 			return m.deliveries
 		},
 		init: func(m *Model) tea.Cmd { return m.deliveries.Init() }},
@@ -73,6 +75,7 @@ var panes = []paneRow{
 	{id: common.Attempt, area: mainArea,
 		build: func(m *Model, hooks webhooks.Client) common.Pane {
 			m.attempt = attempt.New(m.ctx, m.opts.Context, hooks, m.opts.Refresh, m.resend)
+			m.attempt.UseHealth(m.health)
 			return m.attempt
 		},
 		tick:  func(m *Model) { m.attempt.Refresh() },

@@ -10,6 +10,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/deliveries"
 	"github.com/aspect-hq/aspect-tui/ui/detail"
 	"github.com/aspect-hq/aspect-tui/ui/eventlog"
 	"github.com/aspect-hq/aspect-tui/ui/grid"
@@ -300,6 +301,12 @@ func (m *Model) routePane(msg common.PaneMsg) tea.Cmd {
 	if p == nil {
 		return nil
 	}
+	// The endpoints' health takes a deliveries refresh first: the pane's
+	// forecasts read it.
+	var alerts tea.Cmd
+	if l, ok := msg.Msg.(deliveries.ListedMsg); ok {
+		alerts = m.observeHealth(l)
+	}
 	_, cmd := p.Update(msg.Msg)
-	return cmd
+	return tea.Batch(cmd, alerts)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/detail"
+	"github.com/aspect-hq/aspect-tui/ui/health"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/webhooks"
 )
@@ -65,6 +66,7 @@ type Model struct {
 
 	view    common.Scroll
 	actions keys.Actions
+	health  *health.Model // the endpoint's failing run and Svix's speed (forecast.go)
 }
 
 // New returns a closed detail.
@@ -264,9 +266,6 @@ func (m *Model) build() []string {
 		th.MutedStyle.Render(" · ") + m.numberText() + th.MutedStyle.Render(" · ") + webhooks.Trigger(a)
 	add(" " + label("attempt") + api.Clean(a.ID) + "   " + summary)
 	add(" " + label("time") + stamp(a.Timestamp.Time, m.ctx.Now))
-	if !a.NextAttempt.IsZero() {
-		add(" " + label("next try") + stamp(a.NextAttempt.Time, m.ctx.Now) + th.MutedStyle.Render("  (when Svix tries again, as the API says)"))
-	}
 	if a.FromHere {
 		add(" " + label("sent by") + th.AccentStyle.Render("this machine (aspect-tui re-delivered it, signed with the endpoint's secret), not Aspect"))
 	}
@@ -286,6 +285,13 @@ func (m *Model) build() []string {
 	}
 	if m.resend.Pending(webhooks.PairOf(a)) {
 		add(" " + th.AccentStyle.Render("◌ resending: the new attempt shows in the timeline when it is made"))
+	}
+
+	if lines := m.forecastLines(label); len(lines) > 0 {
+		heading("Retry forecast " + th.MutedStyle.Render(m.forecastNote()))
+		for _, l := range lines {
+			add(l)
+		}
 	}
 
 	heading("Response " + th.MutedStyle.Render(m.responseNote()))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/health"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/webhooks"
 )
@@ -79,6 +80,8 @@ type Model struct {
 	w, h    int
 	focused bool
 	actions keys.Actions
+	health  *health.Model // every endpoint's recent attempts, for the forecast (forecast.go)
+	fc      *forecasts    // made from them once per refresh; nil until then
 	find    search
 }
 
@@ -127,7 +130,7 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // rowsH is how many rows show under the column header.
-func (m *Model) rowsH() int { return max(0, m.h-1) }
+func (m *Model) rowsH() int { return max(0, m.h-1-m.forecastH()) }
 
 // Update implements common.Pane.
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {

@@ -67,6 +67,7 @@ func (m *Model) listed(msg ListedMsg) tea.Cmd {
 		}
 	}
 	m.items, m.eps, m.loaded = items, len(msg.Endpoints), true
+	m.fc = nil // the forecasts are made again from what this refresh read
 	m.nums = webhooks.Numbers(items)
 	m.learn(msg, items)
 	m.failing, m.unknown = m.stillFailing()

@@ -80,6 +80,17 @@ func (m *Model) table() string {
 		b.WriteString(common.Fit(th.WarnStyle.Render(" last refresh failed: ")+api.Brief(m.err), m.w))
 		n++
 	}
+	if f := m.forecastLines(); len(f) > 0 && n+len(f) <= m.h {
+		for ; n < m.h-len(f); n++ { // the forecast sits at the bottom
+			b.WriteByte('\n')
+			b.WriteString(common.Spaces(m.w))
+		}
+		for _, l := range f {
+			b.WriteByte('\n')
+			b.WriteString(l)
+			n++
+		}
+	}
 	for ; n < m.h; n++ {
 		b.WriteByte('\n')
 		b.WriteString(common.Spaces(m.w))
@@ -101,6 +112,7 @@ func plural(n int, s string) string {
 // always; latency, event type, attempt number and trigger as room allows.
 type columns struct {
 	event, latency, number, then, trigger, msg bool
+	next                                       bool
 	endpointW                                  int
 }
 
@@ -137,6 +149,7 @@ func (m *Model) columns() columns {
 	if !m.all {
 		add(&c.then, thenW, 20)
 	}
+	add(&c.next, nextW, 20)
 	add(&c.trigger, triggerW, 20)
 	add(&c.msg, msgW, 30)
 	c.endpointW = max(0, m.w-used)
@@ -158,6 +171,9 @@ func (m *Model) header(c columns) string {
 	}
 	if c.then {
 		b.WriteString(common.Fit("THEN", thenW) + " ")
+	}
+	if c.next {
+		b.WriteString(common.Fit("NEXT", nextW) + " ")
 	}
 	if c.trigger {
 		b.WriteString(common.Fit("TRIGGER", triggerW) + " ")
@@ -243,6 +259,9 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 			then = "…" // being checked
 		}
 		b.WriteString(th.OKP.S(common.Fit(then, thenW)) + " ")
+	}
+	if c.next {
+		b.WriteString(m.nextCell(a) + " ")
 	}
 	if c.trigger {
 		tr := webhooks.Trigger(a)

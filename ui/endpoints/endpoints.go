@@ -18,6 +18,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/health"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
 	"github.com/aspect-hq/aspect-tui/ui/webhooks"
 )
@@ -52,6 +53,7 @@ type Model struct {
 	// here, for re-deliveries from this machine (see webhooks.Secrets).
 	secrets  *webhooks.Secrets
 	toggling map[string]bool
+	health   *health.Model // latency, alerts and failing runs (latency.go)
 
 	dialog dialog
 	seq    int // numbers dialogs, so a late answer finds the right one
@@ -457,6 +459,9 @@ func (m *Model) rows(e api.Endpoint, selected bool) []string {
 	case e.Disabled:
 		state = th.MutedStyle.Render("○")
 	}
+	if m.alerted(e) {
+		state = th.ErrorStyle.Render("⚠")
+	}
 	inner := m.w - 4
 	stats := m.statsText(e, inner >= 100)
 	url := e.URL
@@ -478,10 +483,13 @@ func (m *Model) rows(e api.Endpoint, selected bool) []string {
 		parts = append(parts, th.AccentStyle.Render(src))
 	}
 	if d := api.Clean(e.Description); d != "" {
-		parts = append(parts, muted(d))
+		parts = append(parts, muted(m.roomForNote(e, d)))
 	}
 	if e.Disabled {
 		parts = append(parts, th.WarnStyle.Render("disabled"))
+	}
+	if note := m.disableNote(e); note != "" {
+		parts = append(parts, th.WarnStyle.Render(note))
 	}
 	if s := m.masked[e.ID]; s != "" {
 		parts = append(parts, muted("secret "+s))
@@ -493,7 +501,7 @@ func (m *Model) rows(e api.Endpoint, selected bool) []string {
 	if e.RateLimit > 0 {
 		parts = append(parts, muted(strconv.Itoa(e.RateLimit)+"/s"))
 	}
-	second := "    " + common.Clip(strings.Join(parts, muted(" · ")), max(1, m.w-4))
+	second := m.secondLine(e, strings.Join(parts, muted(" · ")))
 	return []string{first, second}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/health"
 	"github.com/aspect-hq/aspect-tui/ui/theme"
 )
 
@@ -37,6 +38,7 @@ type Model struct {
 	noteLevel int    // 0 info, 1 warning, 2 error
 	noteUntil time.Time
 	hidden    []string // features hidden because the API does not offer them
+	alerts    []health.Alert
 }
 
 // NoteFor is how long a note stays in the status line.
@@ -283,6 +285,9 @@ func (m *Model) View(width int) string {
 			p = th.ErrorP
 		}
 		pieces = append(pieces, p.S(note))
+	}
+	if a := m.alertsText(wide); a != "" {
+		pieces = append(pieces, a)
 	}
 	if len(m.hidden) > 0 {
 		pieces = append(pieces, th.WarnP.S("⊘ not offered: "+strings.Join(m.hidden, ", ")))
