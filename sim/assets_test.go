@@ -105,7 +105,9 @@ func TestAssetsAreNamedBySeed(t *testing.T) {
 		return out
 	}
 	one, again, other := details(3), details(3), details(4)
-	if !slices.EqualFunc(one, again, func(a, b api.Asset) bool { return a.Name == b.Name && a.SizeBytes == b.SizeBytes && a.IndexID == b.IndexID }) {
+	if !slices.EqualFunc(one, again, func(a, b api.Asset) bool {
+		return a.Name == b.Name && a.SizeBytes == b.SizeBytes && a.IndexID == b.IndexID
+	}) {
 		t.Error("the same seed named the assets differently")
 	}
 	if one[0].Name == other[0].Name && one[1].Name == other[1].Name && one[2].Name == other[2].Name {
