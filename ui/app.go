@@ -19,6 +19,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/feed/assets"
 	"github.com/aspect-hq/aspect-tui/ui/attempt"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/deliveries"
@@ -75,6 +76,15 @@ type Options struct {
 	NoColor         bool
 	Dark            *bool // the background, when known; otherwise asked of the terminal
 	Clock           func() time.Time
+	// Account is the key's account as GET /users/me answered before the
+	// dashboard started (nil: not known); TokensWarn the balance under
+	// which the header warns (0: the default).
+	Account    *api.User
+	TokensWarn int64
+	// Columns are the grid's optional columns (nil: all, with names);
+	// Index limits the grid to one index, by name or id (the config's).
+	Columns *grid.Columns
+	Index   string
 }
 
 // Model is the root model.
@@ -99,6 +109,7 @@ type Model struct {
 	resend     *webhooks.Resender
 	secrets    *webhooks.Secrets
 	status     *statusbar.Model
+	names      names // naming tasks by their assets (names.go)
 
 	main  common.PaneID            // the pane the main area shows: the grid, or a view opened over it
 	side  [areaCount]common.PaneID // the pane each side area shows
@@ -190,6 +201,13 @@ func New(o Options) (*Model, error) {
 	m.resend = webhooks.NewResender(ctx, o.Context, hooks)
 	m.resend.UseSecrets(m.secrets)
 	m.buildPanes(hooks)
+	m.names.book = assets.NewBook(0, 0)
+	if o.Columns != nil {
+		m.grid.SetColumns(*o.Columns)
+	}
+	if o.Index != "" {
+		m.grid.FilterIndex(o.Index)
+	}
 	m.actions = m.rootActions()
 	m.grid.SetEmptyText(m.emptyText())
 	m.setFocus(common.Tasks)
@@ -199,7 +217,7 @@ func New(o Options) (*Model, error) {
 // Init starts the feed reader, the clock and the first fetches, and asks
 // the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitBatch(), m.nextTick(), m.waitSkip()}
+	cmds := []tea.Cmd{m.waitBatch(), m.nextTick(), m.waitSkip(), m.initNames()}
 	for _, row := range panes {
 		if row.init != nil {
 			cmds = append(cmds, row.init(m))

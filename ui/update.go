@@ -35,8 +35,11 @@ type (
 
 // Update routes: it applies feed batches itself and hands everything else
 // to the pane it belongs to.
-func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	m.ctx.Now = m.ctx.Clock()
+	if asksNames(msg) {
+		defer func() { cmd = tea.Batch(cmd, m.askNames()) }()
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
@@ -58,7 +61,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.PaneMsg:
 		return m, m.routePane(msg)
 	case grid.OpenMsg:
+		m.forgetFailure(msg.ID)
 		m.open(common.Detail, msg.ID)
+	case assetMsg, assetsRetryMsg, indexesMsg, accountMsg, accountTickMsg:
+		return m, m.namesMsg(msg)
 	case detail.BackMsg, eventlog.BackMsg, common.BackMsg:
 		m.goBack()
 	case common.NoteMsg, common.NotOfferedMsg, common.RefreshMsg,
