@@ -202,6 +202,8 @@ func New(o Options) (*Model, error) {
 	m.resend.UseSecrets(m.secrets)
 	m.buildPanes(hooks)
 	m.names.book = assets.NewBook(0, 0)
+	m.detail.SetAssets(m.assetOf)
+	m.status.SetAccount(o.Account, o.TokensWarn)
 	if o.Columns != nil {
 		m.grid.SetColumns(*o.Columns)
 	}

@@ -54,8 +54,6 @@ func (m *Model) accountEvery() time.Duration { return max(5*m.opts.Refresh, 10*t
 // initNames starts what naming needs: the indexes, and the account's
 // tokens read again now and then.
 func (m *Model) initNames() tea.Cmd {
-	m.status.SetAccount(m.opts.Account, m.opts.TokensWarn)
-	m.detail.SetAssets(m.assetOf)
 	if m.opts.Client == nil {
 		return nil
 	}

@@ -17,10 +17,10 @@ const (
 	idW      = 8
 	assetW   = 8  // an asset id's prefix
 	nameMin  = 14 // an asset's name, cut in the middle...
-	nameWant = 26 // ...and what a wide window gives it
+	nameWant = 20 // ...and what a wide window gives it first
 	nameMax  = 40
 	indexMin = 8
-	indexMax = 18
+	indexMax = 14
 	overallW = 8 // "✗ failed"
 	ageW     = 4
 	longW    = 2 + theme.LongWordWidth  // "▂ processing"
@@ -136,6 +136,8 @@ func (m *Model) Want() int {
 	if m.cols.Names {
 		w += nameWant - nameMin
 	}
+	// The index column takes what is left: it is not worth narrowing
+	// the webhook panes for.
 	for _, name := range append(append([]string{}, api.FeatureNames...), m.extraCols...) {
 		w += min(max(longW, common.Width(api.Clean(name))), maxFeatW) + 1
 	}
