@@ -266,3 +266,6 @@ func (m *Model) assetCell(e *entry, text, dim theme.Paint, put func(theme.Paint,
 		put(dim, e.indexCut, iw)
 	}
 }
+
+// PageRows is how many rows one screen of the grid shows.
+func (m *Model) PageRows() int { return m.visibleRows() }
