@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 )
@@ -117,4 +118,21 @@ func NoRetry(ctx context.Context) context.Context {
 func noRetry(ctx context.Context) bool {
 	v, _ := ctx.Value(noRetryKey{}).(bool)
 	return v
+}
+
+// AssetID is the asset of the task the message is about
+// (data.task.asset_id), or "".
+func (m Message) AssetID() string {
+	var p struct {
+		Data struct {
+			Task struct {
+				AssetID    string `json:"asset_id"`
+				AssetCamel string `json:"assetId"`
+			} `json:"task"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(m.Payload, &p) != nil {
+		return ""
+	}
+	return first(p.Data.Task.AssetID, p.Data.Task.AssetCamel)
 }

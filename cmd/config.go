@@ -13,6 +13,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/grid"
 )
 
 // fileConfig is the optional config file, config.toml under the XDG config
@@ -35,6 +36,12 @@ type fileConfig struct {
 	// EndpointSecrets sign re-deliveries from this machine, by endpoint id.
 	Endpoints       []string          `toml:"endpoints"`
 	EndpointSecrets map[string]string `toml:"endpoint_secrets"`
+	// Columns are the grid's optional columns (task, name, index);
+	// TokensWarn the balance under which the header warns; Index an index
+	// to show alone, by name (config_names.go).
+	Columns    *[]string `toml:"columns"`
+	TokensWarn int64     `toml:"tokens_warn"`
+	Index      string    `toml:"index"`
 }
 
 // secretList reads webhook_secret as one string or a list of them (during
@@ -90,6 +97,9 @@ type config struct {
 	EndpointSecrets map[string]string
 	File            string   // the config file read, or ""
 	Warnings        []string // shown before the program starts
+	Columns         *grid.Columns
+	TokensWarn      int64
+	Index           string
 }
 
 const (
@@ -199,6 +209,9 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 	}
 	if _, statErr := os.Stat(path); statErr == nil {
 		c.File = path
+	}
+	if err := c.naming(fc); err != nil {
+		return config{}, err
 	}
 	switch {
 	case len(o.WebhookSecrets) > 0:

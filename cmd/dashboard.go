@@ -39,7 +39,7 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
-		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys"})
+		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "columns", "tokens_warn", "index"})
 }
 
 func runDashboardCommand(ctx context.Context, io *stdio, o overrides) error {
@@ -127,16 +127,20 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 		ReadOnly:        d.cfg.ReadOnly,
 		Refresh:         d.cfg.Refresh,
 		NoColor:         io.getenv("NO_COLOR") != "",
+		TokensWarn:      d.cfg.TokensWarn,
+		Columns:         d.cfg.Columns,
+		Index:           d.cfg.Index,
 	}
 	if err := ui.Check(opts); err != nil {
 		return fmt.Errorf("config file %s: %w", orDefault(d.cfg.File, "(none)"), err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
-	_, err := d.client.ActiveTasks(pctx)
+	account, err := checkKey(pctx, d.client)
 	cancel()
 	if err != nil {
 		return fmt.Errorf("cannot reach the API: %w", err)
 	}
+	opts.Account = account
 
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()

@@ -62,7 +62,7 @@ func demoCommand(io *stdio) *cobra.Command {
 	fs.DurationVar(&f.refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (longer while the API fails); default: the config file's refresh, else 2s")
 	hideDefault(fs, "refresh")
 	fs.StringVar(&f.config, "config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
-	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys"})
+	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys", "columns", "tokens_warn", "index"})
 }
 
 func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {

@@ -30,6 +30,9 @@ var (
 		"events_path":      "where the event stream lives when not at /events: a path or an absolute URL",
 		"endpoints":        "endpoint ids to show when the API has no route that lists them",
 		"endpoint_secrets": "[endpoint_secrets] table: whsec_ secrets by endpoint id, to re-deliver from this machine when the API has no resend route",
+		"columns":          `the grid's optional columns, of "task", "name", "index" (default all three; without "name" the asset column shows ids)`,
+		"tokens_warn":      "the header warns when the account's tokens fall below this (default 10000)",
+		"index":            "show only the tasks of this index, by name (i cycles through them)",
 	}
 )
 

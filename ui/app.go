@@ -203,6 +203,7 @@ func New(o Options) (*Model, error) {
 	m.buildPanes(hooks)
 	m.names.book = assets.NewBook(0, 0)
 	m.detail.SetAssets(m.assetOf)
+	m.ctx.AssetName = m.assetName
 	m.status.SetAccount(o.Account, o.TokensWarn)
 	if o.Columns != nil {
 		m.grid.SetColumns(*o.Columns)

@@ -69,6 +69,14 @@ func (m *Model) accountLater() tea.Cmd {
 	return tea.Tick(m.accountEvery(), func(time.Time) tea.Msg { return accountTickMsg{} })
 }
 
+// assetName is an asset's display name when the Book holds it.
+func (m *Model) assetName(id string) string {
+	if a, st := m.names.book.Lookup(id); st == assets.Known {
+		return assets.DisplayName(a.Name)
+	}
+	return ""
+}
+
 // assetOf is what the task view shows of an asset.
 func (m *Model) assetOf(id string) (*api.Asset, assets.State, *api.Index) {
 	a, st := m.names.book.Lookup(id)
@@ -153,6 +161,14 @@ func (m *Model) askNames() tea.Cmd {
 		want = append(want, id)
 	}
 	want = m.grid.Wanted(want)
+	if m.shown(m.areaOf(common.Deliveries)) || m.main == common.Attempt {
+		want = m.deliveries.WantedAssets(want)
+	}
+	if m.main == common.Attempt {
+		if id := m.attempt.AssetID(); id != "" {
+			want = append(want, id)
+		}
+	}
 	m.names.want = want
 	start := want[:0:0]
 	for _, id := range want {

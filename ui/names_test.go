@@ -71,10 +71,10 @@ func TestGridShowsAssetNames(t *testing.T) {
 				}
 				return ""
 			}
-			if r := row(1); !strings.Contains(r, "interview-final.mp4") {
-				t.Errorf("task 1's row %q lacks its asset's name", r)
+			if r := row(1); !strings.Contains(r, "interv") || !strings.Contains(r, "al.mp4") || size[0] >= 160 && !strings.Contains(r, "interview-final.mp4") {
+				t.Errorf("task 1's row %q lacks its asset's name (whole from 160 columns)", r)
 			}
-			if r := row(2); !strings.Contains(r, "board-meeting") || !strings.Contains(r, "….mov") && !strings.Contains(r, "al.mov") {
+			if r := row(2); !strings.Contains(r, "board-") || !strings.Contains(r, "…") || !strings.Contains(r, "al.mov") {
 				t.Errorf("task 2's row %q: want the long name cut in the middle, .mov kept", r)
 			}
 			if r := row(3); !strings.Contains(r, "a0000003") {

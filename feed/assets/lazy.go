@@ -20,14 +20,23 @@ type Lazy struct {
 	book  *Book
 	fetch Fetch
 	ctx   context.Context
-	log   func(string)
+	logs  []string // failures' lines, until Drain
 	wg    sync.WaitGroup
 }
 
-// NewLazy returns a Lazy that fetches with fetch until ctx ends; log
-// receives each failure's line (nil: none).
-func NewLazy(ctx context.Context, fetch Fetch, log func(string)) *Lazy {
-	return &Lazy{book: NewBook(0, 0), fetch: fetch, ctx: ctx, log: log}
+// NewLazy returns a Lazy that fetches with fetch until ctx ends.
+func NewLazy(ctx context.Context, fetch Fetch) *Lazy {
+	return &Lazy{book: NewBook(0, 0), fetch: fetch, ctx: ctx}
+}
+
+// Drain returns the failures' lines since the last Drain, for the caller
+// to print on its own goroutine.
+func (l *Lazy) Drain() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.logs
+	l.logs = nil
+	return out
 }
 
 // Name is the asset's display name when known, and starts fetching it
@@ -44,10 +53,9 @@ func (l *Lazy) Name(id string) string {
 			defer l.wg.Done()
 			a, err := l.fetch(api.NoRetry(l.ctx), id)
 			l.mu.Lock()
-			out := l.book.Finish(time.Now(), id, &a, err)
-			l.mu.Unlock()
-			if out.Log != "" && l.log != nil && l.ctx.Err() == nil {
-				l.log(out.Log)
+			defer l.mu.Unlock()
+			if out := l.book.Finish(time.Now(), id, &a, err); out.Log != "" && l.ctx.Err() == nil && len(l.logs) < 100 {
+				l.logs = append(l.logs, out.Log)
 			}
 		}()
 	}

@@ -16,7 +16,7 @@ const (
 	gutterW  = 2 // "▸ " on the selected row
 	idW      = 8
 	assetW   = 8  // an asset id's prefix
-	nameMin  = 14 // an asset's name, cut in the middle...
+	nameMin  = 12 // an asset's name, cut in the middle (80 columns leave it 13)...
 	nameWant = 20 // ...and what a wide window gives it first
 	nameMax  = 40
 	indexMin = 8
@@ -82,24 +82,7 @@ func (m *Model) spread(l *layout, total int) {
 
 func (m *Model) relayout() {
 	m.extraCols = m.sortedExtras()
-	m.layoutFor(m.cols)
-	// In a narrow window the asset's name is worth more than the task's id:
-	// the id goes when that brings back a feature column.
-	if c := m.cols; m.lay.hidden > 0 && c.Task && c.Names {
-		with := m.lay
-		c.Task = false
-		m.layoutFor(c)
-		if m.lay.hidden >= with.hidden {
-			m.lay = with
-		}
-	}
-}
 
-// layoutFor picks the layout for columns c at the pane's width.
-func (m *Model) layoutFor(c Columns) {
-	saved := m.cols
-	m.cols = c
-	defer func() { m.cols = saved }()
 	names := append(append([]string{}, api.FeatureNames...), m.extraCols...)
 	fixed := m.fixedW()
 	try := func(short bool, n int) (layout, bool) {
