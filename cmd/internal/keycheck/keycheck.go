@@ -39,7 +39,9 @@ func Judge(status int) Verdict {
 // accepted, the API's error when it is refused, and nil, nil when the
 // answer says nothing about the key: then the caller checks it its own way.
 func Check(ctx context.Context, c *api.Client) (*api.User, error) {
-	u, err := c.Me(ctx)
+	// Asked once: an answer that is not about the key (a 5xx, a 429) is
+	// left to the caller's own check, which retries.
+	u, err := c.Me(api.NoRetry(ctx))
 	if err == nil {
 		return &u, nil
 	}
