@@ -49,7 +49,9 @@ func TestTailPlainNamesAssets(t *testing.T) {
 	for step := 0; step < 40 && !named(); step++ {
 		before := len(outLines(cli.out.String()))
 		s.Advance(2 * time.Second)
-		cli.waitFor(t, "a line more", func() bool { return len(outLines(cli.out.String())) > before || named() || s.Counts().Events == uint64(before) })
+		cli.waitFor(t, "a line more", func() bool {
+			return len(outLines(cli.out.String())) > before || named() || s.Counts().Events == uint64(before)
+		})
 	}
 	if code := cli.interrupt(t); code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, cli.err.String())
