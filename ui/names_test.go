@@ -193,3 +193,22 @@ func nameShown(tb testing.TB, m *Model) {
 		tb.Fatal("rows on screen still without a name")
 	}
 }
+
+// The header shows whose key it is and the tokens left: a name, else a
+// masked email; under the threshold in words, and 0 said plainly.
+func TestHeaderShowsTheAccount(t *testing.T) {
+	h := newHarness(t, 160, 45)
+	h.m.opts.TokensWarn = 5_000
+	h.send(accountMsg{user: api.User{FirstName: "Maya", LastName: "Moreau", Email: "maya@example.com", TokensRemaining: 84_210}})
+	if top := h.lines()[0]; !strings.Contains(top, "Maya Moreau · 84,210 tokens") || strings.Contains(top, "low") {
+		t.Errorf("header %q", top)
+	}
+	h.send(accountMsg{user: api.User{Email: "jordan@example.com", TokensRemaining: 4_999}})
+	if top := h.lines()[0]; !strings.Contains(top, "j•••@example.com") || !strings.Contains(top, "4,999 tokens left: running low") || strings.Contains(top, "jordan") {
+		t.Errorf("header %q: want the masked email and the low balance in words", top)
+	}
+	h.send(accountMsg{user: api.User{Email: "jordan@example.com", TokensRemaining: 0}})
+	if top := h.lines()[0]; !strings.Contains(top, "0 tokens left: new tasks will fail") {
+		t.Errorf("header %q: want 0 said plainly", top)
+	}
+}
