@@ -31,6 +31,11 @@ type (
 		list []api.Index
 		err  error
 	}
+	// indexMsg is GET /indexes/{id} answered, for the task view's totals.
+	indexMsg struct {
+		index api.Index
+		err   error
+	}
 	// accountMsg is GET /users/me answered.
 	accountMsg struct {
 		user api.User
@@ -110,6 +115,15 @@ func (m *Model) namesMsg(msg tea.Msg) tea.Cmd {
 		}
 		m.names.book.SetIndexes(msg.list)
 		m.grid.SetIndexes(m.names.book.Indexes())
+	case indexMsg:
+		if msg.err != nil {
+			m.log.Note(now, "index", "GET /indexes/{id}: "+api.Brief(msg.err)+"; the task view shows the totals GET /indexes gave")
+			return nil
+		}
+		m.names.book.PutIndex(msg.index)
+		if m.main == common.Detail {
+			m.detail.Refresh()
+		}
 	case accountTickMsg:
 		if m.names.noMe || m.opts.Client == nil {
 			return nil
@@ -200,9 +214,21 @@ func (m *Model) askNames() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// forgetFailure lets the task the user opened be asked for again.
-func (m *Model) forgetFailure(taskID string) {
-	if t, ok := m.store.Task(taskID); ok {
-		m.names.book.Forget(t.AssetID)
+// opened is a task the user opened: its asset is asked for again if it
+// failed, and its index read afresh for the task view's totals.
+func (m *Model) opened(taskID string) tea.Cmd {
+	t, ok := m.store.Task(taskID)
+	if !ok {
+		return nil
+	}
+	m.names.book.Forget(t.AssetID)
+	a, st := m.names.book.Lookup(t.AssetID)
+	if st != assets.Known || a.IndexID == "" || m.opts.Client == nil {
+		return nil
+	}
+	c, ctx, id := m.opts.Client, m.opts.Context, a.IndexID
+	return func() tea.Msg {
+		ix, err := c.Index(ctx, id)
+		return indexMsg{index: ix, err: err}
 	}
 }

@@ -61,9 +61,9 @@ func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	case common.PaneMsg:
 		return m, m.routePane(msg)
 	case grid.OpenMsg:
-		m.forgetFailure(msg.ID)
 		m.open(common.Detail, msg.ID)
-	case assetMsg, assetsRetryMsg, indexesMsg, accountMsg, accountTickMsg:
+		return m, m.opened(msg.ID)
+	case assetMsg, assetsRetryMsg, indexesMsg, indexMsg, accountMsg, accountTickMsg:
 		return m, m.namesMsg(msg)
 	case detail.BackMsg, eventlog.BackMsg, common.BackMsg:
 		m.goBack()

@@ -84,9 +84,6 @@ func (m *Model) SetColumns(c Columns) {
 	m.relayout()
 }
 
-// ColumnsShown is the columns drawn now.
-func (m *Model) ColumnsShown() Columns { return m.cols }
-
 // toggleNames switches the asset column between names and ids.
 func (m *Model) toggleNames() {
 	m.cols.Names = !m.cols.Names
