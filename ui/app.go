@@ -3,7 +3,8 @@
 // and draws the header, footer and overlays. app.go holds the model and
 // Init, panes.go the table of panes, update.go the routing, keys.go the
 // root's own keys, focus.go focus, zoom and dialogs, navigate.go what the
-// main area shows and the way back, view.go the layout.
+// main area shows and the way back, view.go the layout, names.go the
+// tasks' asset names and the account.
 //
 // The task store is owned by the Bubble Tea update loop: batches from the
 // feed arrive as messages (one per frame at most) and are applied in
