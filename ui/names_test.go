@@ -146,7 +146,7 @@ func TestTaskViewShowsTheAsset(t *testing.T) {
 // characters is sanitized and cut; an empty one leaves the id.
 func TestHostileAssetNames(t *testing.T) {
 	h := newHarness(t, 160, 45)
-	h.send(batchMsg{b: feed.Batch{Resync: fleet(3)}})
+	h.send(batchMsg{b: feed.Batch{Resync: fleet(4)}})
 	evil := []string{
 		"\x1b]52;c;cHduZWQ=\x07clip\x1b[31mboard\x1b[0m.mp4",
 		"invoice\u202egpj.exe",
@@ -159,10 +159,13 @@ func TestHostileAssetNames(t *testing.T) {
 	}
 	h.must("clipboard.mp4", "invoicegpj.exe", "x…", "x.mov")
 	h.mustNot("\u202e", "52;c")
-	empty := testAsset(1)
+	// A name of nothing but control sequences leaves the id.
+	empty := testAsset(4)
 	empty.Name = "\x1b[2J"
 	h.send(assetMsg{id: empty.ID, asset: empty})
-	h.must("clipboard.mp4") // the name held stays: the book had answered
+	if r := h.row("t0000004"); !strings.Contains(r, "a0000004") {
+		t.Errorf("a name that cleans to nothing: row %q; want the asset id", r)
+	}
 }
 
 // nameShown gives every asset the screen wants its test name, as if

@@ -69,7 +69,7 @@ func (m *Model) assetLines(t api.Task, add func(string), label func(string) stri
 	}
 	add(" " + label("") + strings.Join(facts, " · ") + "   " + th.MutedStyle.Render(id))
 	if !a.Created.IsZero() {
-		add(" " + label("uploaded") + stamp(a.Created.Time, m.ctx.ServerNow()))
+		add(" " + label("uploaded") + uploaded(a.Created.Time, m.ctx.ServerNow()))
 	}
 	switch {
 	case ix != nil:
@@ -77,6 +77,14 @@ func (m *Model) assetLines(t api.Task, add func(string), label func(string) stri
 	case a.IndexID != "":
 		add(" " + label("index") + api.Clean(a.IndexID))
 	}
+}
+
+// uploaded is when an asset was uploaded: the time today, the date before.
+func uploaded(t, now time.Time) string {
+	if now.Sub(t) < 20*time.Hour {
+		return stamp(t, now)
+	}
+	return t.Local().Format("2006-01-02 15:04") + " (" + common.Age(now.Sub(t)) + " ago)"
 }
 
 // indexTotals is an index's totals in one line.

@@ -18,6 +18,7 @@ type named struct {
 	name    string // assets.DisplayName; "" until known
 	key     string // name lowercased, for the sort
 	missing bool   // GET /assets/{id} answered 404
+	known   bool   // the asset was fetched (its name may still be empty)
 	indexID string
 	// The cells as drawn last, and what they were drawn for: a frame
 	// redraws a row without cutting or padding anything again.
@@ -167,7 +168,7 @@ func (m *Model) Named(assetID, name, indexID string, missing bool) {
 	line, atTop := m.cursor-m.offset, m.offset == 0
 	for _, e := range list {
 		m.rows.remove(e)
-		e.name, e.key, e.indexID, e.missing = name, strings.ToLower(name), indexID, missing
+		e.name, e.key, e.indexID, e.missing, e.known = name, strings.ToLower(name), indexID, missing, !missing
 		e.cutKey, e.indexCutKey = 0, 0
 		if t, ok := m.store.Task(e.id); ok {
 			e.set(&t)
@@ -215,7 +216,7 @@ func (m *Model) Wanted(dst []string) []string {
 	m.want = m.rows.window(m.want[:0], from, m.offset+2*vis-from)
 	seen := make(map[string]bool, len(m.want))
 	add := func(e *entry) {
-		if e.name == "" && !e.missing && e.assetID != "" && !seen[e.assetID] {
+		if !e.known && !e.missing && e.assetID != "" && !seen[e.assetID] {
 			seen[e.assetID] = true
 			dst = append(dst, e.assetID)
 		}
@@ -232,7 +233,7 @@ func (m *Model) Wanted(dst []string) []string {
 
 // WantedSelected is the selected task's asset, when its name is not known.
 func (m *Model) WantedSelected() string {
-	if m.sel == nil || m.sel.name != "" || m.sel.missing {
+	if m.sel == nil || m.sel.known || m.sel.missing {
 		return ""
 	}
 	return m.sel.assetID
