@@ -106,7 +106,8 @@ func (r *realAPI) namesSettled() bool {
 // per newly visible asset, and no asset is asked for twice.
 func TestNamesAreFetchedForTheScreenOnly(t *testing.T) {
 	g, r, listed := namingSim(t, 20_000, nil)
-	r.Timeout = 60 * time.Second
+	// 20,000 tasks decoded under -race on a loaded machine: be patient.
+	r.Timeout = 3 * time.Minute
 	r.Until(func(string) bool { return r.m.grid.Len() == listed && r.namesSettled() }, "20,000 rows, the visible ones named")
 	page := r.m.grid.PageRows()
 	total, most := g.counts()
@@ -135,6 +136,7 @@ func TestNamesAreFetchedForTheScreenOnly(t *testing.T) {
 // ids stay on screen, the log counts it; once it passes, the names come.
 func TestNamesBackOffIn429Storm(t *testing.T) {
 	g, r, listed := namingSim(t, 60, func(_ *sim.Server, g *assetGate) { g.storm.Store(true) })
+	r.Timeout = time.Minute // rounds of 4 requests, a second apart at least
 	r.Until(func(string) bool { return r.m.grid.Len() == listed && r.m.names.book.Stats().Throttled > 0 }, "the rows, and a 429")
 	start := time.Now()
 	before, _ := g.counts()
