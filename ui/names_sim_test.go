@@ -93,7 +93,12 @@ func namingSim(t *testing.T, n int, prepare func(*sim.Server, *assetGate)) (g *a
 	if prepare != nil {
 		prepare(s, g)
 	}
-	return g, dashboardOn(t, g.srv.URL, s.APIKey(), dashOpts{}), listed
+	r = dashboardOn(t, g.srv.URL, s.APIKey(), dashOpts{})
+	// No clock ticks: nothing here waits on time passing on screen, and
+	// each tick's frame, drawn into the terminal emulator, is what costs
+	// most under -race.
+	r.Tick = nil
+	return g, r, listed
 }
 
 // settled: every row the screen needs has its name, and no request is out.
