@@ -10,7 +10,9 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/feed/record"
 	"github.com/aspect-hq/aspect-tui/ui"
+	"github.com/aspect-hq/aspect-tui/ui/webhooks"
 )
 
 // pingTimeout bounds the one call made before the dashboard takes the
@@ -22,11 +24,12 @@ var pingTimeout = 10 * time.Second
 // under use "dashboard" the same as a command of its own.
 func dashboardCommand(io *stdio, use string) *cobra.Command {
 	var o *overrides
+	var recordPath string
 	c := &cobra.Command{
 		Use:   use,
 		Short: "the live dashboard against the configured API",
 		RunE: func(c *cobra.Command, _ []string) error {
-			return failed("dashboard", runDashboardCommand(c.Context(), io, *o))
+			return failed("dashboard", runDashboardCommand(c.Context(), io, *o, recordPath))
 		},
 	}
 	if use == "aspect-tui" {
@@ -38,11 +41,12 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().BoolVar(&o.ReadOnly, "read-only", false, "hide every action that changes anything (create, edit, delete, resend, recover)")
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
+	c.Flags().StringVar(&recordPath, "record", "", "also record the session to `FILE` (mode 0600; no key or secret): the events applied and the webhook messages and attempts fetched, for aspect-tui replay")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
 		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "columns", "tokens_warn", "index"})
 }
 
-func runDashboardCommand(ctx context.Context, io *stdio, o overrides) error {
+func runDashboardCommand(ctx context.Context, io *stdio, o overrides, recordPath string) error {
 	cfg, err := loadConfig(o, io.getenv)
 	if err != nil {
 		return err
@@ -55,7 +59,7 @@ func runDashboardCommand(ctx context.Context, io *stdio, o overrides) error {
 	if err != nil {
 		return err
 	}
-	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, skips: skips})
+	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, skips: skips, record: recordPath})
 }
 
 // skipBuffer is how many field skips wait for the dashboard to log them;
@@ -97,6 +101,8 @@ type dashboardRun struct {
 	// noState keeps the endpoints made in this run out of the state file
 	// (the demo's simulator is gone when it ends).
 	noState bool
+	// record is the --record file ("" for none).
+	record string
 }
 
 // runDashboard checks everything it can while the terminal is still plain
@@ -114,9 +120,19 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 		// of this endpoint in the next session; the endpoint works now.
 		hooks.Remember = func(k api.KnownEndpoint) { _ = state.Remember(k) }
 	}
+	var rec *record.Writer
+	var uiHooks webhooks.Client = hooks
+	if d.record != "" {
+		var err error
+		if rec, err = record.Create(d.record, record.Header{AppVersion: appVersion(), APIURL: d.client.BaseURL(), Started: time.Now(), Recorder: record.RecorderDashboard}); err != nil {
+			return err
+		}
+		defer rec.Close()
+		uiHooks = recordingHooks{Client: hooks, w: rec}
+	}
 	opts := ui.Options{
 		Client:          d.client,
-		Hooks:           hooks,
+		Hooks:           uiHooks,
 		Skipped:         d.skips,
 		EndpointSecrets: d.cfg.EndpointSecrets,
 		WebhookSecret:   oneSecret(d.cfg.WebhookSecrets),
@@ -146,6 +162,10 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	defer stop()
 	f := feed.Start(ctx, d.client, feedOptions(d.cfg))
 	opts.Context, opts.Batches, opts.FeedErr = ctx, f.Batches(), f.Wait
+	if rec != nil {
+		opts.Batches = recordBatches(ctx, f.Batches(), rec)
+		opts.OnRefetched = func(tasks []api.Task) { _ = rec.Tasks(time.Now(), tasks) }
+	}
 	m, err := ui.New(opts)
 	if err != nil {
 		return err
@@ -153,6 +173,11 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	runErr := runProgram(ctx, io, m, d.command(), d.secrets())
 	stop()
 	feedErr := f.Wait()
+	if rec != nil {
+		if err := rec.Close(); err != nil {
+			fmt.Fprintf(io.err, "aspect-tui: %v\n", err)
+		}
+	}
 	if runErr != nil {
 		return runErr
 	}

@@ -112,6 +112,9 @@ func TestReadmeCommands(t *testing.T) {
 			case cmd == "go run . demo", cmd == "aspect-tui":
 				t.Logf("skipped (interactive): %s", line)
 				continue
+			case strings.HasPrefix(cmd, "aspect-tui --record "), strings.HasPrefix(cmd, "aspect-tui replay "):
+				t.Logf("skipped (interactive; TestRecordRoundTrip and the replay tests run them): %s", line)
+				continue
 			case strings.HasPrefix(cmd, "go test -race"), strings.HasPrefix(cmd, ".ci/run"),
 				strings.HasPrefix(cmd, "go test -run Test"):
 				t.Logf("skipped (the tests themselves): %s", line)

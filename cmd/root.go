@@ -78,6 +78,7 @@ func newRoot(io *stdio) *cobra.Command {
 		demoCommand(io), simCommand(io), tailCommand(io), listenCommand(io),
 		doctorCommand(io), versionCommand(io), manCommand(io),
 	)
+	root.AddCommand(replayCommand(io))
 	root.SetHelpCommand(helpCommand())
 	// cobra adds the completion command when it runs; added now, its
 	// argument errors are usage errors like every other command's.

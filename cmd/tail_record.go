@@ -6,24 +6,25 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/feed/record"
 )
 
 // recorder appends every event as received, duplicates and unreadable ones
-// included, in text/event-stream form: serving the file as a stream replays
-// the session. The file only ever ends after a whole event: a write that
+// included, in the recording format (package feed/record, a
+// text/event-stream): serving the file as a stream replays the session. The file only ever ends after a whole event: a write that
 // fails (a full disk, an I/O error) is cut back to the last whole one.
 type recorder struct {
-	f      recordFile
-	name   string
-	size   int64 // where the last whole event ends
-	events int   // events recorded
-	buf    bytes.Buffer
-	ends   []int // within buf: where each event ends
-	warn   bool  // a failed write ends the recording, not tail
+	f       recordFile
+	name    string
+	size    int64 // where the last whole event ends
+	events  int   // events recorded
+	buf     bytes.Buffer
+	scratch []byte
+	ends    []int // within buf: where each event ends
+	warn    bool  // a failed write ends the recording, not tail
 }
 
 // recordFile is what the recorder writes to: an *os.File, or a test's.
@@ -56,7 +57,7 @@ func openRecorder(path, from string) (*recorder, error) {
 		return nil, fmt.Errorf("--record: %w", err)
 	}
 	r := &recorder{f: f, name: path, size: size}
-	fmt.Fprintf(&r.buf, ": recorded by aspect-tui tail from %s at %s\n\n", from, time.Now().UTC().Format(time.RFC3339))
+	r.buf.Write(record.AppendHeader(nil, record.Header{AppVersion: appVersion(), APIURL: from, Started: time.Now(), Recorder: record.RecorderTail}))
 	r.ends = append(r.ends, r.buf.Len())
 	if err := r.write(); err != nil {
 		f.Close()
@@ -66,37 +67,13 @@ func openRecorder(path, from string) (*recorder, error) {
 	return r, nil
 }
 
-// batch records a batch's events and skips, and returns why it could not:
-// then the file ends with the last event written whole.
+// batch records a batch's snapshot, poll, events and skips (see
+// record.AppendBatch), and returns why it could not: then the file ends
+// with the last event written whole.
 func (r *recorder) batch(b *feed.Batch) error {
-	for i := range b.Events {
-		r.event(b.Events[i].ID, b.Events[i].Type, b.Events[i].Raw)
-	}
-	for _, s := range b.Skips {
-		if s.Raw != nil {
-			r.event(s.ID, s.Type, s.Raw)
-		} else {
-			fmt.Fprintf(&r.buf, ": skipped %s (%s): %s\n\n", oneLine(s.ID), oneLine(s.Type), oneLine(s.Reason))
-			r.ends = append(r.ends, r.buf.Len())
-		}
-	}
+	r.scratch = record.AppendBatch(r.scratch[:0], time.Now(), b, &r.ends)
+	r.buf.Write(r.scratch)
 	return r.write()
-}
-
-func (r *recorder) event(id, typ string, data []byte) {
-	if id != "" {
-		fmt.Fprintf(&r.buf, "id: %s\n", oneLine(id))
-	}
-	if typ != "" {
-		fmt.Fprintf(&r.buf, "event: %s\n", oneLine(typ))
-	}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		r.buf.WriteString("data: ")
-		r.buf.WriteString(line)
-		r.buf.WriteByte('\n')
-	}
-	r.buf.WriteByte('\n')
-	r.ends = append(r.ends, r.buf.Len())
 }
 
 // write writes what is buffered in one call. When that fails part way, the
@@ -132,10 +109,6 @@ func (r *recorder) write() error {
 	}
 	return err
 }
-
-// oneLine keeps a field on its line: the parser has already split lines,
-// but a recorded id or reason must not break the file's framing.
-func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
 
 // close closes the file.
 func (r *recorder) close() error {

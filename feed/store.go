@@ -124,6 +124,7 @@ type rec struct {
 	user             sym
 	overall          overall
 	done             bool
+	gen              uint32 // the Store.gen that owns it; a store changes only its own (see snapshot.go)
 }
 
 type feat struct {
@@ -145,12 +146,13 @@ type step struct {
 // goroutine owns it.
 type Store struct {
 	opts    StoreOptions
-	tasks   map[string]*rec
+	tasks   taskMap
 	seen    seenIDs
 	syms    symbols
 	zones   map[int32]*time.Location
 	scratch []feat
 	batch   uint32 // counts ApplyBatch calls; see nextBatch
+	gen     uint32 // the recs it may change in place; see snapshot.go
 
 	symQueued, symProcessing, symFailed sym
 	symCompleted, symCancelled, symNA   sym
@@ -175,12 +177,14 @@ func NewStore(o StoreOptions) *Store {
 	}
 	s := &Store{
 		opts:   o,
-		tasks:  make(map[string]*rec),
+		tasks:  newTaskMap(),
 		seen:   newSeenIDs(o.SeenIDs),
 		syms:   newSymbols(),
 		zones:  map[int32]*time.Location{},
 		counts: Counts{Unknown: map[string]int{}},
+		gen:    storeGen.Add(1),
 	}
+	s.seen.gen = s.gen
 	s.symQueued = s.syms.get(string(api.StateQueued))
 	s.symProcessing = s.syms.get(string(api.StateProcessing))
 	s.symFailed = s.syms.get(string(api.StateFailed))
@@ -273,7 +277,7 @@ func (s *Store) ApplyTask(t api.Task) bool { return s.put(&t, nil, SourceSnapsho
 
 // put stores t unless it would step back; it reports whether it did.
 func (s *Store) put(t *api.Task, ch *changeSet, src Source) bool {
-	r, ok := s.tasks[t.ID]
+	r, ok := s.tasks.get(t.ID)
 	updated := s.stamp(t.Updated.Time)
 	if ok && updated.before(r.updated) {
 		return false
@@ -288,9 +292,10 @@ func (s *Store) put(t *api.Task, ch *changeSet, src Source) bool {
 	// strings share the memory of its raw data, which must not be held
 	// for the life of a task.
 	if !ok {
-		r = &rec{id: strings.Clone(t.ID), firstSeen: now}
-		s.tasks[r.id] = r
+		r = &rec{id: strings.Clone(t.ID), firstSeen: now, gen: s.gen}
+		s.tasks.put(r.id, r, s.gen)
 	} else {
+		r = s.own(r)
 		s.uncount(r)
 	}
 	if r.asset != t.AssetID {
@@ -483,15 +488,15 @@ func (s *Store) uncount(r *rec) {
 // evict drops the oldest finished tasks while the store holds more than
 // MaxTasks. Active tasks are never evicted.
 func (s *Store) evict(ch *changeSet) {
-	for len(s.tasks) > s.opts.MaxTasks && len(s.doneFIFO) > 0 {
+	for s.tasks.len() > s.opts.MaxTasks && len(s.doneFIFO) > 0 {
 		id := s.doneFIFO[0]
 		s.doneFIFO = s.doneFIFO[1:]
-		r, ok := s.tasks[id]
+		r, ok := s.tasks.get(id)
 		if !ok || !r.done {
 			continue
 		}
 		s.uncount(r)
-		delete(s.tasks, id)
+		s.tasks.del(id, s.gen)
 		s.counts.Evicted++
 		if ch != nil {
 			ch.remove(id)
@@ -520,7 +525,7 @@ func (s *Store) resync(tasks []api.Task, ch *changeSet, src Source) (missing []s
 		listed[tasks[i].ID] = struct{}{}
 		s.put(&tasks[i], ch, src)
 	}
-	for id, r := range s.tasks {
+	for id, r := range s.tasks.all() {
 		if _, ok := listed[id]; !ok && !r.done {
 			missing = append(missing, id)
 		}
@@ -555,7 +560,7 @@ func (s *Store) ApplyBatch(b *Batch) Changes {
 		missing = slices.Compact(missing)
 		kept := missing[:0]
 		for _, id := range missing {
-			if r, ok := s.tasks[id]; ok && !r.done {
+			if r, ok := s.tasks.get(id); ok && !r.done {
 				kept = append(kept, id)
 			}
 		}
@@ -593,22 +598,22 @@ func (s *Store) applyPoll(p *Poll, ch *changeSet) (missing []string) {
 // Forget removes a task the API no longer has (see GoneError). It reports
 // whether the store held it.
 func (s *Store) Forget(id string) bool {
-	r, ok := s.tasks[id]
+	r, ok := s.tasks.get(id)
 	if !ok {
 		return false
 	}
 	s.uncount(r)
-	delete(s.tasks, id)
+	s.tasks.del(id, s.gen)
 	return true
 }
 
 // Len is the number of tasks held.
-func (s *Store) Len() int { return len(s.tasks) }
+func (s *Store) Len() int { return s.tasks.len() }
 
 // Task returns a task by id. Each call builds the task afresh (its
 // Features map included), so callers may keep or change it.
 func (s *Store) Task(id string) (api.Task, bool) {
-	r, ok := s.tasks[id]
+	r, ok := s.tasks.get(id)
 	if !ok {
 		return api.Task{}, false
 	}
@@ -632,7 +637,7 @@ func (s *Store) task(r *rec) api.Task {
 
 // Meta returns what the store knows about a task beyond the task.
 func (s *Store) Meta(id string) (Meta, bool) {
-	r, ok := s.tasks[id]
+	r, ok := s.tasks.get(id)
 	if !ok {
 		return Meta{}, false
 	}
@@ -650,7 +655,7 @@ func (s *Store) Meta(id string) (Meta, bool) {
 
 // Timeline returns the transitions seen for a task, oldest first.
 func (s *Store) Timeline(id string) []Transition {
-	r, ok := s.tasks[id]
+	r, ok := s.tasks.get(id)
 	if !ok {
 		return nil
 	}
@@ -667,7 +672,7 @@ func (s *Store) Timeline(id string) []Transition {
 // task prefer Task, and keep indexes up to date from Changes rather than
 // ranging after every batch.
 func (s *Store) Range(fn func(t *api.Task) bool) {
-	for _, r := range s.tasks {
+	for _, r := range s.tasks.all() {
 		t := s.task(r)
 		if !fn(&t) {
 			return
@@ -701,8 +706,8 @@ func (c *changeSet) remove(id string) { c.removed = append(c.removed, id) }
 func (s *Store) nextBatch() {
 	s.batch++
 	if s.batch == 0 {
-		for _, r := range s.tasks {
-			r.batch = 0
+		for _, r := range s.tasks.all() {
+			s.own(r).batch = 0
 		}
 		s.batch = 1
 	}

@@ -46,6 +46,7 @@ bin="$work/aspect-tui"
 cleanup() {
   tmux -L "$sock" kill-server 2>/dev/null || true
   [ -n "${sim_pid:-}" ] && kill "$sim_pid" 2>/dev/null || true
+  [ -n "${rsim_pid:-}" ] && kill "$rsim_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -166,4 +167,26 @@ if want listen; then
   keys listen Enter
   wait_for listen "Signature"
   shoot listen listen-detail
+fi
+
+if want replay; then
+  # Record the dashboard against the simulator (with an echo endpoint that
+  # fails some deliveries), then replay the recording and stop at a
+  # failure: the position bar shows the clock, the position and the ✗s.
+  "$bin" sim --addr 127.0.0.1:0 --time-scale 60 --seed "$seed" --fail-rate 0.3 >"$work/rsim.out" 2>&1 &
+  rsim_pid=$!
+  for _ in $(seq 100); do grep -qo 'http://127.0.0.1:[0-9]*' "$work/rsim.out" && break; sleep 0.1; done
+  rsim_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/rsim.out" | head -1)
+  [ -n "$rsim_url" ] || { echo "screenshots: the simulator did not start:" >&2; cat "$work/rsim.out" >&2; exit 1; }
+  start record ASPECT_API_URL="$rsim_url" ASPECT_API_KEY=sk_sim_local XDG_STATE_HOME="$work/state" "$bin" --record "$work/session.sse"
+  wait_for record "● live"
+  sleep 25
+  keys record q
+  kill "$rsim_pid"; rsim_pid=
+  start replay "$bin" replay --speed 4 "$work/session.sse"
+  wait_for replay "event "
+  sleep 4
+  keys replay '}'    # the next failure: the replay pauses there
+  wait_for replay "a task failed here"
+  shoot replay replay
 fi

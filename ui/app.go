@@ -62,6 +62,9 @@ type Options struct {
 	Skipped <-chan api.FieldSkip
 	// Store holds the tasks; nil makes a new one.
 	Store *feed.Store
+	// OnRefetched, if set, sees the tasks fetched one by one after a
+	// resync missed them, as they are applied (the dashboard's --record).
+	OnRefetched func(tasks []api.Task)
 
 	APIURL   string
 	Label    string            // shown in the header, e.g. "demo"

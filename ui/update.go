@@ -190,6 +190,9 @@ func (m *Model) afterChange(updated, removed []string) {
 // 404 for no longer exists: it leaves the store and the grid rather than
 // staying pending forever. Only the other failures are logged as such.
 func (m *Model) refetched(msg refetchedMsg) {
+	if m.opts.OnRefetched != nil && len(msg.tasks) > 0 {
+		m.opts.OnRefetched(msg.tasks)
+	}
 	ids := make([]string, 0, len(msg.tasks))
 	for _, t := range msg.tasks {
 		if m.store.ApplyTask(t) {
