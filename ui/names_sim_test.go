@@ -132,6 +132,7 @@ func TestNamesAreFetchedForTheScreenOnly(t *testing.T) {
 		t.Fatalf("ten pages down asked for %d more assets (the most for one asset: %d); want at most %d, one per newly visible asset",
 			total-first, most, 10*page)
 	}
+	t.Logf("opening: %d asset requests (a page is %d rows); ten pages down: %d more", first, page, total-first)
 	if !strings.Contains(r.Text(), ".") {
 		t.Errorf("no file name on screen after paging:\n%s", r.Text())
 	}
