@@ -67,7 +67,12 @@ func (m *Model) initNames() tea.Cmd {
 		list, err := c.Indexes(ctx)
 		return indexesMsg{list: list, err: err}
 	}
-	return tea.Batch(indexes, m.accountLater())
+	account := m.accountLater()
+	if m.opts.Account == nil {
+		// Not read before the start (a test, a replay's client): now.
+		account = func() tea.Msg { return accountTickMsg{} }
+	}
+	return tea.Batch(indexes, account)
 }
 
 func (m *Model) accountLater() tea.Cmd {
