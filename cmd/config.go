@@ -42,6 +42,8 @@ type fileConfig struct {
 	Columns    *[]string `toml:"columns"`
 	TokensWarn int64     `toml:"tokens_warn"`
 	Index      string    `toml:"index"`
+	// Animations = false stops the processing spinner (absent: true).
+	Animations *bool `toml:"animations"`
 }
 
 // secretList reads webhook_secret as one string or a list of them (during
@@ -93,8 +95,10 @@ type config struct {
 	Keys            map[string]string
 	PollInterval    time.Duration
 	EventsURL       string // "" is the API's /events
+	ExportDir       string // --export-dir: where exports are written ("" the current directory)
 	Endpoints       []string
 	EndpointSecrets map[string]string
+	NoAnimation     bool     // animations = false, or --no-animation
 	File            string   // the config file read, or ""
 	Warnings        []string // shown before the program starts
 	Columns         *grid.Columns
@@ -180,6 +184,8 @@ type overrides struct {
 	DefaultRefresh time.Duration
 	PollInterval   time.Duration
 	EventsURL      string
+	ExportDir      string
+	NoAnimation    bool
 }
 
 // loadConfig resolves flags, environment, file and defaults, in that order.
@@ -204,8 +210,10 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 		Warnings:        warnings,
 		PollInterval:    pickDuration(o.PollInterval, fc.PollInterval.Duration, defaultPollInterval),
 		EventsURL:       pick(o.EventsURL, fc.EventsPath),
+		ExportDir:       o.ExportDir,
 		Endpoints:       fc.Endpoints,
 		EndpointSecrets: fc.EndpointSecrets,
+		NoAnimation:     o.NoAnimation || fc.Animations != nil && !*fc.Animations,
 	}
 	if _, statErr := os.Stat(path); statErr == nil {
 		c.File = path

@@ -13,6 +13,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/aspect-hq/aspect-tui/ui"
+
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 )
@@ -243,6 +245,7 @@ func runProgram(ctx context.Context, io *stdio, m tea.Model, command string, sec
 	if io.out != os.Stdout {
 		popts = append(popts, tea.WithOutput(io.out))
 	}
+	popts = append(popts, tea.WithFPS(ui.FPS))
 	popts = append(popts, extraProgramOptions...)
 	p := tea.NewProgram(g, popts...)
 	g.quit = p.Quit

@@ -41,9 +41,11 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().BoolVar(&o.ReadOnly, "read-only", false, "hide every action that changes anything (create, edit, delete, resend, recover)")
 	c.Flags().DurationVar(&o.Refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (default 5s; longer while the API fails)")
 	hideDefault(c.Flags(), "refresh")
+	exportDirFlag(c.Flags(), &o.ExportDir)
+	c.Flags().BoolVar(&o.NoAnimation, "no-animation", false, "a still glyph for processing instead of the spinner (config: animations = false)")
 	c.Flags().StringVar(&recordPath, "record", "", "also record the session to `FILE` (mode 0600; no key or secret): the events applied and the webhook messages and attempts fetched, for aspect-tui replay")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
-		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "columns", "tokens_warn", "index"})
+		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "animations", "columns", "tokens_warn", "index"})
 }
 
 func runDashboardCommand(ctx context.Context, io *stdio, o overrides, recordPath string) error {
@@ -141,7 +143,9 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 		Theme:           d.cfg.Theme,
 		Keys:            d.cfg.Keys,
 		ReadOnly:        d.cfg.ReadOnly,
+		NoAnimation:     d.cfg.NoAnimation,
 		Refresh:         d.cfg.Refresh,
+		ExportDir:       d.cfg.ExportDir,
 		NoColor:         io.getenv("NO_COLOR") != "",
 		TokensWarn:      d.cfg.TokensWarn,
 		Columns:         d.cfg.Columns,
@@ -150,7 +154,9 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	if err := ui.Check(opts); err != nil {
 		return fmt.Errorf("config file %s: %w", orDefault(d.cfg.File, "(none)"), err)
 	}
-	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	// A third of the start's bound: an API that does not answer is then
+	// reported by the feed's first snapshot, within its own.
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout/3)
 	account, err := checkKey(pctx, d.client)
 	cancel()
 	if err != nil {
@@ -160,7 +166,10 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	f := feed.Start(ctx, d.client, feedOptions(d.cfg))
+	f, err := startFeed(ctx, d)
+	if err != nil {
+		return err
+	}
 	opts.Context, opts.Batches, opts.FeedErr = ctx, f.Batches(), f.Wait
 	if rec != nil {
 		opts.Batches = recordBatches(ctx, f.Batches(), rec)

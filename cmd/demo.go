@@ -40,8 +40,10 @@ type demoFlags struct {
 	seed                  int64
 	rate, scale, failRate float64
 	readOnly              bool
+	noAnimation           bool
 	refresh               time.Duration
 	config                string
+	exportDir             string
 }
 
 func demoCommand(io *stdio) *cobra.Command {
@@ -61,14 +63,16 @@ func demoCommand(io *stdio) *cobra.Command {
 	fs.BoolVar(&f.readOnly, "read-only", false, "hide every action that changes anything")
 	fs.DurationVar(&f.refresh, "refresh", 0, "how often the endpoints and deliveries panes refresh (longer while the API fails); default: the config file's refresh, else 2s")
 	hideDefault(fs, "refresh")
+	exportDirFlag(fs, &f.exportDir)
+	fs.BoolVar(&f.noAnimation, "no-animation", false, "a still glyph for processing instead of the spinner (config: animations = false)")
 	fs.StringVar(&f.config, "config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
-	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys", "columns", "tokens_warn", "index"})
+	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys", "animations", "columns", "tokens_warn", "index"})
 }
 
 func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {
 	// Only the look, the keys and the refresh come from the
 	// config; the API is the simulator's.
-	cfg, err := loadConfig(overrides{ConfigPath: f.config, ReadOnly: f.readOnly, Refresh: f.refresh, DefaultRefresh: demoRefresh}, io.getenv)
+	cfg, err := loadConfig(overrides{ConfigPath: f.config, ReadOnly: f.readOnly, NoAnimation: f.noAnimation, Refresh: f.refresh, DefaultRefresh: demoRefresh, ExportDir: f.exportDir}, io.getenv)
 	if err != nil {
 		return err
 	}
@@ -130,6 +134,9 @@ func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {
 	}
 	defer stop()
 	secrets = append(secrets, secret)
+	// The demo endpoint's secret, so that an export from the demo is signed
+	// (the user's own secrets belong to no endpoint of the simulator).
+	cfg.WebhookSecrets = []string{secret}
 	return runDashboard(ctx, io, dashboardRun{client: client, cfg: cfg, label: "demo", extra: []string{s.APIKey(), secret}, skips: skips, noState: true})
 }
 

@@ -74,3 +74,9 @@ func gnuArgs(root *cobra.Command, args []string) []string {
 	}
 	return out
 }
+
+// exportDirFlag registers where exports (curl scripts, test fixtures) are
+// written.
+func exportDirFlag(fs *pflag.FlagSet, dir *string) {
+	fs.StringVar(dir, "export-dir", "", "where exported curl scripts and test fixtures are written, 0600 (default the current directory)")
+}

@@ -16,6 +16,7 @@ var (
 		envWebhookSecret: "endpoint signing secret (whsec_...)",
 		envConfig:        "config file path (default $XDG_CONFIG_HOME/aspect-tui/config.toml)",
 		"NO_COLOR":       "any value turns colours off",
+		"EDITOR":         "the editor listen's edit-and-resend key opens (unset: an inline editor)",
 	}
 	keyHelp = map[string]string{
 		"api_url":          "API base URL",
@@ -29,6 +30,7 @@ var (
 		"poll_interval":    "how often GET /tasks/active is read when there is no live stream (default 5s)",
 		"events_path":      "where the event stream lives when not at /events: a path or an absolute URL",
 		"endpoints":        "endpoint ids to show when the API has no route that lists them",
+		"animations":       "false stops the processing spinner (a still glyph instead; --no-animation does the same)",
 		"endpoint_secrets": "[endpoint_secrets] table: whsec_ secrets by endpoint id, to re-deliver from this machine when the API has no resend route",
 		"columns":          `the grid's optional columns, of "task", "name", "index" (default all three; without "name" the asset column shows ids)`,
 		"tokens_warn":      "the header warns when the account's tokens fall below this (default 10000)",

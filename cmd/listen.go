@@ -23,6 +23,7 @@ type listenFlags struct {
 	secrets       []string
 	asJSON        bool
 	maxBody       byteSize
+	exportDir     string
 }
 
 func listenCommand(io *stdio) *cobra.Command {
@@ -39,8 +40,9 @@ func listenCommand(io *stdio) *cobra.Command {
 	fs.StringArrayVar(&f.secrets, "secret", nil, "the endpoint's signing secret (`whsec_...`); repeat it during a rotation (default $"+envWebhookSecret+")")
 	fs.StringVar(&f.forward, "forward-to", "", "after verifying, forward each delivery (raw body, original headers) to this `URL` and answer with its status")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON line per request, for jq and scripts, instead of the listen screen (a terminal) or plain lines (a pipe)")
+	exportDirFlag(fs, &f.exportDir)
 	fs.Var(&f.maxBody, "max-body", "largest body accepted, a `size` like 512KiB or 2MiB; larger gets 413")
-	return reads(c, io.getenv, []string{envWebhookSecret, envConfig, "NO_COLOR"}, []string{"webhook_secret", "theme", "keys"})
+	return reads(c, io.getenv, []string{envWebhookSecret, envConfig, "NO_COLOR", "EDITOR"}, []string{"webhook_secret", "theme", "keys"})
 }
 
 func runListen(ctx context.Context, io *stdio, f listenFlags) error {
@@ -56,7 +58,7 @@ func runListen(ctx context.Context, io *stdio, f listenFlags) error {
 			" (the endpoint's secret, returned when the endpoint was created), or webhook_secret in " + orDefault(cfg.File, "the config file"))
 	}
 	interactive := !f.asJSON && stdoutIsTerminal(io.out)
-	look := listenui.Options{Theme: cfg.Theme, Keys: cfg.Keys, NoColor: io.getenv("NO_COLOR") != ""}
+	look := listenui.Options{Theme: cfg.Theme, Keys: cfg.Keys, NoColor: io.getenv("NO_COLOR") != "", ExportDir: f.exportDir, Editor: io.getenv("EDITOR")}
 	if interactive {
 		if err := listenui.Check(look); err != nil {
 			return fmt.Errorf("config file %s: %w", orDefault(cfg.File, "(none)"), err)

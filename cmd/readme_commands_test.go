@@ -119,6 +119,9 @@ func TestReadmeCommands(t *testing.T) {
 				strings.HasPrefix(cmd, "go test -run Test"):
 				t.Logf("skipped (the tests themselves): %s", line)
 				continue
+			case strings.HasPrefix(cmd, "SECS="):
+				t.Logf("skipped (minutes long, in tmux against the simulator): %s", line)
+				continue
 			case strings.HasPrefix(cmd, "ASPECT_SOAK="):
 				t.Logf("skipped (an hour long; the soak's code is built with the tests): %s", line)
 				continue

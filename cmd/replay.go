@@ -32,7 +32,7 @@ func replayCommand(io *stdio) *cobra.Command {
 	}
 	c.Flags().StringVar(&speed, "speed", "1", "how fast to play: 1 is the recording's own timing, 10 ten times as fast, max as fast as it goes")
 	c.Flags().StringVar(&config, "config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
-	reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"theme", "keys"})
+	reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"theme", "keys", "animations"})
 	// Unlike the other commands, replay takes an argument: the file.
 	c.Args = func(c *cobra.Command, args []string) error {
 		if len(args) != 1 {
@@ -93,7 +93,7 @@ func runReplay(ctx context.Context, io *stdio, path string, speed float64, confi
 	if err != nil {
 		return err
 	}
-	opts := ui.Options{Context: ctx, Theme: cfg.Theme, Keys: cfg.Keys, NoColor: io.getenv("NO_COLOR") != ""}
+	opts := ui.Options{Context: ctx, Theme: cfg.Theme, Keys: cfg.Keys, NoAnimation: cfg.NoAnimation, NoColor: io.getenv("NO_COLOR") != ""}
 	if err := ui.Check(opts); err != nil {
 		return fmt.Errorf("config file %s: %w", orDefault(cfg.File, "(none)"), err)
 	}

@@ -226,3 +226,31 @@ func FuzzUTCTime(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeTasks holds the snapshot's fast decoder to encoding/json as
+// FuzzDecodeEnvelope does the envelope's: where it answers, encoding/json
+// reads the same tasks.
+func FuzzDecodeTasks(f *testing.F) {
+	for _, s := range decodeSeeds {
+		if i := strings.Index(s, `"task":`); i >= 0 {
+			f.Add([]byte("[" + s[i+len(`"task":`):len(s)-2] + "]"))
+		}
+	}
+	for _, s := range []string{`[]`, ` [ ] `, `[null]`, `[{}]`, `[{"id":"a"},{"id":"b","features":{"proxy":{"state":"queued"}}}]`,
+		`[{"id":"a"}`, `[{"id":"a"},]`, `{"data":[]}`, `[{"id":"a","createdAt":"2025-06-01T12:00:00Z"}] x`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var fast []api.Task
+		if !decodeTasks(b, &fast) {
+			return
+		}
+		var ref []api.Task
+		if err := json.Unmarshal(b, &ref); err != nil {
+			t.Fatalf("fast path accepted what encoding/json refuses (%v): %q", err, b)
+		}
+		if !reflect.DeepEqual(fast, ref) {
+			t.Fatalf("fast and encoding/json differ on %q:\nfast %+v\nref  %+v", b, fast, ref)
+		}
+	})
+}

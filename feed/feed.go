@@ -55,6 +55,12 @@ type Options struct {
 	// on api.NewTransport(). Unused without EventsURL.
 	APIKey     string
 	HTTPClient *http.Client
+
+	// ReadyWithin bounds the first snapshot's fetch, retries included,
+	// from when it starts, so that Ready reports what the API answered
+	// last rather than a wait that ran out; 0: no bound beyond the
+	// client's own.
+	ReadyWithin time.Duration
 }
 
 // Defaults.
@@ -154,7 +160,13 @@ type Feed struct {
 	cur     ConnState
 	pollErr error
 
+	// ready carries the first connection's outcome to Ready.
+	ready     chan error
+	readyOnce sync.Once
+	waiting   atomic.Pointer[waitingOn]
+
 	// Owned by the supervisor goroutine.
+	bounded  bool // the first snapshot was taken, within ReadyWithin
 	drops    int
 	lastDrop string
 }
@@ -164,7 +176,7 @@ type Feed struct {
 // every (re)connect the stream is opened first and the snapshot taken
 // second, so that no change falls between the two.
 func Start(ctx context.Context, c *api.Client, o Options) *Feed {
-	f := &Feed{c: c, opts: o.withDefaults(), out: make(chan Batch)}
+	f := &Feed{c: c, opts: o.withDefaults(), out: make(chan Batch), ready: make(chan error, 1)}
 	f.co.wake = make(chan struct{}, 1)
 	f.events = newEventsSource(c, f.opts)
 	// A panic in any goroutine (a bug, most likely in reading what the
@@ -181,8 +193,9 @@ func Start(ctx context.Context, c *api.Client, o Options) *Feed {
 		defer close(supDone)
 		defer func() {
 			if r := recover(); r != nil {
-				f.crashed(r, debug.Stack())
+				f.readied(f.crashed(r, debug.Stack()))
 			}
+			f.readied(errFeedStopped)
 		}()
 		f.err = f.supervise(supCtx)
 	}()

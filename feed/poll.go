@@ -68,7 +68,7 @@ func (f *Feed) poll(ctx context.Context) {
 		if !g.wait(ctx) {
 			return
 		}
-		tasks, err := f.c.ActiveTasks(ctx)
+		tasks, err := f.c.ActiveTasksWith(ctx, decodeTasks)
 		if ctx.Err() != nil {
 			return
 		}

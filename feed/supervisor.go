@@ -149,12 +149,14 @@ func (f *Feed) state(s ConnState) {
 func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol *poller) session {
 	connCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	f.calling(api.RouteEvents)
 	resp, err := f.events.open(connCtx, sr.lastID)
 	if err != nil {
 		s := session{err: err, retryAfter: api.RetryAfterOf(err)}
 		switch {
 		case api.IsUnauthorized(err):
 			s.fatal = true
+			f.readied(err)
 		case !*synced:
 			// Show the tasks while the stream is unavailable; the snapshot
 			// is taken again once it connects.
@@ -213,12 +215,21 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 
 // snapshot loads GET /tasks/active and hands it over as a Resync.
 func (f *Feed) snapshot(ctx context.Context, synced *bool) error {
-	tasks, err := f.c.ActiveTasks(ctx)
+	f.calling(api.RouteTasksActive)
+	if f.opts.ReadyWithin > 0 && !f.bounded {
+		f.bounded = true
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.opts.ReadyWithin)
+		defer cancel()
+	}
+	tasks, err := f.c.ActiveTasksWith(ctx, decodeTasks)
 	if err != nil {
+		f.readied(err)
 		return err
 	}
 	f.co.resync(tasks)
 	*synced = true
+	f.readied(nil)
 	return nil
 }
 

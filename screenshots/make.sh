@@ -90,7 +90,7 @@ shoot() {
 want() { [ ${#scenes[@]} -eq 0 ] || [[ " ${scenes[*]} " == *" $1 "* ]]; }
 scenes=("$@")
 
-if want dashboard || want deliveries || want attempt || want secret || want help || want task; then
+if want dashboard || want deliveries || want attempt || want compare || want secret || want help || want task; then
   start demo "$bin" demo --seed "$seed"
   wait_for demo "● live"
   wait_for demo "still failing"
@@ -129,6 +129,19 @@ if want dashboard || want deliveries || want attempt || want secret || want help
       keys demo Escape
     fi
     keys demo Escape
+    keys demo Tab      # back to the grid
+  fi
+
+  if want compare; then
+    keys demo Tab
+    keys demo Tab      # the deliveries pane
+    keys demo g
+    keys demo m        # mark the newest failed attempt
+    keys demo j
+    keys demo =        # compare the next one with it
+    wait_for demo "differences"
+    shoot demo compare
+    keys demo Escape   # back to the deliveries pane
     keys demo Tab      # back to the grid
   fi
 

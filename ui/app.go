@@ -23,6 +23,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/feed/assets"
 	"github.com/aspect-hq/aspect-tui/ui/attempt"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/compare"
 	"github.com/aspect-hq/aspect-tui/ui/deliveries"
 	"github.com/aspect-hq/aspect-tui/ui/detail"
 	"github.com/aspect-hq/aspect-tui/ui/endpoints"
@@ -71,12 +72,16 @@ type Options struct {
 	Theme    map[string]string // the config file's [theme]
 	Keys     map[string]string // the config file's [keys]
 	ReadOnly bool
+	// NoAnimation draws processing with a still glyph: the screen changes
+	// only when a task or an age does.
+	NoAnimation bool
 	// EndpointSecrets (the config's [endpoint_secrets], by endpoint id) and
 	// WebhookSecret (ASPECT_WEBHOOK_SECRET) sign re-deliveries from this
 	// machine where the API has no resend route.
 	EndpointSecrets map[string]string
 	WebhookSecret   string
 	Refresh         time.Duration // how often endpoints and deliveries refresh (default 5 s)
+	ExportDir       string        // where exports are written (--export-dir; "" is the current directory)
 	NoColor         bool
 	Dark            *bool // the background, when known; otherwise asked of the terminal
 	Clock           func() time.Time
@@ -110,6 +115,8 @@ type Model struct {
 	deliveries *deliveries.Model
 	attempt    *attempt.Model
 	hooks      *taskhooks.Model
+	compare    *compare.Model
+	exporter   *webhooks.Exporter
 	resend     *webhooks.Resender
 	secrets    *webhooks.Secrets
 	status     *statusbar.Model
@@ -204,6 +211,7 @@ func New(o Options) (*Model, error) {
 	m.secrets = webhooks.NewSecrets(o.EndpointSecrets, o.WebhookSecret)
 	m.resend = webhooks.NewResender(ctx, o.Context, hooks)
 	m.resend.UseSecrets(m.secrets)
+	m.exporter = webhooks.NewExporter(m.secrets, o.ExportDir, o.Context, hooks)
 	m.buildPanes(hooks)
 	m.names.book = assets.NewBook(0, 0)
 	m.detail.SetAssets(m.assetOf)

@@ -39,8 +39,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		_, cmd := p.Update(msg)
 		return cmd
 	}
-	if m.focus == common.Tasks && m.grid.Editing() {
-		_, cmd := m.grid.Update(msg)
+	if m.typing() {
+		_, cmd := m.focused().Update(msg)
 		return cmd
 	}
 	if m.chrome.ShowHelp {

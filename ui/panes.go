@@ -5,6 +5,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/ui/attempt"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/compare"
 	"github.com/aspect-hq/aspect-tui/ui/deliveries"
 	"github.com/aspect-hq/aspect-tui/ui/detail"
 	"github.com/aspect-hq/aspect-tui/ui/endpoints"
@@ -82,6 +83,12 @@ var panes = []paneRow{
 			return m.hooks
 		},
 		close: func(m *Model) { m.hooks.Close() }},
+	{id: common.Compare, area: mainArea,
+		build: func(m *Model, hooks webhooks.Client) common.Pane {
+			m.compare = compare.New(m.ctx, m.opts.Context, hooks)
+			return m.compare
+		},
+		tick: func(m *Model) { m.compare.Refresh() }},
 }
 
 // buildPanes makes every pane of the table.

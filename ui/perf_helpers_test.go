@@ -94,6 +94,7 @@ func runProgram(tb testing.TB, model tea.Model, out io.Writer, opts ...tea.Progr
 		tea.WithWindowSize(160, 45),
 		tea.WithEnvironment([]string{"TERM=xterm-256color"}),
 		tea.WithColorProfile(colorprofile.TrueColor),
+		tea.WithFPS(FPS), // as cmd runs it
 	}, opts...)
 	p := tea.NewProgram(model, all...)
 	done := make(chan error, 1)

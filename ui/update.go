@@ -70,6 +70,8 @@ func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	case common.NoteMsg, common.NotOfferedMsg, common.RefreshMsg,
 		webhooks.OpenAttemptMsg, webhooks.GoToTaskMsg, webhooks.WatchMsg, webhooks.SentHereMsg:
 		return m, m.webhookMsg(msg)
+	case webhooks.ActMsg:
+		return m, m.act(msg)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.MouseMsg:
@@ -82,6 +84,9 @@ func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 		if m.focus == common.Tasks {
 			_, cmd := m.grid.Update(msg)
 			return m, cmd
+		}
+		if m.focus == common.Deliveries {
+			m.deliveries.Paste(msg.Content)
 		}
 	}
 	return m, nil
@@ -265,6 +270,9 @@ const (
 )
 
 func (m *Model) animating() bool {
+	if m.opts.NoAnimation {
+		return false
+	}
 	if m.main == common.Detail {
 		if t, ok := m.store.Task(m.detail.ID()); ok && !t.Done() {
 			return true

@@ -230,8 +230,8 @@ func (m *Model) hints() string {
 		bs = m.chrome.HelpHints(m.ctx.Keys)
 	case p != nil:
 		bs = p.ShortHelp()
-	case m.focus == common.Tasks && m.grid.Editing():
-		bs = m.grid.ShortHelp()
+	case m.typing():
+		bs = m.focused().ShortHelp()
 	default:
 		bs = m.actions.Footer(m.focused().ShortHelp())
 	}

@@ -76,6 +76,10 @@ func New(ctx *common.Context, base context.Context, client webhooks.Client, ever
 		{Binding: k.Back, Shown: true, Do: func() tea.Cmd { return func() tea.Msg { return common.BackMsg{} } }},
 		{Binding: k.Resend, Do: m.resendIt},
 		{Binding: k.GoToTask, Do: m.goToTask},
+		{Binding: k.Mark, Do: m.act(webhooks.ActMark)},
+		{Binding: k.Compare, Do: m.act(webhooks.ActCompare)},
+		{Binding: k.Export, Do: m.act(webhooks.ActCurl)},
+		{Binding: k.Fixture, Do: m.act(webhooks.ActFixture)},
 	}
 	return m
 }
@@ -218,6 +222,11 @@ func (m *Model) resendIt() tea.Cmd {
 	cmd := m.resend.Start(common.Attempt, m.a)
 	m.rebuild()
 	return cmd
+}
+
+// act asks the root to act on the attempt shown (export, mark, compare).
+func (m *Model) act(do webhooks.Act) func() tea.Cmd {
+	return func() tea.Cmd { return webhooks.Do(do, m.a, m.msg) }
 }
 
 func (m *Model) goToTask() tea.Cmd {
@@ -434,7 +443,7 @@ func (m *Model) ShortHelp() []key.Binding { return common.Hints(m.actions) }
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.ctx.Keys
-	return [][]key.Binding{keys.KeyBindings(k.InScope(keys.List)...), keys.KeyBindings(k.Resend, k.GoToTask)}
+	return [][]key.Binding{keys.KeyBindings(k.InScope(keys.List)...), keys.KeyBindings(k.Resend, k.GoToTask, k.Mark, k.Compare, k.Export, k.Fixture)}
 }
 
 // AssetID is the asset of the task the attempt's message is about, or "".

@@ -49,6 +49,7 @@ const (
 	Log
 	Attempt // one delivery attempt, whole
 	Hooks   // the webhook messages about one task
+	Compare // two attempts side by side
 )
 
 func (id PaneID) String() string {
@@ -67,6 +68,8 @@ func (id PaneID) String() string {
 		return "attempt"
 	case Hooks:
 		return "task webhooks"
+	case Compare:
+		return "compare"
 	}
 	return "pane"
 }

@@ -80,6 +80,7 @@ type Model struct {
 	w, h    int
 	focused bool
 	actions keys.Actions
+	find    search
 }
 
 // New returns the pane; client may be nil (no API: the pane says so).
@@ -133,7 +134,13 @@ func (m *Model) rowsH() int { return max(0, m.h-1) }
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case ListedMsg:
+		if m.searching() {
+			// The rows are a search's results; the refresh goes on.
+			return m, m.poll.Done(common.Deliveries, msg.Err, m.fetch())
+		}
 		return m, m.listed(msg)
+	case SearchedMsg:
+		m.searched(msg)
 	case MessagesMsg:
 		m.lookingUp = false
 		for id, msg := range msg.Messages {

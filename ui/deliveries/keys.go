@@ -11,6 +11,9 @@ import (
 )
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if m.find.typing {
+		return m.searchKey(msg)
+	}
 	if m.cur.Key(&m.ctx.Keys.Moves, msg, len(m.items), m.rowsH()) {
 		return nil
 	}
@@ -34,6 +37,7 @@ func (m *Model) keyActions() keys.Actions {
 		})},
 		{Binding: k.AllAttempts, Do: func() tea.Cmd {
 			m.all = !m.all
+			m.find = search{seq: m.find.seq + 1}
 			m.items, m.loaded, m.cur = nil, false, common.Cursor{}
 			return m.RefreshNow()
 		}},
@@ -48,7 +52,24 @@ func (m *Model) keyActions() keys.Actions {
 			}
 			return func() tea.Msg { return webhooks.GoToTaskMsg{TaskID: id} }
 		})},
+		{Binding: k.Search, Do: func() tea.Cmd { m.find.typing = true; return nil }},
+		{Binding: k.Mark, Do: m.act(webhooks.ActMark)},
+		{Binding: k.Compare, Do: m.act(webhooks.ActCompare)},
+		{Binding: k.Export, Do: m.act(webhooks.ActCurl)},
+		{Binding: k.Fixture, Do: m.act(webhooks.ActFixture)},
 	}
+}
+
+// act asks the root to act on the selected attempt, with its message when
+// the pane holds it.
+func (m *Model) act(do webhooks.Act) func() tea.Cmd {
+	return m.onSelected(func(a api.Attempt) tea.Cmd {
+		var msgp *api.Message
+		if mm, ok := m.msgs[a.MsgID]; ok {
+			msgp = &mm
+		}
+		return webhooks.Do(do, a, msgp)
+	})
 }
 
 // onSelected is an action on the selected attempt; without one it does
@@ -63,7 +84,12 @@ func (m *Model) onSelected(do func(api.Attempt) tea.Cmd) func() tea.Cmd {
 }
 
 // ShortHelp implements help.KeyMap.
-func (m *Model) ShortHelp() []key.Binding { return common.Hints(m.actions) }
+func (m *Model) ShortHelp() []key.Binding {
+	if m.find.typing {
+		return keys.KeyBindings(m.ctx.Keys.FilterKeep, m.ctx.Keys.FilterClear)
+	}
+	return common.Hints(m.actions)
+}
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {

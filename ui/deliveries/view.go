@@ -12,6 +12,9 @@ import (
 
 // Title implements common.Pane.
 func (m *Model) Title() string {
+	if m.find.typing || m.searching() {
+		return m.searchTitle()
+	}
 	name := "Failed deliveries"
 	if m.all {
 		name = "Deliveries · all"

@@ -20,6 +20,7 @@ type Map struct {
 	NewEndpoint, EditEndpoint, ToggleEndpoint, DeleteEndpoint *Binding
 	TestEndpoint, Recover                                     *Binding
 	OpenAttempt, Resend, AllAttempts, GoToTask                *Binding
+	Search, Mark, Compare, Export, Fixture                    *Binding
 	FilterKeep, FilterClear                                   *Binding
 	NextField, PrevField, Submit, Cancel, Confirm, Copy       *Binding
 	all                                                       []*Binding
@@ -67,6 +68,12 @@ func defaults() *Map {
 	add(&m.Resend, Binding{Name: "resend", Keys: []string{"r"}, Desc: "resend the message to its endpoint, once", Hint: "resend", Scope: Deliveries, Footer: true, Dangerous: true})
 	add(&m.AllAttempts, Binding{Name: "all_attempts", Keys: []string{"a"}, Desc: "show all attempts, or failed ones only", Hint: "all/failed", Scope: Deliveries, Footer: true})
 	add(&m.GoToTask, Binding{Name: "go_to_task", Keys: []string{"T"}, Desc: "go to the task the message is about, in the grid", Hint: "task", Scope: Deliveries, Footer: true})
+
+	add(&m.Search, Binding{Name: "search", Keys: []string{"/"}, Desc: "search payloads and responses: text or path=value", Hint: "search", Scope: Deliveries, Footer: true})
+	add(&m.Mark, Binding{Name: "mark", Keys: []string{"m"}, Desc: "mark the attempt, to compare another with it", Hint: "mark", Scope: Deliveries})
+	add(&m.Compare, Binding{Name: "compare", Keys: []string{"="}, Desc: "compare the attempt with the marked one, side by side", Hint: "compare", Scope: Deliveries})
+	add(&m.Export, Binding{Name: "export_curl", Keys: []string{"E"}, Desc: "copy a signed curl (OSC 52), write a signing script", Hint: "curl", Scope: Deliveries})
+	add(&m.Fixture, Binding{Name: "export_fixture", Keys: []string{"F"}, Desc: "write a test fixture with Go, TS and Python tests", Hint: "fixture", Scope: Deliveries})
 
 	add(&m.FilterKeep, Binding{Name: "filter_keep", Keys: []string{"enter"}, Desc: "keep the filter and go back to the rows", Hint: "keep filter", Scope: Filter, Footer: true})
 	add(&m.FilterClear, Binding{Name: "filter_clear", Keys: []string{"esc"}, Desc: "clear the filter", Hint: "clear", Scope: Filter, Footer: true})

@@ -41,6 +41,11 @@ func (m *Model) bindActions() {
 			l.setFilter(f)
 		})},
 		{Binding: k.Order, Do: done(func() { l.setOrder(!l.oldestFirst) })},
+		{Binding: k.Edit, Do: m.startEdit},
+		{Binding: k.Mark, Do: m.markIt},
+		{Binding: k.Compare, Do: m.compareIt},
+		{Binding: k.Export, Do: m.exportCurl},
+		{Binding: k.Fixture, Do: m.exportFixture},
 		{Binding: k.Clear, Do: done(l.clear)},
 		{Binding: k.Back, Do: done(func() {
 			if l.flt.active() {
@@ -49,6 +54,7 @@ func (m *Model) bindActions() {
 		})},
 	}
 	m.detailActions = keys.Actions{
+		{Binding: k.Back, When: func() bool { return m.cmp != nil }, Do: done(m.closeComparison)},
 		{Binding: k.Back, Shown: true, Do: done(func() { m.setDetail(false) })},
 		{Binding: k.Open, When: m.wide, Do: done(func() { m.setDetail(false) })},
 	}
@@ -69,6 +75,9 @@ func (m *Model) refuse(b *keys.Binding, why string) tea.Cmd { return m.say(keys.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return m.quit()
+	}
+	if m.edit != nil && (m.edit.inline != nil || m.edit.body != nil) {
+		return m.editorKey(msg)
 	}
 	if m.editing {
 		m.editKey(msg)

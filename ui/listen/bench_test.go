@@ -88,3 +88,18 @@ func BenchmarkDetailLargeBody(b *testing.B) {
 		buildDetail(h.m.ctx.Theme, e, h.m.secretList, 158)
 	}
 }
+
+// BenchmarkFilterPathKeystroke is one key typed in a path=value filter over
+// a full list: every body that holds the value is decoded.
+func BenchmarkFilterPathKeystroke(b *testing.B) {
+	h := newHarness(b, setup{w: 160, h: 45})
+	h.send(deliveriesMsg{ds: fakeDeliveries(1, DefaultLimit)})
+	h.m.Update(uitest.Key("/"))
+	h.m.Update(tea.PasteMsg{Content: "data.task.features.proxy.state=completed"})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.m.Update(tea.KeyPressMsg{Code: ' ', Text: " "})
+		h.m.Update(uitest.Key("backspace"))
+		h.m.View()
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aspect-hq/aspect-tui/listen"
+	"github.com/aspect-hq/aspect-tui/ui/common"
 )
 
 // Bounds on what the list keeps, so a receiver left running under a flood
@@ -23,6 +24,7 @@ type entry struct {
 	// bodyGone says the body was let go to stay within the body budget.
 	bodyGone bool
 	replays  []replay
+	edits    []edit
 }
 
 func newEntry(d listen.Request) *entry {
@@ -36,6 +38,9 @@ type filter struct {
 	query       string // lowercased, without the "!"
 	invert      bool
 	refusedOnly bool
+	// body is the query over the body and the handler's answer: a
+	// substring, or path=value in JSON.
+	body common.Query
 }
 
 func (f *filter) setText(s string) {
@@ -43,6 +48,7 @@ func (f *filter) setText(s string) {
 	q, inv := strings.CutPrefix(s, "!")
 	f.invert = inv
 	f.query = strings.ToLower(strings.TrimSpace(q))
+	f.body = common.ParseQuery(q)
 }
 
 func (f filter) active() bool { return f.query != "" || f.refusedOnly }
@@ -54,7 +60,25 @@ func (f filter) match(e *entry) bool {
 	if f.query == "" {
 		return true
 	}
-	return strings.Contains(e.lower, f.query) != f.invert
+	return e.matches(f) != f.invert
+}
+
+// matches reports whether e's path, event type, svix-id, body or
+// handler's answer (or its replays') holds f's text; a path=value query
+// looks in the bodies only.
+func (e *entry) matches(f filter) bool {
+	if f.body.MatchText(e.lower) || f.body.Match(e.d.Body) {
+		return true
+	}
+	if fw := e.d.Forward; fw != nil && f.body.Match([]byte(fw.Body)) {
+		return true
+	}
+	for _, r := range e.replays {
+		if f.body.Match([]byte(r.res.Body)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (f filter) describe() string {

@@ -41,6 +41,8 @@ type Receiver interface {
 	Stats() listen.Stats
 	Warnings() []string
 	Resend(ctx context.Context, d listen.Request) (listen.ForwardResult, error)
+	SendEdited(ctx context.Context, d listen.Request, body []byte, newID bool) (listen.ForwardResult, string, error)
+	Sign(d listen.Request, id string, at time.Time, body []byte) (string, error)
 }
 
 // Options configure the listen screen.
@@ -57,6 +59,11 @@ type Options struct {
 	// how many bytes of their bodies (DefaultBodyBudget).
 	Limit      int
 	BodyBudget int64
+	// ExportDir is where exports are written ("" the current directory).
+	ExportDir string
+	// Editor is the command that edits a body to resend ($EDITOR); empty,
+	// an inline editor does.
+	Editor string
 }
 
 // counts are the session's tallies; clearing the list keeps them.
@@ -94,6 +101,11 @@ type Model struct {
 	notice   string
 	noticeID int
 
+	marked *entry      // the left side of the next comparison
+	cmp    *comparison // shown instead of the detail, when open
+	cmpN   int         // comparisons opened
+	edit   *editState  // an edit to resend, while it is open
+
 	w, h     int
 	quitting bool
 }
@@ -102,6 +114,7 @@ type Model struct {
 // and theme, and the scroll position.
 type detailView struct {
 	seq     int
+	cmp     int // the comparison shown, 0 none
 	th      *theme.Theme
 	w       int
 	replays int
@@ -147,6 +160,7 @@ func New(o Options) (*Model, error) {
 	forward := api.Clean(o.Receiver.ForwardURL())
 	if forward == "" {
 		k.Replay.Disabled = "no --forward-to"
+		k.Edit.Disabled = "no --forward-to"
 	}
 	m := &Model{
 		opts:   o,
@@ -203,6 +217,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.arrived(msg)
 	case replayedMsg:
 		cmd = m.replayed(msg)
+	case editorDoneMsg:
+		cmd = m.editorDone(msg)
+	case editSentMsg:
+		cmd = m.editSent(msg)
+	case exportedMsg:
+		cmd = m.say(msg.text)
 	case noticeDoneMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
@@ -212,7 +232,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		m.mouse(msg)
 	case tea.PasteMsg:
-		if m.editing {
+		if m.edit != nil && m.edit.inline != nil {
+			ta, c := m.edit.inline.Update(msg)
+			m.edit.inline, cmd = &ta, c
+		} else if m.editing {
 			m.typeText(msg.Content)
 		}
 	}

@@ -368,7 +368,7 @@ func TestHelpTinyWindowAndResize(t *testing.T) {
 	h.post("/x", signed(t, wrong, "msg_t", h.stamp(), body), body)
 	h.pump(1)
 	h.press("?")
-	h.must("Help", "filter by path, event type or svix-id (! inverts)", "only refused requests", "a repeat: the same svix-id as request #N")
+	h.must("Help", "filter by path, event type, svix-id, body or handler's answer", "only refused requests", "a repeat: the same svix-id as request #N")
 	h.press("?")
 	h.mustNot("Help ·")
 

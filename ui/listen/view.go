@@ -12,6 +12,8 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/compare"
+	"github.com/aspect-hq/aspect-tui/ui/keys"
 )
 
 // wideFrom is the width from which the detail stands beside the list
@@ -33,7 +35,7 @@ func (m *Model) bodyH() int { return max(0, m.h-m.top()-1) }
 
 // detailW is the width of the detail's box.
 func (m *Model) detailW() int {
-	if !m.wide() {
+	if !m.wide() || m.fullDetail() {
 		return m.w
 	}
 	return min(max(m.w/2, 64), 120)
@@ -49,6 +51,10 @@ func (m *Model) listW() int {
 
 // detailH is how many detail lines show.
 func (m *Model) detailH() int { return max(0, m.bodyH()-2) }
+
+// fullDetail reports whether the detail takes the whole body: a
+// comparison or the inline editor needs the room.
+func (m *Model) fullDetail() bool { return m.cmp != nil || (m.edit != nil && m.edit.inline != nil) }
 
 // detailShown reports whether the detail is on screen.
 func (m *Model) detailShown() bool { return m.inDetail || m.wide() }
@@ -67,12 +73,27 @@ func (m *Model) layout() {
 	}
 	m.list.setHeight(max(0, rows))
 	m.clampDetail()
+	m.sizeEditor()
 }
 
 // syncDetail rebuilds the detail's lines when what it shows changed: the
 // selection, the width, the theme or the request's replays. It runs at the
 // end of Update, so View only reads.
 func (m *Model) syncDetail() {
+	if c := m.cmp; c != nil {
+		d := &m.det
+		th, w := m.ctx.Theme, m.detailW()-2
+		if d.cmp != c.id || d.th != th || d.w != w {
+			if d.cmp != c.id {
+				d.Offset = 0
+			}
+			d.seq, d.cmp, d.th, d.w = -1, c.id, th, w
+			d.Lines = compare.Lines(th, w-1, c.left, c.right, c.sections())
+			m.clampDetail()
+		}
+		return
+	}
+	m.det.cmp = 0
 	e := m.list.sel
 	if e == nil {
 		m.det = detailView{}
@@ -133,7 +154,7 @@ func (m *Model) screen() string {
 	switch {
 	case m.chrome.ShowHelp:
 		lines = append(lines, m.chrome.HelpBox(th, m.helpContent(m.w-2), m.w, bh)...)
-	case m.wide():
+	case m.wide() && !m.fullDetail():
 		lw := m.listW()
 		left := common.Box(th, m.listTitle(), m.listLines(lw-2, bh-2), lw, bh, !m.inDetail)
 		right := common.Box(th, m.detailTitle(), m.detailLines(m.w-lw-2, bh-2), m.w-lw, bh, m.inDetail)
@@ -287,13 +308,19 @@ func (m *Model) listLines(w, h int) []string {
 	}
 	if m.editing {
 		line := th.AccentP.S("/") + th.Input.Render(api.Clean(l.flt.text)) + th.Cursor.Render(" ") +
-			th.MutedP.S("  path, event type or svix-id · enter keeps · esc clears · ! inverts")
+			th.MutedP.S("  path, event type, svix-id, body or answer; path=value in JSON · enter keeps · esc clears · ! inverts")
 		out = append(out, common.Fit(line, w))
 	}
 	return out[:min(len(out), h)]
 }
 
 func (m *Model) detailTitle() string {
+	if ed := m.edit; ed != nil && ed.inline != nil {
+		return "Edit #" + strconv.Itoa(ed.seq) + "'s body · " + m.keys.SaveEdit.Label() + " sends · " + m.keys.CancelEdit.Label() + " cancels"
+	}
+	if c := m.cmp; c != nil {
+		return c.title + " · " + m.keys.Back.Label() + " back"
+	}
 	e := m.list.sel
 	if e == nil {
 		return "Detail"
@@ -312,7 +339,10 @@ func (m *Model) detailTitle() string {
 }
 
 func (m *Model) detailLines(w, h int) []string {
-	if m.list.sel == nil {
+	if ed := m.edit; ed != nil && ed.inline != nil {
+		return common.Lines(ed.inline.View(), w, h)
+	}
+	if m.list.sel == nil && m.cmp == nil {
 		return common.Lines("  "+m.ctx.Theme.MutedP.S("Select a request to see it whole."), w, h)
 	}
 	d := &m.det
@@ -337,6 +367,10 @@ func (m *Model) hints() string {
 	}
 	var bs []key.Binding
 	switch {
+	case m.edit != nil && m.edit.inline != nil:
+		bs = keys.KeyBindings(m.keys.SaveEdit, m.keys.CancelEdit)
+	case m.edit != nil && m.edit.body != nil:
+		return common.Fit(" "+th.AccentP.S(m.editPrompt()), m.w)
 	case m.editing:
 		bs = common.Hints(m.editActions)
 	case m.chrome.ShowHelp:

@@ -74,6 +74,10 @@ func New(ctx *common.Context, base context.Context, client webhooks.Client, ever
 		{Binding: k.Back, Shown: true, Do: func() tea.Cmd { return func() tea.Msg { return common.BackMsg{} } }},
 		{Binding: k.OpenAttempt, Do: m.openAttempt},
 		{Binding: k.Resend, Do: m.resendIt},
+		{Binding: k.Mark, Do: m.act(webhooks.ActMark)},
+		{Binding: k.Compare, Do: m.act(webhooks.ActCompare)},
+		{Binding: k.Export, Do: m.act(webhooks.ActCurl)},
+		{Binding: k.Fixture, Do: m.act(webhooks.ActFixture)},
 	}
 	return m
 }
@@ -212,6 +216,18 @@ func (m *Model) build() {
 		for j := range as {
 			m.rows = append(m.rows, row{msg: msg, attempt: &as[j], number: nums[as[j].ID]})
 		}
+	}
+}
+
+// act asks the root to act on the selected attempt, with its message.
+func (m *Model) act(do webhooks.Act) func() tea.Cmd {
+	return func() tea.Cmd {
+		if m.sel < 0 || m.sel >= len(m.rows) || m.rows[m.sel].attempt == nil {
+			return nil
+		}
+		r := m.rows[m.sel]
+		msg := *r.msg
+		return webhooks.Do(do, *r.attempt, &msg)
 	}
 }
 
@@ -420,5 +436,5 @@ func (m *Model) ShortHelp() []key.Binding { return common.Hints(m.actions) }
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.ctx.Keys
-	return [][]key.Binding{keys.KeyBindings(k.InScope(keys.List)...), keys.KeyBindings(k.OpenAttempt, k.Resend)}
+	return [][]key.Binding{keys.KeyBindings(k.InScope(keys.List)...), keys.KeyBindings(k.OpenAttempt, k.Resend, k.Mark, k.Compare, k.Export, k.Fixture)}
 }
