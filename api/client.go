@@ -248,7 +248,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if apiErr.Status != 0 {
 			answered = apiErr
 		}
-		if ctx.Err() != nil || attempt >= c.maxAttempts || !retryable(cl.route.Method, apiErr.Status, apiErr.Err) {
+		if ctx.Err() != nil || attempt >= c.maxAttempts || noRetry(ctx) || !retryable(cl.route.Method, apiErr.Status, apiErr.Err) {
 			return apiErr
 		}
 		wait := bo.NextBackOff()

@@ -37,6 +37,10 @@ const (
 	RouteRecover            = "endpoints.recover"
 	RouteTest               = "endpoints.test"
 	RouteStats              = "endpoints.stats"
+	RouteAssetGet           = "assets.get"
+	RouteIndexList          = "indexes.list"
+	RouteIndexGet           = "indexes.get"
+	RouteUserMe             = "users.me"
 )
 
 // Routes is every route aspect-tui uses, in the order of docs/contract.md.
@@ -73,6 +77,14 @@ var Routes = []Route{
 		"hidden, with a note"},
 	{RouteStats, "GET", "/webhooks/endpoints/{endpoint_id}/stats", false, "assumed, mirrors Svix", "{success, pending, sending, fail, canceled}",
 		"hidden, with a note; the deliveries pane still shows each failure"},
+	{RouteAssetGet, "GET", "/assets/{asset_id}", true, "Aspect SDKs (assets-api.ts)", "Asset {id, type, name, size_bytes, mime_type, duration, index_id, ...}",
+		"the grid shows asset ids instead of file names"},
+	{RouteIndexList, "GET", "/indexes", true, "Aspect SDKs (indexes-api.ts)", "array of Index {id, name, num_assets, size_bytes, total_tokens_used, duration, ...}",
+		"indexes are shown by id, and cannot be filtered by name"},
+	{RouteIndexGet, "GET", "/indexes/{index_id}", true, "Aspect SDKs (indexes-api.ts)", "Index",
+		"the task view shows the index's totals from GET /indexes, or none"},
+	{RouteUserMe, "GET", "/users/me", true, "Aspect SDKs (users-api.ts)", "User {id, first_name, last_name, email, tokens_remaining, ...}",
+		"the key is checked with GET /tasks/active; the header shows no account or tokens"},
 }
 
 // RouteByName returns the route with that name; it panics on an unknown

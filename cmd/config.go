@@ -13,6 +13,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/grid"
 )
 
 // fileConfig is the optional config file, config.toml under the XDG config
@@ -35,6 +36,12 @@ type fileConfig struct {
 	// EndpointSecrets sign re-deliveries from this machine, by endpoint id.
 	Endpoints       []string          `toml:"endpoints"`
 	EndpointSecrets map[string]string `toml:"endpoint_secrets"`
+	// Columns are the grid's optional columns (task, name, index);
+	// TokensWarn the balance under which the header warns; Index an index
+	// to show alone, by name (config_names.go).
+	Columns    *[]string `toml:"columns"`
+	TokensWarn int64     `toml:"tokens_warn"`
+	Index      string    `toml:"index"`
 	// Animations = false stops the processing spinner (absent: true).
 	Animations *bool `toml:"animations"`
 	// Fresh: every start is as with --fresh (no resume).
@@ -106,6 +113,9 @@ type config struct {
 	File            string   // the config file read, or ""
 	Warnings        []string // shown before the program starts
 	Fresh           bool     // start without resuming from the last session's event
+	Columns         *grid.Columns
+	TokensWarn      int64
+	Index           string
 }
 
 const (
@@ -223,6 +233,9 @@ func loadConfig(o overrides, getenv func(string) string) (config, error) {
 		c.File = path
 	}
 	if err := c.readAlerts(fc); err != nil {
+		return config{}, err
+	}
+	if err := c.naming(fc); err != nil {
 		return config{}, err
 	}
 	switch {

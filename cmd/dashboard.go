@@ -46,7 +46,7 @@ func dashboardCommand(io *stdio, use string) *cobra.Command {
 	c.Flags().BoolVar(&o.NoAnimation, "no-animation", false, "a still glyph for processing instead of the spinner (config: animations = false)")
 	c.Flags().StringVar(&recordPath, "record", "", "also record the session to `FILE` (mode 0600; no key or secret): the events applied and the webhook messages and attempts fetched, for aspect-tui replay")
 	return reads(c, io.getenv, append(append([]string{}, apiEnv...), envWebhookSecret, "NO_COLOR"),
-		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "animations", "fresh", "alerts", "alert_fail_share", "alert_window"})
+		[]string{"api_url", "api_key", "refresh", "stall_window", "poll_interval", "events_path", "read_only", "endpoints", "endpoint_secrets", "webhook_secret", "theme", "keys", "animations", "fresh", "alerts", "alert_fail_share", "alert_window", "columns", "tokens_warn", "index"})
 }
 
 func runDashboardCommand(ctx context.Context, io *stdio, o overrides, recordPath string) error {
@@ -155,10 +155,23 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 		AlertWindow:     d.cfg.AlertWindow,
 		Notify:          notifyOf(d.cfg, io.getenv),
 		TimeScale:       d.timeScale,
+		TokensWarn:      d.cfg.TokensWarn,
+		Columns:         d.cfg.Columns,
+		Index:           d.cfg.Index,
 	}
 	if err := ui.Check(opts); err != nil {
 		return fmt.Errorf("config file %s: %w", orDefault(d.cfg.File, "(none)"), err)
 	}
+	// A third of the start's bound: an API that does not answer is then
+	// reported by the feed's first snapshot, within its own.
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout/3)
+	account, err := checkKey(pctx, d.client)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("cannot reach the API: %w", err)
+	}
+	opts.Account = account
+
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	fo := feedOptions(d.cfg)

@@ -66,7 +66,7 @@ func demoCommand(io *stdio) *cobra.Command {
 	exportDirFlag(fs, &f.exportDir)
 	fs.BoolVar(&f.noAnimation, "no-animation", false, "a still glyph for processing instead of the spinner (config: animations = false)")
 	fs.StringVar(&f.config, "config", "", "config file for colours and keys (default $XDG_CONFIG_HOME/aspect-tui/config.toml)")
-	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys", "animations", "alerts", "alert_fail_share", "alert_window"})
+	return reads(c, io.getenv, []string{envConfig, "NO_COLOR"}, []string{"refresh", "stall_window", "read_only", "theme", "keys", "animations", "alerts", "alert_fail_share", "alert_window", "columns", "tokens_warn", "index"})
 }
 
 func runDemo(ctx context.Context, io *stdio, f demoFlags) (err error) {

@@ -36,6 +36,9 @@ var (
 		"alerts":           "false keeps alerts off the terminal's notifications (OSC 9, OSC 777 or the bell); the status line still flags them",
 		"alert_fail_share": "an endpoint failing this share of its messages (retries failing too) over alert_window raises an alert (default 0.2)",
 		"alert_window":     "the span alert_fail_share covers, like 10m (default 10m)",
+		"columns":          `the grid's optional columns, of "task", "name", "index" (default all three; without "name" the asset column shows ids)`,
+		"tokens_warn":      "the header warns when the account's tokens fall below this (default 10000)",
+		"index":            "show only the tasks of this index, by name (i cycles through them)",
 	}
 )
 

@@ -79,7 +79,9 @@ func fetchOnly(tb testing.TB, base, key string) (time.Duration, int) {
 	return d, len(regexp.MustCompile(`"asset_id"`).FindAllIndex(body, -1))
 }
 
-var taskRow = regexp.MustCompile(`┃  [0-9a-f]{8} [0-9a-f]{8} `)
+// A task row: the task's id, then its asset (the id's prefix, or already
+// the file's name when it came before the frame was drawn).
+var taskRow = regexp.MustCompile(`┃  [0-9a-f]{8} \S`)
 
 // firstRows runs the dashboard until its output, drawn on a 160×45
 // screen, shows a task row, and returns how long that took from the start.

@@ -78,7 +78,9 @@ func runTail(ctx context.Context, io *stdio, o overrides, asJSON bool, record st
 	if tailStarted != nil {
 		tailStarted(f)
 	}
-	return feedCrash(tail(f, cancel, io, asJSON, rec), "tail", append([]string{cfg.APIKey}, cfg.WebhookSecrets...), io)
+	names := tailNames(ctx, c, asJSON)
+	defer names.stop()
+	return feedCrash(tail(f, cancel, io, asJSON, rec, names), "tail", append([]string{cfg.APIKey}, cfg.WebhookSecrets...), io)
 }
 
 // tailStarted, when set, is given each feed tail starts: tests read how
@@ -89,7 +91,7 @@ var tailStarted func(*feed.Feed)
 // event_id (replays after a reconnect are dropped by the store), in the
 // order the stream delivered it. stop ends the feed early when the output
 // cannot be written.
-func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *recorder) error {
+func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *recorder, names *assetNames) error {
 	out := bufio.NewWriter(io.out)
 	store := feed.NewStore(feed.StoreOptions{})
 	status := connPrinter{w: io.err}
@@ -146,7 +148,7 @@ func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *re
 				out.Write(ndjsonLine(b.Events[i].Raw))
 				out.WriteByte('\n')
 			} else {
-				out.WriteString(plainEvent(&b.Events[i], changes.Outcomes[i]))
+				out.WriteString(plainEvent(&b.Events[i], changes.Outcomes[i], names.name))
 			}
 		}
 		if b.Poll != nil {
@@ -169,6 +171,9 @@ func tail(f *feed.Feed, stop context.CancelFunc, io *stdio, asJSON bool, rec *re
 			writeErr = fmt.Errorf("writing output: %w", err)
 			stop()
 			continue
+		}
+		for _, line := range names.drain() {
+			fmt.Fprintln(io.err, "asset names: "+line)
 		}
 		for _, s := range b.Skips {
 			fmt.Fprintf(io.err, "skipped event %s (%s, %d bytes): %s\n", orDefault(s.ID, "without id"), orDefault(s.Type, "no type"), s.Size, s.Reason)

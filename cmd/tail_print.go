@@ -112,8 +112,10 @@ func plainPolled(t api.Task) string {
 	return b.String()
 }
 
-// plainEvent is one readable line: when, what, which task, its features.
-func plainEvent(e *feed.Event, o feed.Outcome) string {
+// plainEvent is one readable line: when, what, which task, its features,
+// and its asset's name when known (at the end, so the columns before it
+// stay where they were).
+func plainEvent(e *feed.Event, o feed.Outcome, name func(assetID string) string) string {
 	var b strings.Builder
 	at := e.Env.Timestamp.Time
 	if at.IsZero() {
@@ -137,6 +139,9 @@ func plainEvent(e *feed.Event, o feed.Outcome) string {
 		}
 		if o == feed.Stale {
 			b.WriteString("  (older than what is known; not applied)")
+		}
+		if n := name(t.AssetID); n != "" {
+			b.WriteString("  asset " + n)
 		}
 	}
 	b.WriteByte('\n')

@@ -94,6 +94,7 @@ if want dashboard || want deliveries || want attempt || want compare || want sec
   start demo "$bin" demo --seed "$seed"
   wait_for demo "● live"
   wait_for demo "still failing"
+  wait_for demo ".mp4"   # the assets' names have come
   sleep 6 # let tasks move and failures gather, as a newcomer sees it
 
   if want dashboard; then shoot demo dashboard; fi
@@ -109,6 +110,7 @@ if want dashboard || want deliveries || want attempt || want compare || want sec
     keys demo f        # only tasks with a failed feature
     keys demo Enter
     wait_for demo "Timeline"
+    wait_for demo "uploaded"   # the asset's details
     shoot demo task
     keys demo Escape
     keys demo f

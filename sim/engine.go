@@ -57,6 +57,7 @@ type engine struct {
 	publish    func(t *task, eventType string, at time.Time)
 	wake       chan struct{}
 	chunkLimit int
+	lib        *library // the account's assets, indexes and tokens (assets.go)
 }
 
 func newEngine(o Options, publish func(*task, string, time.Time)) *engine {
@@ -74,6 +75,7 @@ func newEngine(o Options, publish func(*task, string, time.Time)) *engine {
 		wake:       make(chan struct{}, 1),
 		chunkLimit: 2048,
 	}
+	e.lib = newLibrary(o.Seed, e.userID, time.Now())
 	return e
 }
 
@@ -221,6 +223,7 @@ func (e *engine) create(r *rand.Rand, at float64, assetID string, names []string
 	t.created = e.wall(at)
 	t.updated = t.created
 	e.tasks[t.id] = t
+	e.lib.hold(t.assetID, t.created)
 	if !t.pending() {
 		e.finish(t)
 		e.publish(t, t.eventType(nil), t.updated)
@@ -240,10 +243,13 @@ func (e *engine) scheduleNext(t *task) {
 func (e *engine) applyStep(t *task, at float64) {
 	st := t.plan[t.next]
 	t.next++
+	now := e.wall(at)
 	for _, c := range st.changes {
 		t.features[c.feature].state = c.to
+		if c.to == api.StateCompleted {
+			e.lib.spend(t.assetID, t.features[c.feature].name, now)
+		}
 	}
-	now := e.wall(at)
 	if !now.After(t.updated) {
 		// Clients keep the newest `updated`; two steps in the same
 		// microsecond must still move forward.
@@ -271,6 +277,7 @@ func (e *engine) evictOne() bool {
 		e.finished = e.finished[1:]
 		if e.tasks[t.id] == t {
 			delete(e.tasks, t.id)
+			e.lib.release(t.assetID)
 			e.evicted++
 			return true
 		}

@@ -182,6 +182,9 @@ func newFixture(t *testing.T, o Options) fixture {
 // profileRequest is the request that exercises a route against f.
 func (f fixture) request(route string) (method, path, body string) {
 	r := api.RouteByName(route)
+	if m, p, ok := f.namingRequest(route); ok {
+		return m, p, ""
+	}
 	switch route {
 	case api.RouteTaskGet:
 		return r.Method, r.Expand(f.taskID), ""

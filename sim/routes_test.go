@@ -175,6 +175,8 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 		t.Errorf("after delete the list is %v", eps)
 	}
 
+	hitNaming(t, c, hit)
+
 	for _, r := range api.Routes {
 		if !covered[r.Name] {
 			t.Errorf("route %s (%s) has no client test here", r.Name, r.Pattern())

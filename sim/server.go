@@ -327,6 +327,10 @@ func (s *Server) newFront(p Profile) (*front, error) {
 		api.RouteRecover:            s.hooks.handleRecover,
 		api.RouteTest:               s.hooks.handleTest,
 		api.RouteStats:              s.hooks.handleStats,
+		api.RouteAssetGet:           s.handleAsset,
+		api.RouteIndexList:          s.handleIndexes,
+		api.RouteIndexGet:           s.handleIndex,
+		api.RouteUserMe:             s.handleMe,
 	}
 	mux := http.NewServeMux()
 	for _, r := range api.Routes {

@@ -3,7 +3,8 @@
 // and draws the header, footer and overlays. app.go holds the model and
 // Init, panes.go the table of panes, update.go the routing, keys.go the
 // root's own keys, focus.go focus, zoom and dialogs, navigate.go what the
-// main area shows and the way back, view.go the layout.
+// main area shows and the way back, view.go the layout, names.go the
+// tasks' asset names and the account.
 //
 // The task store is owned by the Bubble Tea update loop: batches from the
 // feed arrive as messages (one per frame at most) and are applied in
@@ -19,6 +20,7 @@ import (
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/feed/assets"
 	"github.com/aspect-hq/aspect-tui/ui/attempt"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/compare"
@@ -98,6 +100,15 @@ type Options struct {
 	// TimeScale is the speed of the Svix the API runs (the demo's
 	// simulator runs its schedule faster); zero is Svix's own.
 	TimeScale float64
+	// Account is the key's account as GET /users/me answered before the
+	// dashboard started (nil: not known); TokensWarn the balance under
+	// which the header warns (0: the default).
+	Account    *api.User
+	TokensWarn int64
+	// Columns are the grid's optional columns (nil: all, with names);
+	// Index limits the grid to one index, by name or id (the config's).
+	Columns *grid.Columns
+	Index   string
 }
 
 // Model is the root model.
@@ -125,6 +136,7 @@ type Model struct {
 	secrets    *webhooks.Secrets
 	status     *statusbar.Model
 	health     *health.Model // the endpoints' health and alerts (alerts.go)
+	names      names         // naming tasks by their assets (names.go)
 
 	main  common.PaneID            // the pane the main area shows: the grid, or a view opened over it
 	side  [areaCount]common.PaneID // the pane each side area shows
@@ -218,6 +230,16 @@ func New(o Options) (*Model, error) {
 	m.health = newHealth(o)
 	m.exporter = webhooks.NewExporter(m.secrets, o.ExportDir, o.Context, hooks)
 	m.buildPanes(hooks)
+	m.names.book = assets.NewBook(0, 0)
+	m.detail.SetAssets(m.assetOf)
+	m.ctx.AssetName = m.assetName
+	m.status.SetAccount(o.Account, o.TokensWarn)
+	if o.Columns != nil {
+		m.grid.SetColumns(*o.Columns)
+	}
+	if o.Index != "" {
+		m.grid.FilterIndex(o.Index)
+	}
 	m.actions = m.rootActions()
 	m.grid.SetEmptyText(m.emptyText())
 	m.setFocus(common.Tasks)
@@ -227,7 +249,7 @@ func New(o Options) (*Model, error) {
 // Init starts the feed reader, the clock and the first fetches, and asks
 // the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitBatch(), m.nextTick(), m.waitSkip()}
+	cmds := []tea.Cmd{m.waitBatch(), m.nextTick(), m.waitSkip(), m.initNames()}
 	for _, row := range panes {
 		if row.init != nil {
 			cmds = append(cmds, row.init(m))

@@ -24,6 +24,7 @@ func BenchmarkView(b *testing.B) {
 				upd[i].Features["proxy"] = api.Feature{State: api.StateFailed}
 			}
 			h.apply(upd...)
+			nameShown(b, h.m) // names_test.go
 			if got := h.m.grid.Len(); got != n {
 				b.Fatalf("grid holds %d rows, want %d", got, n)
 			}
@@ -47,6 +48,7 @@ func TestViewCostDoesNotGrowWithTasks(t *testing.T) {
 	allocs := func(n int) float64 {
 		h := newHarness(t, 160, 45)
 		h.send(batchMsg{b: feed.Batch{Resync: fleet(n)}})
+		nameShown(t, h.m)
 		return testing.AllocsPerRun(20, func() { _ = h.m.View() })
 	}
 	small, large := allocs(100), allocs(50_000)

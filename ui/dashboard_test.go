@@ -237,6 +237,7 @@ func TestEachSort(t *testing.T) {
 		{"created ↓", []string{"t0000003", "t0000001", "t0000002", "t0000004"}},
 		{"failed first ↓", []string{"t0000002", "t0000003", "t0000001", "t0000004"}},
 		{"id ↓", []string{"t0000001", "t0000002", "t0000003", "t0000004"}},
+		{"name ↓", []string{"t0000001", "t0000002", "t0000003", "t0000004"}}, // no name known: by id (names_test.go sorts names)
 		{"last update ↓", []string{"t0000001", "t0000004", "t0000003", "t0000002"}},
 	}
 	for i, c := range cases {

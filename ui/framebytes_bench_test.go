@@ -42,6 +42,7 @@ func BenchmarkFrameBytes(b *testing.B) {
 	tasks := fleet(n)
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 45})
 	m.Update(batchMsg{b: feed.Batch{Resync: tasks, Conn: &feed.ConnState{Phase: feed.PhaseLive, Since: t0.Add(-3 * time.Minute)}}})
+	nameShown(b, m) // names_test.go: the frames are drawn with names
 	// The newest task is the top row in the default order (last update
 	// first); updating it again keeps it there, so one cell changes rather
 	// than every row moving down one.

@@ -135,6 +135,7 @@ func webhookHarness(t *testing.T, w, hh int) *harness {
 	h.drive(m, w, hh)
 	h.send(batchMsg{b: feed.Batch{Conn: &feed.ConnState{Phase: feed.PhaseLive, Since: t0.Add(-3 * time.Minute)}}})
 	h.send(batchMsg{b: feed.Batch{Resync: fleet(24)}})
+	nameAssets(h, 24, 11, 13) // names_test.go
 	h.now = t0.Add(30 * time.Second)
 	h.Run(m.endpoints.RefreshNow())
 	h.Run(m.deliveries.RefreshNow())

@@ -319,7 +319,7 @@ func TestHostileErrorDetailReachesNoTerminal(t *testing.T) {
 		t.Helper()
 		scr.WaitFor(t, 10*time.Second, want...)
 	}
-	wait("DETAILInternal Server Error", "DETAILService Unavailable", "t1")
+	wait("DETAILInternal Server", "DETAILService Unavailable", "t1") // the endpoints pane may wrap before "Error"
 	io.WriteString(keys, "w")
 	wait("FIELDMSG", "LOCFIELD")
 	io.WriteString(keys, "q")

@@ -340,8 +340,11 @@ func TestSvixShapesShowTheSameAsOurs(t *testing.T) {
 	}
 	compare := func(what string, ready func(string) bool) {
 		t.Helper()
-		ours.Until(ready, what+" through our shapes")
-		theirs.Until(func(sc string) bool { return ready(sc) && screen(theirs) == screen(ours) }, what+" the same through Svix's")
+		// Names and the account come by requests of their own: both
+		// screens wait for them (names_sim_test.go).
+		settled := func(r *realAPI, sc string) bool { return ready(sc) && r.namesSettled() && r.m.status.Account() != nil }
+		ours.Until(func(sc string) bool { return settled(ours, sc) }, what+" through our shapes")
+		theirs.Until(func(sc string) bool { return settled(theirs, sc) && screen(theirs) == screen(ours) }, what+" the same through Svix's")
 	}
 	// The grid, the endpoints and the failed deliveries, with their
 	// messages' event types looked up.

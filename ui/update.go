@@ -36,8 +36,11 @@ type (
 
 // Update routes: it applies feed batches itself and hands everything else
 // to the pane it belongs to.
-func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	m.ctx.Now = m.ctx.Clock()
+	if asksNames(msg) {
+		defer func() { cmd = tea.Batch(cmd, m.askNames()) }()
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
@@ -60,6 +63,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.routePane(msg)
 	case grid.OpenMsg:
 		m.open(common.Detail, msg.ID)
+		return m, m.opened(msg.ID)
+	case assetMsg, assetsRetryMsg, indexesMsg, indexMsg, accountMsg, accountTickMsg:
+		return m, m.namesMsg(msg)
 	case detail.BackMsg, eventlog.BackMsg, common.BackMsg:
 		m.goBack()
 	case common.NoteMsg, common.NotOfferedMsg, common.RefreshMsg,

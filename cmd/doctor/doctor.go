@@ -159,6 +159,7 @@ type run struct {
 // ids found along the way, to ask the routes that take one.
 type found struct {
 	task, endpoint, message string
+	asset, index            string // naming.go
 }
 
 // probe asks in three waves: the tasks (the key and the clock), then what
@@ -167,8 +168,10 @@ func (d *run) probe(ctx context.Context) {
 	var ids found
 	active := d.get(ctx, api.RouteTasksActive, nil, kindTaskList, func(first map[string]json.RawMessage) {
 		ids.task = stringField(first, "id")
+		ids.asset = stringField(first, "asset_id", "assetId")
 	})
 	d.keyAndClock(active)
+	d.account(ctx, &ids) // naming.go: the key as GET /users/me sees it, and the naming routes
 
 	var wg sync.WaitGroup
 	async := func(f func()) {
@@ -252,6 +255,10 @@ func (d *run) placeholders(rt api.Route, ids found) []string {
 			v = ids.endpoint
 		case "message_id":
 			v = ids.message
+		case "asset_id":
+			v = ids.asset
+		case "index_id":
+			v = ids.index
 		}
 		if v == "" {
 			return nil
@@ -270,6 +277,10 @@ func missingParam(rt api.Route, ids found) string {
 			return "endpoint"
 		case p == "message_id" && ids.message == "":
 			return "message"
+		case p == "asset_id" && ids.asset == "":
+			return "active task's asset"
+		case p == "index_id" && ids.index == "":
+			return "index"
 		}
 	}
 	return "id"

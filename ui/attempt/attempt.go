@@ -282,6 +282,17 @@ func (m *Model) build() []string {
 		if id := m.msg.TaskID(); id != "" {
 			add(" " + label("task") + api.Clean(id) + th.MutedStyle.Render("  ("+m.ctx.Keys.GoToTask.Label()+" goes to it in the grid)"))
 		}
+		if id := m.msg.AssetID(); id != "" {
+			name := ""
+			if m.ctx.AssetName != nil {
+				name = m.ctx.AssetName(id)
+			}
+			if name == "" {
+				add(" " + label("asset") + api.Clean(id))
+			} else {
+				add(" " + label("asset") + name + th.MutedStyle.Render("  "+api.Clean(id)))
+			}
+		}
 	}
 	if m.resend.Pending(webhooks.PairOf(a)) {
 		add(" " + th.AccentStyle.Render("◌ resending: the new attempt shows in the timeline when it is made"))
@@ -439,4 +450,12 @@ func (m *Model) ShortHelp() []key.Binding { return common.Hints(m.actions) }
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.ctx.Keys
 	return [][]key.Binding{keys.KeyBindings(k.InScope(keys.List)...), keys.KeyBindings(k.Resend, k.GoToTask, k.Mark, k.Compare, k.Export, k.Fixture)}
+}
+
+// AssetID is the asset of the task the attempt's message is about, or "".
+func (m *Model) AssetID() string {
+	if m.msg == nil {
+		return ""
+	}
+	return m.msg.AssetID()
 }

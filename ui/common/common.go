@@ -123,6 +123,10 @@ type Context struct {
 	// events' timestamps show it (negative: ahead); zero while within a
 	// minute, which is latency and ordinary drift.
 	Skew time.Duration
+	// AssetName is an asset's display name when the dashboard knows it,
+	// "" otherwise (nil: names are not shown); panes that show a task's
+	// webhook events name its asset with it.
+	AssetName func(assetID string) string
 }
 
 // ServerNow is Now on the server's clock. Ages of the server's timestamps

@@ -69,6 +69,7 @@ type Model struct {
 	watched []webhooks.Pair
 
 	msgs      map[string]api.Message
+	assetIDs  map[string]string // message id → its task's asset (assets.go)
 	msgOrder  []string
 	notFound  map[string]time.Time
 	lookingUp bool

@@ -113,6 +113,7 @@ func plural(n int, s string) string {
 type columns struct {
 	event, latency, number, then, trigger, msg bool
 	next                                       bool
+	asset                                      bool // the asset's name (assets.go)
 	endpointW                                  int
 }
 
@@ -144,6 +145,9 @@ func (m *Model) columns() columns {
 		}
 	}
 	add(&c.event, eventW, need)
+	if m.ctx.AssetName != nil {
+		add(&c.asset, assetColW, need)
+	}
 	add(&c.latency, latencyW, need)
 	add(&c.number, numberW, 20)
 	if !m.all {
@@ -165,6 +169,9 @@ func (m *Model) header(c columns) string {
 	}
 	if c.event {
 		b.WriteString(common.Fit("EVENT", eventW) + " ")
+	}
+	if c.asset {
+		b.WriteString(common.Fit("ASSET", assetColW) + " ")
 	}
 	if c.number {
 		b.WriteString(common.Fit("#", numberW) + " ")
@@ -246,6 +253,9 @@ func (m *Model) row(c columns, a api.Attempt, selected bool) string {
 			ev = "?"
 		}
 		b.WriteString(common.Fit(ev, eventW) + " ")
+	}
+	if c.asset {
+		b.WriteString(m.assetCell(a.MsgID) + " ")
 	}
 	if c.number {
 		b.WriteString(common.Fit("#"+strconv.Itoa(m.nums[a.ID]), numberW) + " ")

@@ -33,6 +33,9 @@ type Model struct {
 	ctx   *common.Context
 	store *feed.Store
 	raw   RawFunc
+	// assets is the dashboard's knowledge of assets (asset.go); nil in
+	// tests that give none.
+	assets AssetFunc
 
 	id      string
 	task    api.Task
@@ -98,7 +101,7 @@ func (m *Model) build() []string {
 
 	o := t.Overall()
 	add(" " + label("task") + api.Clean(t.ID) + "   " + theme.OverallGlyph(o) + " " + string(o))
-	add(" " + label("asset") + api.Clean(t.AssetID))
+	m.assetLines(t, add, label)
 	if t.UserID != "" {
 		add(" " + label("user") + api.Clean(t.UserID))
 	}

@@ -17,11 +17,13 @@ type entry struct {
 	overall api.Overall
 	failed  bool     // has a failed feature
 	extras  []string // feature names beyond the standard four, cleaned
+	named            // the asset's name and index, once fetched (names.go)
 }
 
 func (e *entry) set(t *api.Task) {
 	e.id = t.ID
-	e.lower = strings.ToLower(api.Clean(t.ID) + " " + api.Clean(t.AssetID))
+	e.assetID = t.AssetID
+	e.lower = strings.ToLower(api.Clean(t.ID) + " " + api.Clean(t.AssetID) + e.nameLower())
 	e.updated = t.Updated.UnixNano()
 	e.created = t.Created.UnixNano()
 	e.overall = t.Overall()
@@ -52,6 +54,7 @@ const (
 	ByCreated               // created, newest first
 	FailedFirst             // failed, then active, then done; newest update first within each
 	ByID                    // task id, ascending
+	ByName                  // asset name, A to Z; tasks whose name is not known yet last
 	sortCount
 )
 
@@ -65,6 +68,8 @@ func (s Sort) String() string {
 		return "failed first"
 	case ByID:
 		return "id"
+	case ByName:
+		return "name"
 	}
 	return "?"
 }
@@ -103,6 +108,8 @@ func lessFor(s Sort, reverse bool) func(a, b *entry) bool {
 		}
 	case ByID:
 		less = func(a, b *entry) bool { return a.id < b.id }
+	case ByName:
+		less = byName
 	default:
 		less = func(a, b *entry) bool {
 			if a.updated != b.updated {
@@ -125,6 +132,7 @@ type filter struct {
 	invert     bool
 	failedOnly bool
 	activeOnly bool
+	index      string // an index id: only its tasks (and those whose index is not known yet)
 }
 
 func (f *filter) setText(s string) {
@@ -138,7 +146,7 @@ func (f *filter) setText(s string) {
 }
 
 func (f *filter) active() bool {
-	return f.query != "" || f.failedOnly || f.activeOnly
+	return f.query != "" || f.failedOnly || f.activeOnly || f.index != ""
 }
 
 func (f *filter) match(e *entry) bool {
@@ -146,6 +154,9 @@ func (f *filter) match(e *entry) bool {
 		return false
 	}
 	if f.activeOnly && e.overall != api.OverallActive {
+		return false
+	}
+	if f.index != "" && e.indexID != "" && e.indexID != f.index {
 		return false
 	}
 	if f.query == "" {
@@ -157,6 +168,9 @@ func (f *filter) match(e *entry) bool {
 // narrows reports whether every entry next matches also matches f, so the
 // rows can be filtered in place instead of gathered and sorted again.
 func (f filter) narrows(next filter) bool {
+	if f.index != next.index && f.index != "" {
+		return false
+	}
 	if f.invert || next.invert {
 		return f.query == "" && !next.invert && f.failedOnly == next.failedOnly && f.activeOnly == next.activeOnly
 	}

@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/keys"
@@ -45,6 +46,15 @@ type Model struct {
 	lay       layout
 	buf       []*entry
 
+	// Asset names (names.go).
+	cols         Columns
+	byAsset      map[string][]*entry
+	indexes      []api.Index
+	indexNames   map[string]string
+	pendingIndex string // the config's index filter, until the indexes are known
+	indexGen     int    // counts SetIndexes, so that index cells are drawn anew
+	want         []*entry
+
 	actions, editActions keys.Actions
 }
 
@@ -55,6 +65,8 @@ func New(ctx *common.Context, store *feed.Store) *Model {
 		store:   store,
 		entries: map[string]*entry{},
 		extras:  map[string]int{},
+		byAsset: map[string][]*entry{},
+		cols:    DefaultColumns,
 		focused: true,
 		empty:   "No tasks yet.",
 	}
@@ -82,6 +94,8 @@ func New(ctx *common.Context, store *feed.Store) *Model {
 			m.setFilter(next)
 			return nil
 		}},
+		{Binding: k.IndexFilter, Do: func() tea.Cmd { m.cycleIndex(); return nil }},
+		{Binding: k.Names, Do: func() tea.Cmd { m.toggleNames(); return nil }},
 		{Binding: k.Back, Do: func() tea.Cmd {
 			if m.flt.active() {
 				m.setFilter(filter{})
@@ -157,6 +171,7 @@ func (m *Model) Apply(updated, removed []string) {
 		}
 		m.rows.remove(e)
 		m.countExtras(e, -1)
+		m.untrack(e, e.assetID)
 		delete(m.entries, id)
 		if m.sel == e {
 			m.sel = nil
@@ -184,7 +199,12 @@ func (m *Model) Apply(updated, removed []string) {
 			}
 			m.countExtras(e, -1)
 		}
+		old := e.assetID
+		if old != t.AssetID {
+			e.named = named{}
+		}
 		e.set(&t)
+		m.track(e, old)
 		m.countExtras(e, +1)
 		if !bulk && m.flt.match(e) {
 			m.rows.insert(e)
@@ -475,6 +495,9 @@ func (m *Model) Title() string {
 	}
 	if m.flt.activeOnly {
 		b.WriteString(" · active only")
+	}
+	if m.flt.index != "" {
+		b.WriteString(" · index " + m.IndexName(m.flt.index))
 	}
 	if where := m.offscreen(); where != "" {
 		b.WriteString(" · " + where)

@@ -15,7 +15,12 @@ const FlashFor = 1500 * time.Millisecond
 const (
 	gutterW  = 2 // "▸ " on the selected row
 	idW      = 8
-	assetW   = 8
+	assetW   = 8  // an asset id's prefix
+	nameMin  = 12 // an asset's name, cut in the middle (80 columns leave it 13)...
+	nameWant = 20 // ...and what a wide window gives it first
+	nameMax  = 40
+	indexMin = 8
+	indexMax = 14
 	overallW = 8 // "✗ failed"
 	ageW     = 4
 	longW    = 2 + theme.LongWordWidth  // "▂ processing"
@@ -29,12 +34,57 @@ type layout struct {
 	widths []int
 	short  bool // short state words
 	hidden int  // feature columns that did not fit
+	taskW  int  // 0: no task column
+	assetW int
+	indexW int // 0: no index column
+}
+
+// assetMin is the asset column's narrowest: a name needs more than an id.
+func (m *Model) assetMin() int {
+	if m.cols.Names {
+		return nameMin
+	}
+	return assetW
+}
+
+// fixedW is the width of the columns other than the features, at their
+// narrowest.
+func (m *Model) fixedW() int {
+	w := gutterW + m.assetMin() + 1 + overallW + 1 + ageW
+	if m.cols.Task {
+		w += idW + 1
+	}
+	return w
+}
+
+// spread gives what the columns left over to the asset's name, then to the
+// index column, up to their widest.
+func (m *Model) spread(l *layout, total int) {
+	spare := max(0, m.w-total)
+	if m.cols.Task {
+		l.taskW = idW
+	}
+	l.assetW = m.assetMin()
+	if m.cols.Names {
+		grow := min(spare, nameWant-l.assetW)
+		l.assetW += grow
+		spare -= grow
+	}
+	if m.cols.Index && spare >= indexMin+1 {
+		l.indexW = min(spare-1, indexMax)
+		spare -= l.indexW + 1
+	}
+	if m.cols.Names {
+		grow := min(spare, nameMax-l.assetW)
+		l.assetW += grow
+	}
 }
 
 func (m *Model) relayout() {
 	m.extraCols = m.sortedExtras()
+
 	names := append(append([]string{}, api.FeatureNames...), m.extraCols...)
-	fixed := gutterW + idW + 1 + assetW + 1 + overallW + 1 + ageW
+	fixed := m.fixedW()
 	try := func(short bool, n int) (layout, bool) {
 		l := layout{feats: names[:n], short: short, hidden: len(names) - n}
 		total := fixed
@@ -46,6 +96,7 @@ func (m *Model) relayout() {
 			l.widths = append(l.widths, w)
 			total += w + 1
 		}
+		m.spread(&l, total)
 		return l, total <= m.w
 	}
 	for n := len(names); n >= 0; n-- {
@@ -64,7 +115,12 @@ func (m *Model) relayout() {
 // Want is the width the grid needs to show every feature column with full
 // words, so a wide window can give it that before the side panes.
 func (m *Model) Want() int {
-	w := gutterW + idW + 1 + assetW + 1 + overallW + 1 + ageW
+	w := m.fixedW()
+	if m.cols.Names {
+		w += nameWant - nameMin
+	}
+	// The index column takes what is left: it is not worth narrowing
+	// the webhook panes for.
 	for _, name := range append(append([]string{}, api.FeatureNames...), m.extraCols...) {
 		w += min(max(longW, common.Width(api.Clean(name))), maxFeatW) + 1
 	}
@@ -146,9 +202,15 @@ func (m *Model) header(b *strings.Builder) {
 	p := m.ctx.Theme.Header[theme.Normal]
 	var h strings.Builder
 	h.WriteString(common.Spaces(gutterW))
-	h.WriteString(common.Fit("TASK", idW))
-	h.WriteByte(' ')
-	h.WriteString(common.Fit("ASSET", assetW))
+	if m.lay.taskW > 0 {
+		h.WriteString(common.Fit("TASK", m.lay.taskW))
+		h.WriteByte(' ')
+	}
+	h.WriteString(common.Fit("ASSET", m.lay.assetW))
+	if m.lay.indexW > 0 {
+		h.WriteByte(' ')
+		h.WriteString(common.Fit("INDEX", m.lay.indexW))
+	}
 	for i, name := range m.lay.feats {
 		h.WriteByte(' ')
 		h.WriteString(common.Fit(strings.ToUpper(api.Clean(name)), m.lay.widths[i]))
@@ -185,8 +247,10 @@ func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 	} else {
 		put(text, "  ", 2)
 	}
-	put(text, common.Fit(common.Short(api.Clean(t.ID), idW), idW)+" ", idW+1)
-	put(dim, common.Fit(common.Short(api.Clean(t.AssetID), assetW), assetW), assetW)
+	if m.lay.taskW > 0 {
+		put(text, common.Fit(common.Short(api.Clean(t.ID), idW), idW)+" ", idW+1)
+	}
+	m.assetCell(e, text, dim, put)
 
 	flashing := !meta.ChangedAt.IsZero() && !meta.ChangedAt.Equal(meta.FirstSeen) && m.ctx.Now.Sub(meta.ChangedAt) < FlashFor
 	for i, name := range m.lay.feats {

@@ -16,6 +16,7 @@ type Map struct {
 	Moves
 	Open, Filter, Sort, Reverse, FailedOnly, ActiveOnly       *Binding
 	Webhooks                                                  *Binding
+	IndexFilter, Names                                        *Binding
 	NewEndpoint, EditEndpoint, ToggleEndpoint, DeleteEndpoint *Binding
 	TestEndpoint, Recover                                     *Binding
 	OpenAttempt, Resend, AllAttempts, GoToTask                *Binding
@@ -47,12 +48,14 @@ func defaults() *Map {
 	m.all = append(m.all, m.Moves.List()...)
 
 	add(&m.Open, Binding{Name: "open", Keys: []string{"enter"}, Desc: "open the task", Hint: "open", Scope: Tasks, Footer: true})
-	add(&m.Filter, Binding{Name: "filter", Keys: []string{"/"}, Desc: "filter task and asset ids (! inverts)", Hint: "filter", Scope: Tasks, Footer: true})
-	add(&m.Sort, Binding{Name: "sort", Keys: []string{"s"}, Desc: "sort by: last update, created, failed first, id", Hint: "sort", Scope: Tasks, Footer: true})
+	add(&m.Filter, Binding{Name: "filter", Keys: []string{"/"}, Desc: "filter by task id, asset id or asset name (! inverts)", Hint: "filter", Scope: Tasks, Footer: true})
+	add(&m.Sort, Binding{Name: "sort", Keys: []string{"s"}, Desc: "sort by: last update, created, failed first, id, asset name", Hint: "sort", Scope: Tasks, Footer: true})
 	add(&m.Reverse, Binding{Name: "reverse_sort", Keys: []string{"S"}, Desc: "reverse the sort", Hint: "reverse", Scope: Tasks})
 	add(&m.FailedOnly, Binding{Name: "failed_only", Keys: []string{"f"}, Desc: "only tasks with a failed feature", Hint: "failed", Scope: Tasks, Footer: true})
 	add(&m.ActiveOnly, Binding{Name: "active_only", Keys: []string{"a"}, Desc: "only active tasks", Hint: "active", Scope: Tasks, Footer: true})
 	add(&m.Webhooks, Binding{Name: "task_webhooks", Keys: []string{"w"}, Desc: "webhook messages and attempts about the task", Hint: "webhooks", Scope: Tasks, Footer: true})
+	add(&m.IndexFilter, Binding{Name: "index_filter", Keys: []string{"i"}, Desc: "only one index's tasks: the next index, then all", Hint: "index", Scope: Tasks})
+	add(&m.Names, Binding{Name: "asset_names", Keys: []string{"N"}, Desc: "asset names or asset ids in the grid", Hint: "names/ids", Scope: Tasks})
 
 	add(&m.NewEndpoint, Binding{Name: "new_endpoint", Keys: []string{"n"}, Desc: "create an endpoint (its secret is shown once)", Hint: "new", Scope: Endpoints, Footer: true, Dangerous: true})
 	add(&m.EditEndpoint, Binding{Name: "edit_endpoint", Keys: []string{"e"}, Desc: "edit the endpoint", Hint: "edit", Scope: Endpoints, Footer: true, Dangerous: true})

@@ -39,6 +39,7 @@ type Model struct {
 	noteUntil time.Time
 	hidden    []string // features hidden because the API does not offer them
 	alerts    []health.Alert
+	acct      account // the key's account (account.go)
 }
 
 // NoteFor is how long a note stays in the status line.
@@ -308,6 +309,9 @@ func (m *Model) Header(width int, title string) string {
 		left += th.MutedP.S("  " + title)
 	}
 	right := m.ConnText(false) + " "
+	if acct := m.accountText(); acct != "" && width-common.Width(left)-common.Width(right)-common.Width(acct) >= 4 {
+		right = acct + "   " + right
+	}
 	gap := width - common.Width(left) - common.Width(right)
 	if gap < 1 {
 		return common.Fit(left, width)
