@@ -78,10 +78,24 @@ func (h *replayHooks) Message(_ context.Context, id string) (api.Message, error)
 	return api.Message{}, errors.New("message " + id + " is not in the recording")
 }
 
+// ListAttempts answers as the API would: the recorded list for the
+// message and endpoint, kept to the status asked for (the recording keys
+// lists by message and endpoint only, and the latest may hold every
+// status: the failed deliveries pane must not list the successes).
 func (h *replayHooks) ListAttempts(_ context.Context, q api.AttemptQuery) ([]api.Attempt, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return slices.Clone(h.attempts[[2]string{q.MessageID, q.EndpointID}]), nil
+	as := h.attempts[[2]string{q.MessageID, q.EndpointID}]
+	if q.Status == nil {
+		return slices.Clone(as), nil
+	}
+	out := make([]api.Attempt, 0, len(as))
+	for _, a := range as {
+		if a.Status == *q.Status {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 func (h *replayHooks) EndpointStats(context.Context, string, time.Time) (api.Stats, error) {
