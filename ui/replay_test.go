@@ -72,13 +72,7 @@ func openPlayer(t *testing.T, path string) *record.Player {
 func TestReplayAtMaxSpeedEndsWhereAStraightPlayDoes(t *testing.T) {
 	path := writeReplayFile(t, 40)
 	p := openPlayer(t, path)
-	r, err := ui.NewReplay(ui.Options{NoColor: true, Dark: new(true)}, p, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := uitest.NewAsync(t, r, 160, 47)
-	a.Send(tea.WindowSizeMsg{Width: 160, Height: 47})
-	a.Run(r.Init())
+	a := playReplay(t, p, 160)
 	a.WaitFor("event 120 of 120", "end of the recording", "8 failure(s) ✗")
 
 	// The store the dashboard played into equals a straight play's.
@@ -146,13 +140,7 @@ func TestReplayOfACutFileShowsWhatItRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := openPlayer0(t, path)
-	r, err := ui.NewReplay(ui.Options{NoColor: true, Dark: new(true)}, p, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := uitest.NewAsync(t, r, 200, 47)
-	a.Send(tea.WindowSizeMsg{Width: 200, Height: 47})
-	a.Run(r.Init())
+	a := playReplay(t, p, 200)
 	a.WaitFor("event 29 of 29", "the recording was read up to here: line 148 (byte 13530): the last record is cut short", "asset-9 ")
 }
 
@@ -169,4 +157,18 @@ func openPlayer0(t *testing.T, path string) *record.Player {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// playReplay starts the replay of p on a screen width columns wide and 47
+// rows high, as the terminal would: its size first, then Init.
+func playReplay(t *testing.T, p *record.Player, width int) *uitest.Async {
+	t.Helper()
+	r, err := ui.NewReplay(ui.Options{NoColor: true, Dark: new(true)}, p, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := uitest.NewAsync(t, r, width, 47)
+	a.Send(tea.WindowSizeMsg{Width: width, Height: 47})
+	a.Run(r.Init())
+	return a
 }
