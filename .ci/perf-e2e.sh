@@ -11,7 +11,9 @@
 #
 # Needs tmux, curl and Go. Arguments pick parts: startup, cpu (default
 # both). Knobs: SECS (default 60), RUNS (start-ups per size, default 3),
-# PORT (default 18733), ARGS (extra dashboard flags, e.g. --no-animation).
+# PORT (default 18733), ARGS (extra dashboard flags, e.g. --no-animation),
+# PROFILE (a directory: the binary is built with -tags profile and each CPU
+# run writes its whole CPU profile there, read with go tool pprof).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +35,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-go build -o "$BIN" .
+if [ -n "${PROFILE:-}" ]; then
+  mkdir -p "$PROFILE"; PROFILE=$(cd "$PROFILE" && pwd)
+  go build -tags profile -o "$BIN" .
+else
+  go build -o "$BIN" .
+fi
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
@@ -55,8 +62,10 @@ fetch() {
 # dashboard starts the dashboard in tmux; the shell notes the time just
 # before it becomes the dashboard (exec), so tmux's own start is not timed.
 dashboard() {
+  local prof=""
+  if [ -n "${PROFILE:-}" ] && [ -n "${1:-}" ]; then prof="ASPECT_TUI_CPUPROFILE=$PROFILE/$1.pprof"; fi
   tmux new-session -d -s "$SESSION" -x 160 -y 45 \
-    "echo \$((\$(date +%s%N) / 1000000)) > $DIR/t0; ASPECT_API_KEY=$KEY exec $BIN --api-url $URL ${ARGS:-}"
+    "echo \$((\$(date +%s%N) / 1000000)) > $DIR/t0; $prof ASPECT_API_KEY=$KEY exec $BIN --api-url $URL ${ARGS:-}"
 }
 
 # first_row waits for a task row (two 8-digit hex ids) and prints the
@@ -103,7 +112,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 idle() {
   local rate=$1 label=$2
   start_sim --backlog 100 --rate "$rate" --time-scale 10 --max-tasks 2000 --seed 1
-  dashboard
+  dashboard "cpu-$rate"
   sleep 10 # start-up and the backlog settle
   local pid; pid=$(tmux display -p -t "$SESSION" '#{pane_pid}')
   timeout "$SECS" curl -sN -H "Authorization: Bearer $KEY" -H 'Accept: text/event-stream' "$URL/events" >"$DIR/events" 2>/dev/null &
@@ -117,6 +126,8 @@ idle() {
   awk -v c=$((c1 - c0)) -v hz="$HZ" -v ms=$((t1 - t0)) -v ev="$events" -v l="$label" \
     'BEGIN { printf "CPU       %-22s %6.1f events/s: %5.2f%% of a core (%.2f CPU s over %.0f s)\n", l, ev/(ms/1000), 100*c/hz/(ms/1000), c/hz, ms/1000 }'
   tmux kill-session -t "$SESSION"
+  # The profile is written as the dashboard ends (SIGHUP from tmux).
+  if [ -n "${PROFILE:-}" ]; then while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; fi
   stop_sim
 }
 

@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aspect-hq/aspect-tui/ui"
+	"github.com/aspect-hq/aspect-tui/ui/render"
 
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed"
@@ -238,18 +239,15 @@ var extraProgramOptions []tea.ProgramOption
 // or a signal, the crash as an exit error, or what else stopped it.
 func runProgram(ctx context.Context, io *stdio, m tea.Model, command string, secrets []string) error {
 	g := newCrashGuard(m, command, secrets, io.getenv)
-	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	o := render.RunOptions{Every: ui.FrameInterval, Program: extraProgramOptions,
+		OnStart: func(p *tea.Program) { g.quit = p.Quit }}
 	if io.in != os.Stdin {
-		popts = append(popts, tea.WithInput(io.in))
+		o.In = io.in
 	}
 	if io.out != os.Stdout {
-		popts = append(popts, tea.WithOutput(io.out))
+		o.Out = io.out
 	}
-	popts = append(popts, tea.WithFPS(ui.FPS))
-	popts = append(popts, extraProgramOptions...)
-	p := tea.NewProgram(g, popts...)
-	g.quit = p.Quit
-	_, err := p.Run()
+	_, err := render.Run(ctx, g, o)
 	switch {
 	case g.crashed:
 		return g.err(io.err)

@@ -38,6 +38,9 @@ type stdio struct {
 // exit code.
 func Main(b Build) int {
 	build = b
+	if startProfile != nil {
+		defer startProfile()()
+	}
 	// SIGINT, SIGTERM and SIGHUP end the context: every command stops
 	// cleanly, gives the terminal back and exits 0. Once one has come, the
 	// next gets the default action, so a stop that hangs can be cut short.
@@ -50,6 +53,10 @@ func Main(b Build) int {
 	stop()
 	return code
 }
+
+// startProfile, when set (a build with -tags profile: see profile.go),
+// starts a CPU profile and returns what stops it.
+var startProfile func() func()
 
 // run executes args and returns the exit code.
 func run(ctx context.Context, args []string, io *stdio) int {

@@ -143,6 +143,14 @@ func (c *coalescer) conn(s ConnState) {
 	c.signal()
 }
 
+// connOnly: what is pending is connection states and nothing else.
+func (c *coalescer) connOnly() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := &c.pending
+	return p.Conn != nil && len(p.Events) == 0 && len(p.Skips) == 0 && p.Resync == nil && p.Poll == nil && p.Resume == nil
+}
+
 func (c *coalescer) take() Batch {
 	c.mu.Lock()
 	b := c.pending

@@ -166,7 +166,11 @@ type Feed struct {
 	pollErr error
 
 	// ready carries the first connection's outcome to Ready.
-	ready     chan error
+	ready chan error
+	// readyDone is closed with the first connection's outcome: deliver
+	// holds what came before it (the connection's first states), so the
+	// first batch holds the snapshot and the first screen its rows.
+	readyDone chan struct{}
 	readyOnce sync.Once
 	waiting   atomic.Pointer[waitingOn]
 
@@ -185,7 +189,7 @@ type Feed struct {
 // every (re)connect the stream is opened first and the snapshot taken
 // second, so that no change falls between the two.
 func Start(ctx context.Context, c *api.Client, o Options) *Feed {
-	f := &Feed{c: c, opts: o.withDefaults(), out: make(chan Batch), ready: make(chan error, 1)}
+	f := &Feed{c: c, opts: o.withDefaults(), out: make(chan Batch), ready: make(chan error, 1), readyDone: make(chan struct{})}
 	f.co.wake = make(chan struct{}, 1)
 	f.events = newEventsSource(c, f.opts)
 	// A panic in any goroutine (a bug, most likely in reading what the
@@ -273,6 +277,7 @@ func (f *Feed) Wait() error {
 func (f *Feed) deliver(ctx context.Context, supDone <-chan struct{}) {
 	defer close(f.out)
 	var last time.Time
+	ready := f.readyDone
 	for {
 		stopping := false
 		select {
@@ -281,6 +286,22 @@ func (f *Feed) deliver(ctx context.Context, supDone <-chan struct{}) {
 		case <-f.co.wake:
 		case <-supDone:
 			stopping = true
+		}
+		// Until the first connection's outcome, a first batch of nothing
+		// but connection states ("connecting") waits for it, so that the
+		// first batch holds the snapshot and the first frame its rows,
+		// instead of taking the frame interval the snapshot then waits.
+		// Once a batch has gone, nothing waits for anything but room.
+		for ready != nil && !stopping && f.co.connOnly() {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ready:
+				ready = nil
+			case <-f.co.wake:
+			case <-supDone:
+				stopping = true
+			}
 		}
 		if wait := f.opts.FrameInterval - time.Since(last); wait > 0 && !last.IsZero() {
 			t := time.NewTimer(wait)
@@ -295,7 +316,7 @@ func (f *Feed) deliver(ctx context.Context, supDone <-chan struct{}) {
 			f.inHand.Store(int64(len(b.Events) + len(b.Skips)))
 			select {
 			case f.out <- b:
-				last = time.Now()
+				last, ready = time.Now(), nil
 			case <-ctx.Done():
 				return
 			}

@@ -290,9 +290,12 @@ func TestPollingHonoursRetryAfterOnTaskFetch(t *testing.T) {
 	defer cancel()
 	f := Start(ctx, c, pollOpts())
 	sc := newSimConsumer(t, c)
+	// The poller has polled once, so it knows the task when it ends: the
+	// task's fetch that meets the 429 is the poller's (the first batch
+	// alone, the snapshot, would let the consumer's refetch meet it).
 	sc.until(ctx, f, 20*time.Second, "the task, by polling", func() bool {
 		_, ok := sc.store.Task(id)
-		return ok && sc.conn.Phase == PhasePolling
+		return ok && sc.conn.Phase == PhasePolling && sc.polls > 0
 	})
 	s.Advance(24 * time.Hour)
 	sc.until(ctx, f, 30*time.Second, "the final state despite the 429", func() bool { return matches(s, sc.store) })

@@ -46,7 +46,10 @@ func (f *Feed) calling(route string) {
 // readied records the first connection's outcome for Ready; later ones
 // are not news.
 func (f *Feed) readied(err error) {
-	f.readyOnce.Do(func() { f.ready <- err })
+	f.readyOnce.Do(func() {
+		f.ready <- err
+		close(f.readyDone)
+	})
 }
 
 // errFeedStopped is Ready's answer when the feed stopped before any

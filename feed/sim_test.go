@@ -67,6 +67,7 @@ type simConsumer struct {
 	caught  *Caught // what a resumed start found
 
 	forgotten int
+	polls     int // batches that carried a poll
 }
 
 func newSimConsumer(t *testing.T, c *api.Client) *simConsumer {
@@ -93,6 +94,9 @@ func (sc *simConsumer) take(ctx context.Context, b Batch) {
 	}
 	if b.Conn != nil {
 		sc.conn = *b.Conn
+	}
+	if b.Poll != nil {
+		sc.polls++
 	}
 	if len(ch.Missing) > 0 {
 		tasks, err := Refetch(ctx, sc.c, ch.Missing)

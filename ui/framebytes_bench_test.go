@@ -70,7 +70,7 @@ func BenchmarkFrameBytes(b *testing.B) {
 	}
 
 	term := newTerminal(nil)
-	noTicks := tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+	noTicks := func(_ tea.Model, msg tea.Msg) tea.Msg {
 		switch msg.(type) {
 		case tickMsg:
 			return nil
@@ -78,7 +78,7 @@ func BenchmarkFrameBytes(b *testing.B) {
 			return tickMsg{}
 		}
 		return msg
-	})
+	}
 	p, _ := runProgram(b, m, term, noTicks)
 	if !term.waitFrames(1, 10*time.Second) {
 		b.Fatal("the program drew nothing")

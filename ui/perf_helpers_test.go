@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
+	"github.com/aspect-hq/aspect-tui/ui/render"
 )
 
 // terminal stands in for the user's terminal in the tests and benchmarks
@@ -81,27 +83,39 @@ func (t *terminal) waitFrames(n int, within time.Duration) bool {
 	}
 }
 
-// runProgram runs model in a real Bubble Tea program drawing to out, as a
-// 160×45 true-colour terminal would show it, without a keyboard. Ctrl+C
-// (SIGINT) still ends the program, which ends a long soak cleanly.
-// The program is stopped when the test ends; the returned channel yields
-// Run's result.
-func runProgram(tb testing.TB, model tea.Model, out io.Writer, opts ...tea.ProgramOption) (*tea.Program, <-chan error) {
+// runProgram runs model as cmd runs the dashboard (render.Run, frames
+// drawn when the view changes), drawing to out as a 160×45 true-colour
+// terminal would show it, without a keyboard. Ctrl+C (SIGINT) still ends
+// the program, which ends a long soak cleanly. filter, if given, sees each
+// message first (tea.WithFilter). The program is stopped when the test
+// ends; the returned channel yields Run's result.
+func runProgram(tb testing.TB, model tea.Model, out io.Writer, filter ...func(tea.Model, tea.Msg) tea.Msg) (*tea.Program, <-chan error) {
 	tb.Helper()
-	all := append([]tea.ProgramOption{
-		tea.WithInput(nil),
-		tea.WithOutput(out),
-		tea.WithWindowSize(160, 45),
-		tea.WithEnvironment([]string{"TERM=xterm-256color"}),
-		tea.WithColorProfile(colorprofile.TrueColor),
-		tea.WithFPS(FPS), // as cmd runs it
-	}, opts...)
-	p := tea.NewProgram(model, all...)
+	tc := colorprofile.TrueColor
+	o := render.RunOptions{
+		In:      render.NoInput,
+		Out:     out,
+		Env:     []string{"TERM=xterm-256color"},
+		Profile: &tc,
+		Every:   FrameInterval, // as cmd runs it
+		Program: []tea.ProgramOption{tea.WithWindowSize(160, 45)},
+	}
+	if len(filter) > 0 {
+		o.Filter = filter[0]
+	}
+	started := make(chan *tea.Program, 1)
+	o.OnStart = func(p *tea.Program) { started <- p }
 	done := make(chan error, 1)
 	go func() {
-		_, err := p.Run()
+		_, err := render.Run(context.Background(), model, o)
 		done <- err
 	}()
+	var p *tea.Program
+	select {
+	case p = <-started:
+	case err := <-done:
+		tb.Fatalf("the program did not start: %v", err)
+	}
 	result := make(chan error, 1)
 	stopped := make(chan struct{})
 	go func() {

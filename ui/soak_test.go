@@ -105,7 +105,7 @@ func soak(b *testing.B, total, every time.Duration, maxTasks int) {
 	// counts events and answers probes there.
 	var mu sync.Mutex
 	events := 0
-	filter := tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+	filter := func(_ tea.Model, msg tea.Msg) tea.Msg {
 		switch msg := msg.(type) {
 		case batchMsg:
 			mu.Lock()
@@ -116,7 +116,7 @@ func soak(b *testing.B, total, every time.Duration, maxTasks int) {
 			return nil
 		}
 		return msg
-	})
+	}
 	term := newTerminal(nil)
 	p, result := runProgram(b, m, term, filter)
 

@@ -16,6 +16,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/listen"
 	"github.com/aspect-hq/aspect-tui/ui/compare"
+	"github.com/aspect-hq/aspect-tui/ui/render"
 )
 
 // editing a request's body to resend it: in $EDITOR (a temporary file,
@@ -54,7 +55,7 @@ type (
 )
 
 // execProcess hands the terminal to the editor (tests run it directly).
-var execProcess = tea.ExecProcess
+var execProcess = render.ExecProcess
 
 // startEdit opens the selected request's body for editing.
 func (m *Model) startEdit() tea.Cmd {
