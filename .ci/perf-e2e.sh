@@ -10,8 +10,9 @@
 #             events a second (counted on a second connection to /events).
 #
 # Needs tmux, curl and Go. Arguments pick parts: startup, cpu (default
-# both). Knobs: SECS (default 60), RUNS (start-ups per size, default 3),
+# both; cpu0, cpu10 and cpu1000 run one rate). Knobs: SECS (default 60), RUNS (start-ups per size, default 3),
 # PORT (default 18733), ARGS (extra dashboard flags, e.g. --no-animation),
+# ENVS (variables for the dashboard, e.g. GOMAXPROCS=1),
 # PROFILE (a directory: the binary is built with -tags profile and each CPU
 # run writes its whole CPU profile there, read with go tool pprof).
 set -euo pipefail
@@ -65,7 +66,7 @@ dashboard() {
   local prof=""
   if [ -n "${PROFILE:-}" ] && [ -n "${1:-}" ]; then prof="ASPECT_TUI_CPUPROFILE=$PROFILE/$1.pprof"; fi
   tmux new-session -d -s "$SESSION" -x 160 -y 45 \
-    "echo \$((\$(date +%s%N) / 1000000)) > $DIR/t0; $prof ASPECT_API_KEY=$KEY exec $BIN --api-url $URL ${ARGS:-}"
+    "echo \$((\$(date +%s%N) / 1000000)) > $DIR/t0; ${ENVS:-} $prof ASPECT_API_KEY=$KEY exec $BIN --api-url $URL ${ARGS:-}"
 }
 
 # first_row waits for a task row (two 8-digit hex ids) and prints the
@@ -135,9 +136,6 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 parts=${*:-startup cpu}
 case " $parts " in *" startup "*) startup 100; startup 20000 ;; esac
 case " $parts " in *" cpu "*|*" cpu0 "*) idle 0 "nothing changing" ;; esac
-case " $parts " in *" cpu "*)
-  idle 1.4 "about 10 events/s"
-  idle 130 "about 1,000 events/s"
-  ;;
-esac
+case " $parts " in *" cpu "*|*" cpu10 "*) idle 1.4 "about 10 events/s" ;; esac
+case " $parts " in *" cpu "*|*" cpu1000 "*) idle 130 "about 1,000 events/s" ;; esac
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

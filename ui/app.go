@@ -231,6 +231,7 @@ func New(o Options) (*Model, error) {
 	m.exporter = webhooks.NewExporter(m.secrets, o.ExportDir, o.Context, hooks)
 	m.buildPanes(hooks)
 	m.names.book = assets.NewBook(0, 0)
+	m.names.inbox = &assetInbox{}
 	m.detail.SetAssets(m.assetOf)
 	m.ctx.AssetName = m.assetName
 	m.status.SetAccount(o.Account, o.TokensWarn)

@@ -42,8 +42,8 @@ func TestIdleDrawsOnlyTheTicks(t *testing.T) {
 	}{
 		{"nothing processing", finished(200), false, 6},
 		{"processing, animations off", processing(200), true, 6},
-		// The spinner: 4 frames a second, the ages' tick among them.
-		{"processing, animated", processing(200), false, 4*5 + 2},
+		// The spinner: 3 frames a second, the ages' tick among them.
+		{"processing, animated", processing(200), false, 3*5 + 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/feed/assets"
 	"github.com/aspect-hq/aspect-tui/ui/common"
 	"github.com/aspect-hq/aspect-tui/ui/grid"
@@ -14,8 +16,11 @@ import (
 // Names: the dashboard names tasks by their assets. The grid says which
 // assets the screen needs (the rows on screen and a page around them), the
 // Book (feed/assets) which of those to fetch now, and each fetch is a
-// tea.Cmd whose answer comes back as an assetMsg. Nothing here runs while
-// a frame is drawn.
+// tea.Cmd whose answer goes into an inbox. The answers reach the model
+// together, at most once a frame interval (assetsMsg): a busy account
+// starts a hundred tasks a second, and one message (one Update, one View,
+// one frame) per name was a hundred frames a second. Nothing here runs
+// while a frame is drawn.
 
 type (
 	// assetMsg is one GET /assets/{id} answered.
@@ -24,6 +29,8 @@ type (
 		asset api.Asset
 		err   error
 	}
+	// assetsMsg: answers are waiting in the inbox.
+	assetsMsg struct{}
 	// assetsRetryMsg: a 429's pause is over; ask again.
 	assetsRetryMsg struct{}
 	// indexesMsg is GET /indexes answered.
@@ -48,6 +55,7 @@ type (
 // names is the root's part in naming tasks.
 type names struct {
 	book     *assets.Book
+	inbox    *assetInbox
 	want     []string
 	retrying bool // an assetsRetryMsg is on its way
 	noMe     bool // GET /users/me is not offered: stop asking
@@ -103,6 +111,10 @@ func (m *Model) assetOf(id string) (*api.Asset, assets.State, *api.Index) {
 func (m *Model) namesMsg(msg tea.Msg) tea.Cmd {
 	now := m.ctx.Now
 	switch msg := msg.(type) {
+	case assetsMsg:
+		for _, a := range m.names.inbox.take() {
+			m.namesMsg(a)
+		}
 	case assetMsg:
 		out := m.names.book.Finish(now, msg.id, &msg.asset, msg.err)
 		if out.Log != "" {
@@ -158,10 +170,53 @@ func (m *Model) namesMsg(msg tea.Msg) tea.Cmd {
 func asksNames(msg tea.Msg) bool {
 	switch msg.(type) {
 	case batchMsg, refetchedMsg, tea.KeyPressMsg, tea.MouseMsg, tea.WindowSizeMsg, grid.OpenMsg,
-		assetMsg, assetsRetryMsg, indexesMsg, common.PaneMsg:
+		assetMsg, assetsMsg, assetsRetryMsg, indexesMsg, common.PaneMsg:
 		return true
 	}
 	return false
+}
+
+// assetInbox holds the answers of asset fetches until the model takes
+// them: with each feed batch, which comes at most once a frame interval,
+// or, when no batch took them within an interval, with an assetsMsg of
+// their own. A busy account names a hundred new tasks a second, and a
+// message per name was a frame per name, besides the feed's.
+type assetInbox struct {
+	mu      sync.Mutex
+	answers []assetMsg
+	taken   time.Time
+}
+
+// put keeps an answer. The answer that finds the inbox empty waits out
+// the frame interval since the last take, and then, if no batch took the
+// answers meanwhile, returns assetsMsg; the others return nothing.
+func (b *assetInbox) put(a assetMsg) tea.Msg {
+	b.mu.Lock()
+	first := len(b.answers) == 0
+	b.answers = append(b.answers, a)
+	wait := feed.DefaultFrameInterval - time.Since(b.taken)
+	b.mu.Unlock()
+	if !first {
+		return nil
+	}
+	if wait > 0 {
+		time.Sleep(wait)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.answers) == 0 {
+		return nil
+	}
+	return assetsMsg{}
+}
+
+// take returns the answers waiting.
+func (b *assetInbox) take() []assetMsg {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := b.answers
+	b.answers, b.taken = nil, time.Now()
+	return out
 }
 
 // askNames names the rows whose assets the Book holds, and fetches, within
@@ -205,11 +260,11 @@ func (m *Model) askNames() tea.Cmd {
 	}
 	ids := m.names.book.Start(m.ctx.Now, start)
 	cmds := make([]tea.Cmd, 0, len(ids)+1)
-	c, ctx := m.opts.Client, m.opts.Context
+	c, ctx, inbox := m.opts.Client, m.opts.Context, m.names.inbox
 	for _, id := range ids {
 		cmds = append(cmds, func() tea.Msg {
 			a, err := c.Asset(api.NoRetry(ctx), id)
-			return assetMsg{id: id, asset: a, err: err}
+			return inbox.put(assetMsg{id: id, asset: a, err: err})
 		})
 	}
 	if until := m.names.book.PausedUntil(); len(ids) == 0 && until.After(m.ctx.Now) && !m.names.retrying {

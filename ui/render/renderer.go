@@ -124,8 +124,9 @@ func (r *Renderer) newScreen() {
 }
 
 // Show hands the renderer the program's newest view. A view equal to the
-// one last drawn costs a comparison; a new one is drawn now if the last
-// frame is at least a frame interval old, else when it is.
+// one last drawn costs a comparison; a new one is drawn now, before Show
+// returns, if the last frame is at least a frame interval old, else by
+// the renderer's goroutine when it is.
 func (r *Renderer) Show(v tea.View) {
 	r.mu.Lock()
 	if r.closed || (!r.pending && r.shown != nil && sameView(r.shown, &v)) {
@@ -133,11 +134,16 @@ func (r *Renderer) Show(v tea.View) {
 		return
 	}
 	r.next, r.pending = v, true
-	r.mu.Unlock()
-	select {
-	case r.wake <- struct{}{}:
-	default:
+	if time.Since(r.last) >= r.every {
+		// The gate is open: draw now, on the caller's goroutine, which
+		// saves waking the renderer's (a wake-up costs about what a small
+		// frame does).
+		r.frame(false)
+		r.mu.Unlock()
+		return
 	}
+	r.mu.Unlock()
+	r.poke()
 }
 
 // Flush draws the newest view now, if it has not been drawn, whatever the
