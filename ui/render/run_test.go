@@ -1,0 +1,125 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// lockedBuffer is a terminal that only records what it is sent.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// script is a model that runs one command at start and quits when told.
+type script struct {
+	start tea.Cmd
+	text  string
+}
+
+type doneMsg struct{ err error }
+
+func (s *script) Init() tea.Cmd { return s.start }
+
+func (s *script) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if d, ok := msg.(doneMsg); ok {
+		if d.err != nil {
+			s.text = "failed: " + d.err.Error()
+		}
+		return s, tea.Quit
+	}
+	return s, nil
+}
+
+func (s *script) View() tea.View {
+	v := tea.NewView(s.text)
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	return v
+}
+
+func run(t *testing.T, m tea.Model) string {
+	t.Helper()
+	out := &lockedBuffer{}
+	tc := colorprofile.TrueColor
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := Run(ctx, m, RunOptions{In: NoInput, Out: out, Env: []string{"TERM=xterm-256color"}, Profile: &tc,
+		Program: []tea.ProgramOption{tea.WithWindowSize(40, 5)}}); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// An editor run from the program gets the terminal as the shell had it:
+// the alt screen left and the mouse off before it starts, and the screen
+// taken back and drawn again after it exits.
+func TestExecHandsTheTerminalOver(t *testing.T) {
+	m := &script{text: "the program's screen"}
+	m.start = ExecProcess(exec.Command("sh", "-c", "printf 'EDITOR RAN'"), func(err error) tea.Msg { return doneMsg{err} })
+	got := run(t, m)
+	ran := strings.Index(got, "EDITOR RAN")
+	if ran < 0 {
+		t.Fatalf("the command's output is not in what was written: %q", got)
+	}
+	before, after := got[:ran], got[ran:]
+	if !strings.Contains(before, ansi.ResetModeAltScreenSaveCursor) || !strings.Contains(before, ansi.ResetModeMouseButtonEvent) {
+		t.Errorf("before the command ran, the alt screen and the mouse were not given back: %q", before)
+	}
+	if !strings.Contains(after, ansi.SetModeAltScreenSaveCursor) || !strings.Contains(after, "the program's screen") {
+		t.Errorf("after the command, the screen was not taken back and drawn again: %q", after)
+	}
+	if end := after[strings.LastIndex(after, "the program's screen"):]; !strings.Contains(end, ansi.ResetModeAltScreenSaveCursor) {
+		t.Errorf("the program did not leave the alt screen when it ended: %q", end)
+	}
+}
+
+// What a program writes outside a frame (the clipboard, a notification,
+// the background colour query) goes out at once, through the renderer, and
+// is kept from Bubble Tea, which would write it again on its next tick.
+func TestClipboardAndRawGoOutOnceAndAtOnce(t *testing.T) {
+	out := &lockedBuffer{}
+	r := New(out, Options{Width: 40, Height: 5, Input: true})
+	defer r.Close()
+	s := &shell{model: &script{}, r: r}
+	filter := s.filter(nil)
+	for _, c := range []struct {
+		msg  tea.Msg
+		want string
+	}{
+		{tea.SetClipboard("copied!")(), ansi.SetSystemClipboard("copied!")},
+		{tea.Raw("RAW-MARK")(), "RAW-MARK"},
+		{tea.RequestBackgroundColor(), ansi.RequestBackgroundColor},
+	} {
+		if left := filter(s, c.msg); left != nil {
+			t.Errorf("%T is left for Bubble Tea to write as well", c.msg)
+		}
+		if n := strings.Count(out.String(), c.want); n != 1 {
+			t.Errorf("%q went out %d times, want once: %q", c.want, n, out.String())
+		}
+	}
+	if got := filter(s, tea.KeyPressMsg{Code: 'j'}); got == nil {
+		t.Error("a key was kept from the program")
+	}
+}
