@@ -124,9 +124,10 @@ func (r *Renderer) newScreen() {
 }
 
 // Show hands the renderer the program's newest view. A view equal to the
-// one last drawn costs a comparison; a new one is drawn now, before Show
-// returns, if the last frame is at least a frame interval old, else by
-// the renderer's goroutine when it is.
+// one last drawn costs a comparison; a new one is drawn by the renderer's
+// goroutine at once if the last frame is at least a frame interval old,
+// else when it is, so the program's loop goes on to its next message
+// while the frame is drawn.
 func (r *Renderer) Show(v tea.View) {
 	r.mu.Lock()
 	if r.closed || (!r.pending && r.shown != nil && sameView(r.shown, &v)) {
@@ -134,14 +135,6 @@ func (r *Renderer) Show(v tea.View) {
 		return
 	}
 	r.next, r.pending = v, true
-	if time.Since(r.last) >= r.every {
-		// The gate is open: draw now, on the caller's goroutine, which
-		// saves waking the renderer's (a wake-up costs about what a small
-		// frame does).
-		r.frame(false)
-		r.mu.Unlock()
-		return
-	}
 	r.mu.Unlock()
 	r.poke()
 }
@@ -261,7 +254,9 @@ func (r *Renderer) loop() {
 
 // frame draws the pending view and writes it. r.mu is held.
 func (r *Renderer) frame(closing bool) {
-	if !r.pending {
+	if !r.pending || r.width <= 0 || r.height <= 0 {
+		// Nothing to show before the terminal's size is known: the
+		// first frame, alt screen and all, waits for it.
 		return
 	}
 	v := r.next

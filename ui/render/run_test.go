@@ -1,36 +1,18 @@
 package render
 
 import (
-	"bytes"
 	"context"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/aspect-hq/aspect-tui/ui/internal/uitest"
 )
-
-// lockedBuffer is a terminal that only records what it is sent.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // script is a model that runs one command at start and quits when told.
 type script struct {
@@ -61,7 +43,7 @@ func (s *script) View() tea.View {
 
 func run(t *testing.T, m tea.Model) string {
 	t.Helper()
-	out := &lockedBuffer{}
+	out := &uitest.Buffer{}
 	tc := colorprofile.TrueColor
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -69,7 +51,7 @@ func run(t *testing.T, m tea.Model) string {
 		Program: []tea.ProgramOption{tea.WithWindowSize(40, 5)}}); err != nil {
 		t.Fatal(err)
 	}
-	return out.String()
+	return string(out.Bytes())
 }
 
 // An editor run from the program gets the terminal as the shell had it:
@@ -99,7 +81,7 @@ func TestExecHandsTheTerminalOver(t *testing.T) {
 // the background colour query) goes out at once, through the renderer, and
 // is kept from Bubble Tea, which would write it again on its next tick.
 func TestClipboardAndRawGoOutOnceAndAtOnce(t *testing.T) {
-	out := &lockedBuffer{}
+	out := &uitest.Buffer{}
 	r := New(out, Options{Width: 40, Height: 5, Input: true})
 	defer r.Close()
 	s := &shell{model: &script{}, r: r}
@@ -115,8 +97,8 @@ func TestClipboardAndRawGoOutOnceAndAtOnce(t *testing.T) {
 		if left := filter(s, c.msg); left != nil {
 			t.Errorf("%T is left for Bubble Tea to write as well", c.msg)
 		}
-		if n := strings.Count(out.String(), c.want); n != 1 {
-			t.Errorf("%q went out %d times, want once: %q", c.want, n, out.String())
+		if n := strings.Count(string(out.Bytes()), c.want); n != 1 {
+			t.Errorf("%q went out %d times, want once: %q", c.want, n, string(out.Bytes()))
 		}
 	}
 	if got := filter(s, tea.KeyPressMsg{Code: 'j'}); got == nil {
