@@ -12,7 +12,8 @@
 # Needs tmux, curl and Go. Arguments pick parts: startup, cpu (default
 # both; cpu0, cpu10 and cpu1000 run one rate). Knobs: SECS (default 60), RUNS (start-ups per size, default 3),
 # PORT (default 18733), ARGS (extra dashboard flags, e.g. --no-animation),
-# ENVS (variables for the dashboard, e.g. GOMAXPROCS=1),
+# ENVS (variables for the dashboard, e.g. GOMAXPROCS=1), RESUME (start-ups
+# resume the last session instead of starting fresh),
 # PROFILE (a directory: the binary is built with -tags profile and each CPU
 # run writes its whole CPU profile there, read with go tool pprof).
 set -euo pipefail
@@ -66,16 +67,20 @@ dashboard() {
   local prof=""
   if [ -n "${PROFILE:-}" ] && [ -n "${1:-}" ]; then prof="ASPECT_TUI_CPUPROFILE=$PROFILE/$1.pprof"; fi
   tmux new-session -d -s "$SESSION" -x 160 -y 45 \
-    "echo \$((\$(date +%s%N) / 1000000)) > $DIR/t0; ${ENVS:-} $prof ASPECT_API_KEY=$KEY exec $BIN --api-url $URL ${ARGS:-}"
+    "echo \$((\$(date +%s%N) / 1000000)) > $DIR/t0; ${ENVS:-} $prof ASPECT_API_KEY=$KEY exec $BIN --api-url $URL ${START_ARGS:-} ${ARGS:-}"
 }
 
-# first_row waits for a task row (two 8-digit hex ids) and prints the
+# first_row waits for a task row (a task id, then its asset: the id's prefix,
+# or its name once fetched) and prints the
 # milliseconds since the process started.
 first_row() {
   rm -f "$DIR/t0"
-  dashboard
+  # --fresh: a plain start. A start that resumes the last session (the
+  # default after the first) first waits for the stream's replay to fall
+  # quiet (300 ms), which RESUME=1 measures instead.
+  if [ -n "${RESUME:-}" ]; then START_ARGS= dashboard; else START_ARGS=--fresh dashboard; fi
   local deadline=$(($(now_ms) + 60000))
-  until tmux capture-pane -p -t "$SESSION" 2>/dev/null | grep -qE '^┃  [0-9a-f]{8} [0-9a-f]{8} '; do
+  until tmux capture-pane -p -t "$SESSION" 2>/dev/null | grep -qE '^┃  [0-9a-f]{8} [^ ]'; do
     if [ "$(now_ms)" -gt $deadline ]; then echo "no task row within 60 s" >&2; tmux capture-pane -p -t "$SESSION" >&2; exit 1; fi
     sleep 0.005
   done
