@@ -98,7 +98,8 @@ func runProgram(tb testing.TB, model tea.Model, out io.Writer, filter ...func(te
 		Env:     []string{"TERM=xterm-256color"},
 		Profile: &tc,
 		Every:   FrameInterval, // as cmd runs it
-		Program: []tea.ProgramOption{tea.WithWindowSize(160, 45)},
+		Width:   160,
+		Height:  45,
 	}
 	if len(filter) > 0 {
 		o.Filter = filter[0]

@@ -254,9 +254,7 @@ func (r *Renderer) loop() {
 
 // frame draws the pending view and writes it. r.mu is held.
 func (r *Renderer) frame(closing bool) {
-	if !r.pending || r.width <= 0 || r.height <= 0 {
-		// Nothing to show before the terminal's size is known: the
-		// first frame, alt screen and all, waits for it.
+	if !r.pending {
 		return
 	}
 	v := r.next

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,8 +35,10 @@ type RunOptions struct {
 	Every time.Duration
 	// Filter sees each message before the program does (tea.WithFilter).
 	Filter func(tea.Model, tea.Msg) tea.Msg
-	// Program holds more options for the program (a window size where
-	// Out is not a terminal).
+	// Width and Height are the screen's size when Out is not a terminal
+	// (tests); a terminal's own size wins.
+	Width, Height int
+	// Program holds more options for the program.
 	Program []tea.ProgramOption
 	// OnStart is given the program before it runs (for its Quit).
 	OnStart func(*tea.Program)
@@ -99,15 +102,17 @@ func Run(ctx context.Context, model tea.Model, o RunOptions) (tea.Model, error) 
 			defer t.cooked()
 		}
 	}
-	width, height := 0, 0
+	width, height := o.Width, o.Height
 	if f, ok := out.(term.File); ok && term.IsTerminal(f.Fd()) {
 		w, h, err := term.GetSize(f.Fd())
 		if err != nil {
 			return model, fmt.Errorf("bubbletea: error getting terminal size: %w", err)
 		}
-		width, height = w, h
+		width, height = fallbackSize(w, h, uv.Environ(env))
 		t.out = f
-		popts = append(popts, tea.WithWindowSize(w, h))
+	}
+	if width > 0 && height > 0 {
+		popts = append(popts, tea.WithWindowSize(width, height))
 	}
 	profile := colorprofile.Detect(out, env)
 	if o.Profile != nil {
@@ -304,6 +309,24 @@ func (h *handOver) SetStderr(w io.Writer) {
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(f.Fd()) }
+
+// fallbackSize is Bubble Tea's answer to a terminal that reports no size
+// (a fresh pseudo-terminal): $COLUMNS and $LINES, else 80×24.
+func fallbackSize(w, h int, env uv.Environ) (int, int) {
+	if w <= 0 {
+		w = 80
+		if c, err := strconv.Atoi(env.Getenv("COLUMNS")); err == nil && c > 0 {
+			w = c
+		}
+	}
+	if h <= 0 {
+		h = 24
+		if l, err := strconv.Atoi(env.Getenv("LINES")); err == nil && l > 0 {
+			h = l
+		}
+	}
+	return w, h
+}
 
 // shouldQuerySynchronizedOutput is Bubble Tea's rule for asking a
 // terminal about synchronized output: terminals known to answer, and not

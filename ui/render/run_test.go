@@ -48,7 +48,7 @@ func run(t *testing.T, m tea.Model) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if _, err := Run(ctx, m, RunOptions{In: NoInput, Out: out, Env: []string{"TERM=xterm-256color"}, Profile: &tc,
-		Program: []tea.ProgramOption{tea.WithWindowSize(40, 5)}}); err != nil {
+		Width: 40, Height: 5}); err != nil {
 		t.Fatal(err)
 	}
 	return string(out.Bytes())
