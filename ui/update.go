@@ -265,9 +265,9 @@ func (m *Model) feedDone(err error) {
 }
 
 // Animation runs at three frames a second only while something on screen
-// moves (a processing feature, a cell just changed); otherwise the clock
-// ticks once a second, on the second, for the ages. Both tick on the beat,
-// so the ages' second is one of the spinner's frames. Three, not four: an
+// moves (a processing feature, a cell just changed), and the ages change
+// with its frames; otherwise the clock ticks once a second, on the second,
+// for the ages. Both tick on their beat. Three, not four: an
 // idle screen with work in progress on it cost 0.67% of a core at four
 // frames a second and 0.57% at three, against a budget of 0.5% (0.37% with
 // no spinner at all); a rising and falling bar still reads as live.
@@ -293,8 +293,7 @@ func (m *Model) nextTick() tea.Cmd {
 	if m.animating() {
 		every = frameEvery
 	}
-	// On the beat, so that the ages' second and a spinner frame are one
-	// frame, not two.
+	// On the beat: ticks keep their rhythm whatever else woke the program.
 	d := every - time.Duration(m.ctx.Now.UnixNano())%every
 	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{} })
 }
