@@ -169,7 +169,8 @@ type Feed struct {
 	ready chan error
 	// readyDone is closed with the first connection's outcome: deliver
 	// holds what came before it (the connection's first states), so the
-	// first batch holds the snapshot and the first screen its rows.
+	// first batch holds the snapshot and the first screen its rows
+	// (when Options.ReadyWithin is set).
 	readyDone chan struct{}
 	readyOnce sync.Once
 	waiting   atomic.Pointer[waitingOn]
@@ -277,7 +278,14 @@ func (f *Feed) Wait() error {
 func (f *Feed) deliver(ctx context.Context, supDone <-chan struct{}) {
 	defer close(f.out)
 	var last time.Time
-	ready := f.readyDone
+	// Only a caller that waits for Ready before it reads (ReadyWithin set:
+	// the dashboard) gets the first batch held; one that shows what comes
+	// at once (tail) sees "connecting" at once, even from an API that
+	// never answers.
+	var ready <-chan struct{}
+	if f.opts.ReadyWithin > 0 {
+		ready = f.readyDone
+	}
 	for {
 		stopping := false
 		select {
