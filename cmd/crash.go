@@ -230,16 +230,16 @@ func writeCrashFile(getenv func(string) string, report string) (string, error) {
 	return name, nil
 }
 
-// extraProgramOptions are given to every program: tests that draw into a
-// buffer give it a window size there.
-var extraProgramOptions []tea.ProgramOption
+// testScreen is the window size tests that draw into a buffer give every
+// program (render.RunOptions.Width and Height); zero for a terminal.
+var testScreen struct{ w, h int }
 
 // runProgram runs a full-screen model until the user quits or ctx ends
 // (a signal), with the crash guard around it. It returns nil for a quit
 // or a signal, the crash as an exit error, or what else stopped it.
 func runProgram(ctx context.Context, io *stdio, m tea.Model, command string, secrets []string) error {
 	g := newCrashGuard(m, command, secrets, io.getenv)
-	o := render.RunOptions{Every: ui.FrameInterval, Program: extraProgramOptions,
+	o := render.RunOptions{Every: ui.FrameInterval, Width: testScreen.w, Height: testScreen.h,
 		OnStart: func(p *tea.Program) { g.quit = p.Quit }}
 	if io.in != os.Stdin {
 		o.In = io.in

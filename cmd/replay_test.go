@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/feed/record"
 	"github.com/aspect-hq/aspect-tui/sim"
@@ -28,8 +26,8 @@ func TestRecordRoundTrip(t *testing.T) {
 
 	tail := startCLI(t, env, []string{"tail", "--json", "--record", tailFile})
 	tail.waitErr(t, "streaming events")
-	extraProgramOptions = []tea.ProgramOption{tea.WithWindowSize(160, 45)}
-	t.Cleanup(func() { extraProgramOptions = nil })
+	testScreen.w, testScreen.h = 160, 45
+	t.Cleanup(func() { testScreen.w, testScreen.h = 0, 0 })
 	dash := startCLI(t, env, []string{"--record", dashFile}, cliKeys)
 	dash.waitFor(t, "the dashboard's recording to begin", func() bool { return fileHas(dashFile, "aspect-tui.connection") })
 

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/feed"
@@ -30,8 +28,8 @@ type dashScreen struct {
 
 func startDashScreen(t *testing.T, env map[string]string, args ...string) *dashScreen {
 	t.Helper()
-	extraProgramOptions = []tea.ProgramOption{tea.WithWindowSize(160, 45)}
-	t.Cleanup(func() { extraProgramOptions = nil })
+	testScreen.w, testScreen.h = 160, 45
+	t.Cleanup(func() { testScreen.w, testScreen.h = 0, 0 })
 	screen := clitest.NewScreen(t, 160, 45, clitest.NotATTY)
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &runningCLI{out: &clitest.Buffer{}, err: &clitest.Buffer{}, cancel: cancel, exited: make(chan struct{})}

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/sim"
@@ -136,8 +134,8 @@ func TestDemoRunNeverShowsASecret(t *testing.T) {
 	)
 
 	// The dashboard, as the demo runs it, drawing 160×45 into a terminal.
-	extraProgramOptions = []tea.ProgramOption{tea.WithWindowSize(160, 45)}
-	defer func() { extraProgramOptions = nil }()
+	testScreen.w, testScreen.h = 160, 45
+	defer func() { testScreen.w, testScreen.h = 0, 0 }()
 	screen := clitest.NewScreen(t, 160, 45, clitest.NotATTY)
 	screen.Watch(onScreenNow)
 	term, dashErr := &clitest.Buffer{}, &clitest.Buffer{}

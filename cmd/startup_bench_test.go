@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/sim"
@@ -37,8 +35,8 @@ func BenchmarkStartup(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Cleanup(func() { s.Close() })
-			extraProgramOptions = []tea.ProgramOption{tea.WithWindowSize(160, 45)}
-			b.Cleanup(func() { extraProgramOptions = nil })
+			testScreen.w, testScreen.h = 160, 45
+			b.Cleanup(func() { testScreen.w, testScreen.h = 0, 0 })
 			var first, fetch []time.Duration
 			tasks := 0
 			for b.Loop() {

@@ -38,8 +38,6 @@ type RunOptions struct {
 	// Width and Height are the screen's size when Out is not a terminal
 	// (tests); a terminal's own size wins.
 	Width, Height int
-	// Program holds more options for the program.
-	Program []tea.ProgramOption
 	// OnStart is given the program before it runs (for its Quit).
 	OnStart func(*tea.Program)
 	// OnFrame is called after each frame is written, with the time its
@@ -125,7 +123,6 @@ func Run(ctx context.Context, model tea.Model, o RunOptions) (tea.Model, error) 
 	t.r = r
 	s := &shell{model: model, r: r}
 	popts = append(popts, tea.WithFilter(s.filter(o.Filter)))
-	popts = append(popts, o.Program...)
 	p := tea.NewProgram(s, popts...)
 
 	if in != nil && shouldQuerySynchronizedOutput(uv.Environ(env)) {
@@ -190,6 +187,7 @@ func (s *shell) View() tea.View {
 // Messages Bubble Tea would write to the terminal on its next tick; the
 // filter writes them at once, in order with the frames.
 var (
+	rawMsg         = reflect.TypeOf(tea.RawMsg{})
 	clipboardMsg   = reflect.TypeOf(tea.SetClipboard("")())
 	bgQueryMsg     = reflect.TypeOf(tea.RequestBackgroundColor())
 	primaryClipMsg = reflect.TypeOf(tea.SetPrimaryClipboard("")())
@@ -206,7 +204,7 @@ func (s *shell) filter(next func(tea.Model, tea.Msg) tea.Msg) func(tea.Model, te
 			}
 		}
 		switch reflect.TypeOf(msg) {
-		case reflect.TypeOf(tea.RawMsg{}):
+		case rawMsg:
 			s.r.Raw(fmt.Sprint(msg.(tea.RawMsg).Msg))
 			return nil
 		case clipboardMsg:
