@@ -332,7 +332,8 @@ func TestTailJSONIntoAStalledReaderHoldsAtMostTheBound(t *testing.T) {
 type resumingStream struct {
 	cut, lostTo, total int
 	replays            bool
-	snapAt             atomic.Int64 // GET /tasks/active shows the tasks as of this event
+	snapAt             atomic.Int64  // GET /tasks/active shows the tasks as of this event
+	snapped            chan struct{} // a token after each GET /tasks/active
 }
 
 func pacedTask(i int) string {
@@ -350,6 +351,10 @@ func (s *resumingStream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			tasks = append(tasks, pacedTask(i))
 		}
 		fmt.Fprintf(w, "[%s]", strings.Join(tasks, ","))
+		select {
+		case s.snapped <- struct{}{}:
+		default:
+		}
 		return
 	case "/events":
 	default:
@@ -365,8 +370,20 @@ func (s *resumingStream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.(http.Flusher).Flush()
 	}
 	if r.Header.Get("Last-Event-ID") == "" {
+		// The feed takes its snapshot once the stream is open; the tasks
+		// move on only after it did, or that first snapshot would already
+		// show them moved and no gap could be told.
+		select {
+		case <-s.snapped: // tail's own fetch, before the stream
+		default:
+		}
 		w.Write([]byte("retry: 10\n\n"))
 		send(1, s.cut)
+		select {
+		case <-s.snapped:
+		case <-r.Context().Done():
+			return
+		}
 		s.snapAt.Store(int64(s.lostTo)) // while away, the tasks moved on
 		return
 	}
@@ -385,7 +402,7 @@ func (s *resumingStream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestTailJSONSaysWhenTheStreamResumesPastAGap(t *testing.T) {
 	for _, replays := range []bool{true, false} {
 		t.Run(fmt.Sprintf("replays=%v", replays), func(t *testing.T) {
-			s := &resumingStream{cut: 500, lostTo: 800, total: 1000, replays: replays}
+			s := &resumingStream{cut: 500, lostTo: 800, total: 1000, replays: replays, snapped: make(chan struct{}, 1)}
 			srv := httptest.NewServer(s)
 			t.Cleanup(srv.Close)
 			env := map[string]string{envAPIURL: srv.URL, envAPIKey: "sk_test_x", "XDG_CONFIG_HOME": t.TempDir()}
