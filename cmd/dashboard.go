@@ -162,28 +162,41 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	if err := ui.Check(opts); err != nil {
 		return fmt.Errorf("config file %s: %w", orDefault(d.cfg.File, "(none)"), err)
 	}
-	// A third of the start's bound: an API that does not answer is then
-	// reported by the feed's first snapshot, within its own.
-	pctx, cancel := context.WithTimeout(ctx, pingTimeout/3)
-	account, err := checkKey(pctx, d.client)
-	cancel()
-	if err != nil {
-		return fmt.Errorf("cannot reach the API: %w", err)
-	}
-	opts.Account = account
-
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	// The key is checked while the feed connects, not before: the start
+	// waits for the slower of the two, not for both one after the other.
+	keyc := make(chan keyAnswer, 1)
+	go func() {
+		// A third of the start's bound: an API that does not answer is
+		// then reported by the feed's first snapshot, within its own.
+		pctx, cancel := context.WithTimeout(ctx, pingTimeout/3)
+		defer cancel()
+		account, err := checkKey(pctx, d.client)
+		keyc <- keyAnswer{account, err}
+	}()
 	fo := feedOptions(d.cfg)
 	defer d.resume(io.getenv, &fo, &opts).keep(ctx)()
-	f, err := startFeed(ctx, d, fo)
+	f, account, err := startFeed(ctx, d, fo, keyc)
 	if err != nil {
 		return err
 	}
+	opts.Account = account
 	opts.Context, opts.Batches, opts.FeedErr = ctx, f.Batches(), f.Wait
 	if rec != nil {
 		opts.Batches = recordBatches(ctx, f.Batches(), rec)
 		opts.OnRefetched = func(tasks []api.Task) { _ = rec.Tasks(time.Now(), tasks) }
+	}
+	// The feed is ready, so its first batch, the snapshot, is on its way:
+	// taken here, it is in the first frame.
+	select {
+	case b, ok := <-opts.Batches:
+		if ok {
+			opts.First = &b
+		} else {
+			opts.Batches = closedBatches
+		}
+	case <-ctx.Done():
 	}
 	m, err := ui.New(opts)
 	if err != nil {
@@ -211,6 +224,14 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	}
 	return nil
 }
+
+// closedBatches stands in for a feed that ended before its first batch:
+// the program reads its end (and why) at once.
+var closedBatches = func() <-chan feed.Batch {
+	ch := make(chan feed.Batch)
+	close(ch)
+	return ch
+}()
 
 func (d dashboardRun) command() string {
 	if d.label != "" {

@@ -56,6 +56,9 @@ type Options struct {
 	// Batches is the live feed (feed.Feed.Batches); nil in tests, which
 	// send batches as messages.
 	Batches <-chan feed.Batch
+	// First is the feed's first batch, taken by the caller (after
+	// feed.Feed.Ready): the first frame shows its tasks.
+	First *feed.Batch
 	// FeedErr says why the feed stopped once Batches is closed
 	// (feed.Feed.Wait).
 	FeedErr func() error
@@ -119,6 +122,7 @@ type Model struct {
 	raw   *rawCache
 
 	caught *feed.PanicError // a panic caught off the program's goroutine (in Refetch), for Caught
+	first  tea.Cmd          // what applying Options.First asked for, run by Init
 
 	// panes is every pane of the table in panes.go, by PaneID; the root
 	// calls these by name.
@@ -244,13 +248,16 @@ func New(o Options) (*Model, error) {
 	m.actions = m.rootActions()
 	m.grid.SetEmptyText(m.emptyText())
 	m.setFocus(common.Tasks)
+	if o.First != nil {
+		m.first = m.applyBatch(o.First)
+	}
 	return m, nil
 }
 
 // Init starts the feed reader, the clock and the first fetches, and asks
 // the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitBatch(), m.nextTick(), m.waitSkip(), m.initNames()}
+	cmds := []tea.Cmd{m.first, m.waitBatch(), m.nextTick(), m.waitSkip(), m.initNames()}
 	for _, row := range panes {
 		if row.init != nil {
 			cmds = append(cmds, row.init(m))
@@ -310,7 +317,9 @@ type rawCache struct {
 }
 
 func newRawCache(n int) *rawCache {
-	c := &rawCache{m: make(map[string]rawEntry, n)}
+	// The map grows as events come: sized for n at once, it cost a
+	// millisecond and a half of every start.
+	c := &rawCache{m: map[string]rawEntry{}}
 	c.ring = make([]struct {
 		id  string
 		seq uint64

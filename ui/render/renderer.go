@@ -162,6 +162,12 @@ func (r *Renderer) Resize(width, height int) {
 	r.poke()
 }
 
+func (r *Renderer) size() (int, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.width, r.height
+}
+
 // SetColorProfile sets how colours are written.
 func (r *Renderer) SetColorProfile(p colorprofile.Profile) {
 	r.mu.Lock()

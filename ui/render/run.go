@@ -154,7 +154,19 @@ type shell struct {
 	r     *Renderer
 }
 
-func (s *shell) Init() tea.Cmd { return s.model.Init() }
+// Init starts the caller's model and, when the screen's size is known
+// already, gives it that size before its first view, so that the first
+// frame is laid out: Bubble Tea sends its own WindowSizeMsg only after
+// that frame.
+func (s *shell) Init() tea.Cmd {
+	cmd := s.model.Init()
+	if w, h := s.r.size(); w > 0 && h > 0 {
+		next, sized := s.model.Update(tea.WindowSizeMsg{Width: w, Height: h})
+		s.model = next
+		cmd = tea.Batch(cmd, sized)
+	}
+	return cmd
+}
 
 func (s *shell) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {

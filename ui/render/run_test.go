@@ -105,3 +105,48 @@ func TestClipboardAndRawGoOutOnceAndAtOnce(t *testing.T) {
 		t.Error("a key was kept from the program")
 	}
 }
+
+// sized is a model that lays its view out for the window it was told of,
+// and quits after its first view.
+type sized struct {
+	w, h  int
+	first string // what the first view said
+}
+
+func (s *sized) Init() tea.Cmd { return nil }
+
+func (s *sized) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m, ok := msg.(tea.WindowSizeMsg); ok {
+		s.w, s.h = m.Width, m.Height
+	}
+	return s, nil
+}
+
+func (s *sized) View() tea.View {
+	text := "no size yet"
+	if s.w > 0 {
+		text = strings.Repeat(".", s.w-1)
+	}
+	if s.first == "" {
+		s.first = text
+	}
+	v := tea.NewView(text)
+	v.AltScreen = true
+	return v
+}
+
+// The first view is drawn already knowing the window's size, so the first
+// frame is the laid-out screen and not a placeholder drawn before the size
+// came.
+func TestFirstViewKnowsTheSize(t *testing.T) {
+	m := &sized{}
+	out := &uitest.Buffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := Run(ctx, m, RunOptions{In: NoInput, Out: out, Width: 40, Height: 5, OnFrame: func(time.Time, int) { cancel() }})
+	if err != nil && ctx.Err() == nil {
+		t.Fatal(err)
+	}
+	if want := strings.Repeat(".", 39); m.first != want {
+		t.Fatalf("the first view was drawn as %q, not laid out for 40 columns", m.first)
+	}
+}
