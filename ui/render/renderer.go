@@ -5,35 +5,35 @@
 // it wakes the process 30 times a second whether or not anything changed
 // (0.5–0.65% of a core on the 2-vCPU machine the README names, which is
 // the whole of the dashboard's idle budget), a change waits up to a frame
-// for the next tick, and every frame parses the whole screen's text again.
-// This renderer does the same drawing with the same library (ultraviolet's
-// TerminalRenderer, the cell diff Bubble Tea uses), but
+// for the next tick, and every frame parses the whole screen's text into
+// cells with style objects and diffs them all. This renderer
 //
-//   - it is woken by a new view, not a clock: with nothing changing it
-//     costs nothing;
-//   - a view that comes after a quiet spell is drawn at once, and views
-//     that come faster are drawn at most once per frame interval, the
-//     newest winning;
-//   - only the lines whose text changed are parsed into cells and diffed.
+//   - is woken by a new view, not a clock: with nothing changing it costs
+//     nothing;
+//   - draws a view that comes after a quiet spell at once, and views that
+//     come faster at most once per frame interval, the newest winning;
+//   - measures only the lines whose text changed, and writes each from its
+//     first changed cell to its last (lines.go), copying the view's own
+//     bytes, colours and all, rather than building and comparing cells.
 //
 // Run (run.go) runs a program with it. The program itself is built
 // WithoutRenderer, so terminal modes (raw input, alt screen, mouse,
 // bracketed paste, keyboard enhancements, window title) are set here, as
-// Bubble Tea's cursed renderer sets them. What the dashboard's views do
-// not use (a visible cursor, terminal colours, progress bars) is left out.
+// Bubble Tea's cursed renderer sets them. Views are drawn as full screens,
+// at absolute positions; what the dashboard's views do not use (inline
+// drawing below a shell prompt, a visible cursor, hyperlinks, terminal
+// colours, progress bars) is left out.
 package render
 
 import (
 	"bytes"
 	"io"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -45,10 +45,12 @@ type Renderer struct {
 	every time.Duration // the least time between two frames
 
 	mu      sync.Mutex
-	scr     *uv.TerminalRenderer
-	buf     bytes.Buffer // what scr writes; copied to w once a frame
-	cells   uv.ScreenBuffer
-	lines   []string // the text of each line as drawn into cells
+	p       painter
+	rows    []line // what each screen line shows
+	scratch []cell // the cells of the line being measured
+	clear   bool   // the next frame clears the screen and draws every line
+	method  ansi.Method
+	pre     string // modes the next frame sets before it draws
 	width   int
 	height  int
 	next    tea.View // the newest view
@@ -56,9 +58,6 @@ type Renderer struct {
 	shown   *tea.View
 	syncd   bool // the terminal takes synchronized output (mode 2026)
 	input   bool // keys are read: keyboard enhancements are asked for
-	mapNL   bool
-	env     []string
-	profile colorprofile.Profile
 	last    time.Time // when the last frame was written
 	err     error     // the first write that failed
 	closed  bool
@@ -78,15 +77,16 @@ type Options struct {
 	Width, Height int
 	// Every is the least time between two frames (default 1/30 s).
 	Every time.Duration
-	// Env is the program's environment ($TERM).
+	// Env is the program's environment. It is not read today: the
+	// renderer writes nothing that depends on $TERM.
 	Env []string
 	// Profile is the terminal's colour profile.
 	Profile colorprofile.Profile
 	// Input is true when the program reads keys from a terminal; it asks
 	// for keyboard enhancements, as Bubble Tea does.
 	Input bool
-	// Raw is true when the terminal is in raw mode (a newline does not
-	// return the carriage).
+	// Raw is true when the terminal is in raw mode. The renderer writes
+	// no newlines, so it draws the same either way.
 	Raw bool
 }
 
@@ -96,31 +96,25 @@ func New(w io.Writer, o Options) *Renderer {
 		o.Every = time.Second / 30
 	}
 	r := &Renderer{
-		w: w, every: o.Every, width: o.Width, height: o.Height,
-		input: o.Input, mapNL: !o.Raw && runtime.GOOS != "windows",
+		w: w, every: o.Every, input: o.Input, method: ansi.WcWidth,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{}),
 	}
-	r.env, r.profile = o.Env, o.Profile
-	r.cells = uv.NewScreenBuffer(o.Width, o.Height)
-	r.newScreen()
+	r.p.profile = o.Profile
+	r.setSize(o.Width, o.Height)
 	go r.loop()
 	return r
 }
 
-// newScreen starts the terminal's model afresh, in inline mode as Bubble
-// Tea's does; the first frame enters the alt screen. r.mu is held (or r
-// is new).
-func (r *Renderer) newScreen() {
-	r.scr = uv.NewTerminalRenderer(&r.buf, r.env)
-	r.scr.SetColorProfile(r.profile)
-	r.scr.SetRelativeCursor(true)
-	r.scr.SetFullscreen(false)
-	r.scr.SetTabStops(-1)
-	r.scr.SetMapNewline(r.mapNL)
-	// Bubble Tea leaves scrolling optimisations off on Windows, where some
-	// terminals get them wrong.
-	r.scr.SetScrollOptim(runtime.GOOS != "windows")
-	r.scr.Resize(r.width, r.height)
+// setSize starts the screen afresh at a size: the next frame clears it
+// and draws every line. r.mu is held (or r is new).
+func (r *Renderer) setSize(width, height int) {
+	r.width, r.height = max(width, 0), max(height, 0)
+	if cap(r.rows) >= r.height {
+		r.rows = r.rows[:r.height]
+	} else {
+		r.rows = make([]line, r.height)
+	}
+	r.clear = true
 }
 
 // Show hands the renderer the program's newest view. A view equal to the
@@ -151,11 +145,12 @@ func (r *Renderer) Flush() {
 func (r *Renderer) Resize(width, height int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.width, r.height = width, height
-	r.scr.Erase()
-	r.scr.Resize(width, height)
-	r.cells.Resize(width, height)
-	r.lines = nil
+	r.setSize(width, height)
+	r.repaint()
+}
+
+// repaint draws the last view shown again, whole. r.mu is held.
+func (r *Renderer) repaint() {
 	if r.shown != nil && !r.pending {
 		r.next, r.pending = *r.shown, true
 	}
@@ -168,12 +163,17 @@ func (r *Renderer) size() (int, int) {
 	return r.width, r.height
 }
 
-// SetColorProfile sets how colours are written.
+// SetColorProfile sets how colours are written; a change repaints the
+// screen in the new colours.
 func (r *Renderer) SetColorProfile(p colorprofile.Profile) {
 	r.mu.Lock()
-	r.profile = p
-	r.scr.SetColorProfile(p)
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	if p == r.p.profile {
+		return
+	}
+	r.p.profile, r.p.sgr = p, nil
+	r.clear = true
+	r.repaint()
 }
 
 // SetSynchronized turns synchronized output (mode 2026) on: each frame is
@@ -185,20 +185,17 @@ func (r *Renderer) SetSynchronized(on bool) {
 }
 
 // SetGraphemeWidth measures text by grapheme clusters (mode 2027), for a
-// terminal that said it does.
+// terminal that said it does; the screen is drawn again, measured so.
 func (r *Renderer) SetGraphemeWidth() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.cells.Method == ansi.GraphemeWidth {
+	if r.method == ansi.GraphemeWidth {
 		return
 	}
-	_, _ = r.scr.WriteString(ansi.SetModeUnicodeCore)
-	r.cells.Method = ansi.GraphemeWidth
-	r.lines = nil // re-measure every line
-	if r.shown != nil && !r.pending {
-		r.next, r.pending = *r.shown, true
-	}
-	r.poke()
+	r.pre += ansi.SetModeUnicodeCore
+	r.method = ansi.GraphemeWidth
+	r.clear = true
+	r.repaint()
 }
 
 // Raw writes s to the terminal now, between frames (a notification, the
@@ -266,21 +263,19 @@ func (r *Renderer) frame(closing bool) {
 	v := r.next
 	r.pending = false
 	first := r.shown == nil
-	if first && v.AltScreen {
-		r.scr.SaveCursor()
-		r.scr.SetFullscreen(true)
-		r.scr.SetRelativeCursor(false)
-		r.scr.Erase()
-	}
+	body := &r.p.out
+	body.Reset()
+	body.WriteString(r.pre)
+	r.pre = ""
 	r.modes(&v, closing)
-	r.draw(v.Content)
-	r.scr.Render(r.cells.RenderBuffer)
-	if !v.AltScreen {
-		if x, y := r.scr.Position(); x >= r.width-1 {
-			r.scr.MoveTo(0, y)
+	if r.clear {
+		body.WriteString(ansi.CursorHomePosition + ansi.EraseEntireScreen)
+		for y := range r.rows {
+			r.rows[y] = line{cells: r.rows[y].cells[:0], known: true}
 		}
+		r.clear = false
 	}
-	_ = r.scr.Flush()
+	r.draw(v.Content)
 
 	var out bytes.Buffer
 	if first && v.AltScreen {
@@ -289,15 +284,15 @@ func (r *Renderer) frame(closing bool) {
 		}
 		out.WriteString(ansi.SetModeAltScreenSaveCursor)
 	}
-	updates := r.buf.Len() > 0
+	updates := body.Len() > 0
 	if r.syncd && updates {
 		out.WriteString(ansi.SetModeSynchronizedOutput)
 	}
 	if first {
 		out.WriteString(ansi.ResetModeTextCursorEnable)
 	}
-	out.Write(r.buf.Bytes())
-	r.buf.Reset()
+	out.Write(body.Bytes())
+	body.Reset()
 	if r.syncd && updates {
 		out.WriteString(ansi.ResetModeSynchronizedOutput)
 	}
@@ -320,16 +315,16 @@ func (r *Renderer) modes(v *tea.View, closing bool) {
 	last := r.shown
 	if last == nil || v.DisableBracketedPasteMode != last.DisableBracketedPasteMode {
 		if !v.DisableBracketedPasteMode {
-			_, _ = r.scr.WriteString(ansi.SetModeBracketedPaste)
+			r.p.out.WriteString(ansi.SetModeBracketedPaste)
 		} else if last != nil {
-			_, _ = r.scr.WriteString(ansi.ResetModeBracketedPaste)
+			r.p.out.WriteString(ansi.ResetModeBracketedPaste)
 		}
 	}
 	if last == nil || v.ReportFocus != last.ReportFocus {
 		if v.ReportFocus {
-			_, _ = r.scr.WriteString(ansi.SetModeFocusEvent)
+			r.p.out.WriteString(ansi.SetModeFocusEvent)
 		} else if last != nil {
-			_, _ = r.scr.WriteString(ansi.ResetModeFocusEvent)
+			r.p.out.WriteString(ansi.ResetModeFocusEvent)
 		}
 	}
 	if last == nil || v.MouseMode != last.MouseMode {
@@ -338,61 +333,60 @@ func (r *Renderer) modes(v *tea.View, closing bool) {
 			was = last.MouseMode
 		}
 		if was != tea.MouseModeNone {
-			_, _ = r.scr.WriteString(ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr)
+			r.p.out.WriteString(ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr)
 		}
 		switch v.MouseMode {
 		case tea.MouseModeCellMotion:
-			_, _ = r.scr.WriteString(ansi.SetModeMouseButtonEvent + ansi.SetModeMouseExtSgr)
+			r.p.out.WriteString(ansi.SetModeMouseButtonEvent + ansi.SetModeMouseExtSgr)
 		case tea.MouseModeAllMotion:
-			_, _ = r.scr.WriteString(ansi.SetModeMouseAnyEvent + ansi.SetModeMouseExtSgr)
+			r.p.out.WriteString(ansi.SetModeMouseAnyEvent + ansi.SetModeMouseExtSgr)
 		}
 	}
 	if (last == nil && v.WindowTitle != "") || (last != nil && v.WindowTitle != last.WindowTitle) {
-		_, _ = r.scr.WriteString(ansi.SetWindowTitle(v.WindowTitle))
+		r.p.out.WriteString(ansi.SetWindowTitle(v.WindowTitle))
 	}
 	if r.input && (last == nil || v.KeyboardEnhancements != last.KeyboardEnhancements) {
-		_, _ = r.scr.WriteString(ansi.SetModifyOtherKeys2)
+		r.p.out.WriteString(ansi.SetModifyOtherKeys2)
 		if last == nil {
-			_, _ = r.scr.WriteString(ansi.PushKittyKeyboard(kittyFlags(v.KeyboardEnhancements)))
+			r.p.out.WriteString(ansi.PushKittyKeyboard(kittyFlags(v.KeyboardEnhancements)))
 		} else {
-			_, _ = r.scr.WriteString(ansi.KittyKeyboard(kittyFlags(v.KeyboardEnhancements), 1))
+			r.p.out.WriteString(ansi.KittyKeyboard(kittyFlags(v.KeyboardEnhancements), 1))
 		}
 		if !closing {
-			_, _ = r.scr.WriteString(ansi.RequestKittyKeyboard)
+			r.p.out.WriteString(ansi.RequestKittyKeyboard)
 		}
 	}
 }
 
-// draw puts content into the cell buffer, parsing only the lines whose
-// text differs from what is there. Each line is drawn on its own, as the
-// whole text would draw it: every line a view holds starts from the
-// default style (lipgloss styles each line by itself), which the tests
-// check against Bubble Tea's whole-text drawing. r.mu is held.
+// draw writes what changed between the lines on screen and content's.
+// Each line is drawn on its own, as the whole text would draw it: every
+// line a view holds starts from the default style (lipgloss styles each
+// line by itself), which the tests check against Bubble Tea's whole-text
+// drawing. r.mu is held.
 func (r *Renderer) draw(content string) {
-	if len(r.lines) != r.height {
-		r.lines = make([]string, r.height)
-		r.cells.Clear()
-		for y := range r.lines {
-			r.lines[y] = "\x00" // drawn by no text: every line is drawn
-		}
-	}
 	rest := content
-	for y := 0; y < r.height; y++ {
-		line := ""
+	for y := range r.rows {
+		src := ""
 		if rest != "" {
 			if i := strings.IndexByte(rest, '\n'); i >= 0 {
-				line, rest = rest[:i], rest[i+1:]
+				src, rest = rest[:i], rest[i+1:]
 			} else {
-				line, rest = rest, ""
+				src, rest = rest, ""
 			}
-			line = strings.TrimSuffix(line, "\r")
+			src = strings.TrimSuffix(src, "\r")
 		}
-		if line == r.lines[y] {
+		row := &r.rows[y]
+		if row.known && row.src == src {
 			continue
 		}
-		// Draw blanks the line's cells before it prints the text.
-		uv.NewStyledString(line).Draw(r.cells, uv.Rect(0, y, r.width, 1))
-		r.lines[y] = line
+		fit, cells, width, ok := measure(src, r.width, r.method, r.scratch)
+		if !ok {
+			fit, cells, width, _ = measure(clean(src, r.method), r.width, r.method, cells)
+		}
+		nw := line{src: src, text: fit, cells: cells, width: width, known: true}
+		r.p.update(y, row, &nw)
+		r.scratch = row.cells[:0]
+		*row = nw
 	}
 }
 
@@ -434,8 +428,10 @@ func (r *Renderer) Resume() {
 		r.next, r.pending = *r.shown, true
 	}
 	r.shown = nil
-	r.lines = nil
-	r.newScreen()
+	r.clear = true
+	if r.method == ansi.GraphemeWidth {
+		r.pre += ansi.SetModeUnicodeCore // restore reset it
+	}
 	r.last = time.Time{}
 	r.poke()
 }
@@ -451,18 +447,14 @@ func (r *Renderer) restore() {
 		out.WriteString(ansi.ResetModifyOtherKeys)
 		out.WriteString(ansi.PopKittyKeyboard(1))
 	}
-	r.scr.MoveTo(0, r.cells.Height()-1)
-	_ = r.scr.Flush()
-	out.Write(r.buf.Bytes())
-	r.buf.Reset()
 	if lv.AltScreen {
-		r.scr.Erase()
-		r.scr.SetRelativeCursor(true)
-		r.scr.SetFullscreen(false)
+		out.WriteString(ansi.CursorHomePosition + ansi.EraseEntireScreen)
 		out.WriteString(ansi.ResetModeAltScreenSaveCursor)
-		r.scr.RestoreCursor()
 	} else {
-		out.WriteString(ansi.EraseScreenBelow)
+		r.p.moveTo(0, r.height-1)
+		out.Write(r.p.out.Bytes())
+		r.p.out.Reset()
+		out.WriteString("\r\n")
 	}
 	out.WriteString(ansi.SetModeTextCursorEnable)
 	if !lv.DisableBracketedPasteMode {
@@ -477,12 +469,9 @@ func (r *Renderer) restore() {
 	if lv.WindowTitle != "" {
 		out.WriteString(ansi.SetWindowTitle(""))
 	}
-	if r.cells.Method == ansi.GraphemeWidth {
+	if r.method == ansi.GraphemeWidth {
 		out.WriteString(ansi.ResetModeUnicodeCore)
 	}
-	_ = r.scr.Flush()
-	out.Write(r.buf.Bytes())
-	r.buf.Reset()
 	if _, err := r.w.Write(out.Bytes()); err != nil && r.err == nil {
 		r.err = err
 	}

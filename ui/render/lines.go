@@ -1,0 +1,288 @@
+package render
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// A view's line, as lipgloss writes it, is text and SGR sequences (colours
+// and attributes). The renderer keeps each screen line's last text and the
+// cells it was measured into, and when a line's text changes it writes the
+// new line's cells from the first that differs to the last that differs,
+// starting with the colours in force there. Nothing else is parsed: no
+// cell buffer for the whole screen, no style objects.
+
+// cell is one grapheme of a line: its bytes, its column and width, and
+// the SGR sequences in force (those since the last reset, found in
+// text[penFrom:penTo] among any text between them).
+type cell struct {
+	off, end       int32
+	penFrom, penTo int32
+	col            int32
+	w              int32
+}
+
+// line is what a screen line shows.
+type line struct {
+	src   string // the view's line
+	text  string // the part of it that fits
+	cells []cell
+	width int // the columns its cells take
+	known bool
+}
+
+// measure splits s into cells no wider than maxW in all, and returns the
+// part of s that fits. ok is false when s holds something other than
+// printable text and SGR sequences (a control character, a cursor move):
+// drawn as it is, that would move the terminal's cursor where the renderer
+// does not expect it.
+func measure(s string, maxW int, m ansi.Method, cells []cell) (fit string, out []cell, width int, ok bool) {
+	out = cells[:0]
+	col := 0
+	var penFrom, penTo int
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			// A run of printable ASCII is one column a byte, except that
+			// its last character may begin a grapheme with what follows.
+			j := i + 1
+			for j < len(s) && s[j] >= 0x20 && s[j] < 0x7f {
+				j++
+			}
+			if j < len(s) && s[j] >= 0x80 {
+				j--
+			}
+			for ; i < j; i++ {
+				if col >= maxW {
+					return s[:i], out, col, true
+				}
+				out = append(out, cell{off: int32(i), end: int32(i + 1), penFrom: int32(penFrom), penTo: int32(penTo), col: int32(col), w: 1})
+				col++
+			}
+			if i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
+				// The character held back, with the marks that join it.
+				cl, w := ansi.FirstGraphemeCluster(s[i:], m)
+				n := max(len(cl), 1)
+				w = max(w, 1)
+				if col+w > maxW {
+					return s[:i], out, col, true
+				}
+				out = append(out, cell{off: int32(i), end: int32(i + n), penFrom: int32(penFrom), penTo: int32(penTo), col: int32(col), w: int32(w)})
+				col += w
+				i += n
+			}
+			continue
+		}
+		seq, w, n, _ := m.DecodeSequenceInString(s[i:], ansi.NormalState, nil)
+		if n <= 0 {
+			return s, out, col, false
+		}
+		switch {
+		case s[i] == 0x1b:
+			if !isSGR(seq) {
+				return s, out, col, false
+			}
+			if penFrom == penTo || resetsPen(seq) {
+				penFrom = i
+			}
+			penTo = i + n
+		case w > 0:
+			if col+w > maxW {
+				return s[:i], out, col, true
+			}
+			out = append(out, cell{off: int32(i), end: int32(i + n), penFrom: int32(penFrom), penTo: int32(penTo), col: int32(col), w: int32(w)})
+			col += w
+		case s[i] >= 0x20 && s[i] != 0x7f && (s[i] < 0x80 || s[i] >= 0xc0) && len(out) > 0 && out[len(out)-1].end == int32(i):
+			// A mark of no width that did not join the grapheme before it
+			// (a lone combining mark) stays with that cell.
+			out[len(out)-1].end = int32(i + n)
+		default:
+			return s, out, col, false
+		}
+		i += n
+	}
+	return s, out, col, true
+}
+
+// isSGR reports whether seq is a CSI sequence ending in 'm' with only
+// parameters in between.
+func isSGR(seq string) bool {
+	if len(seq) < 3 || seq[1] != '[' || seq[len(seq)-1] != 'm' {
+		return false
+	}
+	for _, c := range []byte(seq[2 : len(seq)-1]) {
+		if (c < '0' || c > '9') && c != ';' && c != ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// resetsPen reports whether an SGR sequence begins with a reset (no
+// parameter, or 0 first).
+func resetsPen(seq string) bool {
+	p := seq[2 : len(seq)-1]
+	i := strings.IndexAny(p, ";:")
+	if i < 0 {
+		i = len(p)
+	}
+	for _, c := range []byte(p[:i]) {
+		if c != '0' {
+			return false
+		}
+	}
+	return true
+}
+
+// clean is s without what measure refuses: control characters and escape
+// sequences other than SGR. A view should hold none; this keeps a stray
+// one from moving the cursor.
+func clean(s string, m ansi.Method) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		seq, w, n, _ := m.DecodeSequenceInString(s[i:], ansi.NormalState, nil)
+		if n <= 0 {
+			break
+		}
+		if (s[i] == 0x1b && isSGR(seq)) || (s[i] != 0x1b && (w > 0 || (s[i] >= 0x20 && s[i] != 0x7f && (s[i] < 0x80 || s[i] >= 0xc0)))) {
+			b.WriteString(seq)
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// sameCell reports whether cell i of a and cell j of b show the same thing
+// in the same column.
+func sameCell(a *line, i int, b *line, j int) bool {
+	x, y := &a.cells[i], &b.cells[j]
+	return x.col == y.col && x.w == y.w &&
+		a.text[x.off:x.end] == b.text[y.off:y.end] &&
+		a.text[x.penFrom:x.penTo] == b.text[y.penFrom:y.penTo]
+}
+
+// painter writes the changes of lines into out.
+type painter struct {
+	out     bytes.Buffer
+	profile colorprofile.Profile
+	sgr     map[string]string // SGR sequences as the profile writes them
+	conv    bytes.Buffer
+}
+
+// update writes what turns old into nw on screen line y (0-based). nw.cells
+// are measured; old.known is false when nothing is known of the line (it
+// is blank after a clear, or holds anything).
+func (p *painter) update(y int, old, nw *line) {
+	i, jo, jn := 0, len(old.cells), len(nw.cells)
+	if old.known {
+		for i < jo && i < jn && sameCell(old, i, nw, i) {
+			i++
+		}
+		for jo > i && jn > i && sameCell(old, jo-1, nw, jn-1) {
+			jo--
+			jn--
+		}
+	}
+	if i < jn {
+		first, last := &nw.cells[i], &nw.cells[jn-1]
+		p.moveTo(int(first.col), y)
+		styled := first.penFrom != first.penTo
+		if styled {
+			p.pen(nw.text[first.penFrom:first.penTo])
+		}
+		seg := nw.text[first.off:last.end]
+		p.text(seg)
+		if styled || strings.IndexByte(seg, 0x1b) >= 0 {
+			p.out.WriteString(ansi.ResetStyle)
+		}
+	}
+	// What the old line showed past the new one's end is erased, unless
+	// the end was kept (the same cells, in the same columns).
+	if jn == len(nw.cells) && (!old.known || old.width > nw.width) {
+		if i >= jn {
+			p.moveTo(nw.width, y)
+		}
+		p.out.WriteString(ansi.EraseLineRight)
+	}
+}
+
+func (p *painter) moveTo(x, y int) {
+	b := p.out.AvailableBuffer()
+	b = append(b, "\x1b["...)
+	b = strconv.AppendInt(b, int64(y+1), 10)
+	if x > 0 {
+		b = append(b, ';')
+		b = strconv.AppendInt(b, int64(x+1), 10)
+	}
+	b = append(b, 'H')
+	p.out.Write(b)
+}
+
+// pen writes the SGR sequences among s (text between them is skipped).
+func (p *painter) pen(s string) {
+	for s != "" {
+		i := strings.IndexByte(s, 0x1b)
+		if i < 0 {
+			return
+		}
+		s = s[i:]
+		j := strings.IndexByte(s, 'm')
+		if j < 0 {
+			return
+		}
+		p.sgrOut(s[:j+1])
+		s = s[j+1:]
+	}
+}
+
+// text writes s, a run of cells and SGR sequences, with the colours
+// written as the terminal's profile allows.
+func (p *painter) text(s string) {
+	if p.profile == colorprofile.TrueColor {
+		p.out.WriteString(s)
+		return
+	}
+	for s != "" {
+		i := strings.IndexByte(s, 0x1b)
+		if i < 0 {
+			p.out.WriteString(s)
+			return
+		}
+		p.out.WriteString(s[:i])
+		s = s[i:]
+		j := strings.IndexByte(s, 'm')
+		if j < 0 {
+			return
+		}
+		p.sgrOut(s[:j+1])
+		s = s[j+1:]
+	}
+}
+
+
+// sgrOut writes one SGR sequence as the profile has it: as it is for true
+// colour, else through colorprofile (colours brought down to the
+// terminal's palette, or left out), remembered, since a view uses a few.
+func (p *painter) sgrOut(seq string) {
+	if p.profile == colorprofile.TrueColor {
+		p.out.WriteString(seq)
+		return
+	}
+	conv, ok := p.sgr[seq]
+	if !ok {
+		p.conv.Reset()
+		w := colorprofile.Writer{Forward: &p.conv, Profile: p.profile}
+		_, _ = w.WriteString(seq)
+		conv = p.conv.String()
+		if p.sgr == nil {
+			p.sgr = map[string]string{}
+		}
+		p.sgr[seq] = conv
+	}
+	p.out.WriteString(conv)
+}
