@@ -2,8 +2,10 @@ package render
 
 import (
 	"bytes"
+	"image/color"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
@@ -33,17 +35,41 @@ type line struct {
 	cells []cell
 	width int // the columns its cells take
 	known bool
+	// whole: a grapheme of more than one code point (a flag, a ZWJ
+	// sequence, a letter and its marks), whose width terminals disagree
+	// on, so the columns measured may not be where the terminal puts
+	// things: the line is written whole from its first column, never
+	// from the middle by column.
+	whole bool
 }
 
-// measure splits s into cells no wider than maxW in all, and returns the
-// part of s that fits. ok is false when s holds something other than
-// printable text and SGR sequences (a control character, a cursor move):
-// drawn as it is, that would move the terminal's cursor where the renderer
-// does not expect it.
-func measure(s string, maxW int, m ansi.Method, cells []cell) (fit string, out []cell, width int, ok bool) {
-	out = cells[:0]
+// measure splits s into ln's cells, no wider than maxW in all, and keeps
+// in ln.text the part of s that fits. It returns false when s holds
+// something other than printable text and SGR sequences (a control
+// character, a cursor move): drawn as it is, that would move the
+// terminal's cursor where the renderer does not expect it.
+func measure(s string, maxW int, m ansi.Method, ln *line) bool {
+	out := ln.cells[:0]
+	ln.src, ln.text, ln.whole, ln.known = s, s, false, true
 	col := 0
+	defer func() { ln.cells, ln.width = out, col }()
 	var penFrom, penTo int
+	add := func(i, n, w int) bool {
+		if col+w > maxW {
+			ln.text = s[:i]
+			if col < maxW {
+				// A wide character cut by the edge leaves a blank in its
+				// colours, as Bubble Tea draws it.
+				ln.text += " "
+				out = append(out, cell{off: int32(i), end: int32(i + 1), penFrom: int32(penFrom), penTo: int32(penTo), col: int32(col), w: 1})
+				col++
+			}
+			return false
+		}
+		out = append(out, cell{off: int32(i), end: int32(i + n), penFrom: int32(penFrom), penTo: int32(penTo), col: int32(col), w: int32(w)})
+		col += w
+		return true
+	}
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -58,55 +84,53 @@ func measure(s string, maxW int, m ansi.Method, cells []cell) (fit string, out [
 				j--
 			}
 			for ; i < j; i++ {
-				if col >= maxW {
-					return s[:i], out, col, true
+				if !add(i, 1, 1) {
+					return true
 				}
-				out = append(out, cell{off: int32(i), end: int32(i + 1), penFrom: int32(penFrom), penTo: int32(penTo), col: int32(col), w: 1})
-				col++
 			}
 			if i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
 				// The character held back, with the marks that join it.
 				cl, w := ansi.FirstGraphemeCluster(s[i:], m)
 				n := max(len(cl), 1)
-				w = max(w, 1)
-				if col+w > maxW {
-					return s[:i], out, col, true
+				ln.whole = ln.whole || n > 1
+				if !add(i, n, max(w, 1)) {
+					return true
 				}
-				out = append(out, cell{off: int32(i), end: int32(i + n), penFrom: int32(penFrom), penTo: int32(penTo), col: int32(col), w: int32(w)})
-				col += w
 				i += n
 			}
 			continue
 		}
 		seq, w, n, _ := m.DecodeSequenceInString(s[i:], ansi.NormalState, nil)
 		if n <= 0 {
-			return s, out, col, false
+			return false
 		}
 		switch {
-		case s[i] == 0x1b:
+		case c == 0x1b:
 			if !isSGR(seq) {
-				return s, out, col, false
+				return false
 			}
 			if penFrom == penTo || resetsPen(seq) {
 				penFrom = i
 			}
 			penTo = i + n
 		case w > 0:
-			if col+w > maxW {
-				return s[:i], out, col, true
+			if _, size := utf8.DecodeRuneInString(seq); size < n {
+				ln.whole = true
 			}
-			out = append(out, cell{off: int32(i), end: int32(i + n), penFrom: int32(penFrom), penTo: int32(penTo), col: int32(col), w: int32(w)})
-			col += w
-		case s[i] >= 0x20 && s[i] != 0x7f && (s[i] < 0x80 || s[i] >= 0xc0) && len(out) > 0 && out[len(out)-1].end == int32(i):
+			if !add(i, n, w) {
+				return true
+			}
+		case c >= 0x20 && c != 0x7f && (c < 0x80 || c >= 0xc0) && len(out) > 0 && out[len(out)-1].end == int32(i):
 			// A mark of no width that did not join the grapheme before it
 			// (a lone combining mark) stays with that cell.
 			out[len(out)-1].end = int32(i + n)
+			ln.whole = true
 		default:
-			return s, out, col, false
+			return false
 		}
 		i += n
 	}
-	return s, out, col, true
+	return true
 }
 
 // isSGR reports whether seq is a CSI sequence ending in 'm' with only
@@ -171,15 +195,16 @@ type painter struct {
 	out     bytes.Buffer
 	profile colorprofile.Profile
 	sgr     map[string]string // SGR sequences as the profile writes them
-	conv    bytes.Buffer
 }
 
-// update writes what turns old into nw on screen line y (0-based). nw.cells
-// are measured; old.known is false when nothing is known of the line (it
-// is blank after a clear, or holds anything).
-func (p *painter) update(y int, old, nw *line) {
+// update writes what turns old into nw on screen line y (0-based), a
+// screen screenW wide. old.known is false when nothing is known of the
+// line; a line written whole (line.whole) is erased to its end, since
+// where the terminal's own measure ended it is not known.
+func (p *painter) update(y int, old, nw *line, screenW int) {
 	i, jo, jn := 0, len(old.cells), len(nw.cells)
-	if old.known {
+	whole := old.whole || nw.whole
+	if old.known && !whole {
 		for i < jo && i < jn && sameCell(old, i, nw, i) {
 			i++
 		}
@@ -203,7 +228,7 @@ func (p *painter) update(y int, old, nw *line) {
 	}
 	// What the old line showed past the new one's end is erased, unless
 	// the end was kept (the same cells, in the same columns).
-	if jn == len(nw.cells) && (!old.known || old.width > nw.width) {
+	if jn == len(nw.cells) && (!old.known || old.width > nw.width || (whole && nw.width < screenW)) {
 		if i >= jn {
 			p.moveTo(nw.width, y)
 		}
@@ -264,10 +289,9 @@ func (p *painter) text(s string) {
 	}
 }
 
-
 // sgrOut writes one SGR sequence as the profile has it: as it is for true
-// colour, else through colorprofile (colours brought down to the
-// terminal's palette, or left out), remembered, since a view uses a few.
+// colour, else with its colours brought down to the terminal's palette,
+// or left out (convertSGR), remembered, since a view uses a few.
 func (p *painter) sgrOut(seq string) {
 	if p.profile == colorprofile.TrueColor {
 		p.out.WriteString(seq)
@@ -275,14 +299,81 @@ func (p *painter) sgrOut(seq string) {
 	}
 	conv, ok := p.sgr[seq]
 	if !ok {
-		p.conv.Reset()
-		w := colorprofile.Writer{Forward: &p.conv, Profile: p.profile}
-		_, _ = w.WriteString(seq)
-		conv = p.conv.String()
+		conv = convertSGR(seq, p.profile)
 		if p.sgr == nil {
 			p.sgr = map[string]string{}
 		}
 		p.sgr[seq] = conv
 	}
 	p.out.WriteString(conv)
+}
+
+// convertSGR is seq for a terminal of profile p, as ultraviolet (Bubble
+// Tea) converts a style: colours through p.Convert, dropped below ANSI,
+// everything dropped for NoTTY; attributes kept. Unlike
+// colorprofile.Writer, a sequence left with nothing to say is dropped,
+// not turned into a reset.
+func convertSGR(seq string, p colorprofile.Profile) string {
+	if p <= colorprofile.NoTTY {
+		return ""
+	}
+	params := strings.Split(seq[2:len(seq)-1], ";")
+	if resetsPen(seq) && len(params) == 1 {
+		return ansi.ResetStyle
+	}
+	var out ansi.Style
+	for i := 0; i < len(params); i++ {
+		n, err := strconv.Atoi(params[i])
+		var c color.Color
+		var add func(ansi.Style, ansi.Color) ansi.Style
+		switch {
+		case err != nil:
+			// A colon form (38:2::r:g:b) or something else: kept.
+			out = append(out, params[i])
+			continue
+		case n >= 30 && n <= 37, n >= 90 && n <= 97:
+			c, add = ansi.BasicColor(basicIndex(n, 30)), ansi.Style.ForegroundColor
+		case n >= 40 && n <= 47, n >= 100 && n <= 107:
+			c, add = ansi.BasicColor(basicIndex(n, 40)), ansi.Style.BackgroundColor
+		case (n == 38 || n == 48 || n == 58) && i+2 < len(params) && params[i+1] == "5":
+			x, _ := strconv.Atoi(params[i+2])
+			c = ansi.IndexedColor(x)
+			i += 2
+		case (n == 38 || n == 48 || n == 58) && i+4 < len(params) && params[i+1] == "2":
+			r, _ := strconv.Atoi(params[i+2])
+			g, _ := strconv.Atoi(params[i+3])
+			b, _ := strconv.Atoi(params[i+4])
+			c = color.RGBA{R: uint8(r), G: uint8(g), B: uint8(b), A: 0xff}
+			i += 4
+		default:
+			out = append(out, params[i])
+			continue
+		}
+		if add == nil {
+			switch n {
+			case 38:
+				add = ansi.Style.ForegroundColor
+			case 48:
+				add = ansi.Style.BackgroundColor
+			default:
+				add = ansi.Style.UnderlineColor
+			}
+		}
+		if cc := p.Convert(c); cc != nil {
+			out = add(out, cc)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return out.String()
+}
+
+// basicIndex is the colour number (0–15) of a 3/4-bit colour parameter
+// whose normal range starts at base (30 or 40).
+func basicIndex(n, base int) int {
+	if n >= base+60 {
+		return n - base - 60 + 8
+	}
+	return n - base
 }

@@ -56,8 +56,8 @@ type Renderer struct {
 	next    tea.View // the newest view
 	pending bool     // next has not been drawn
 	shown   *tea.View
-	syncd   bool // the terminal takes synchronized output (mode 2026)
-	input   bool // keys are read: keyboard enhancements are asked for
+	syncd   bool      // the terminal takes synchronized output (mode 2026)
+	input   bool      // keys are read: keyboard enhancements are asked for
 	last    time.Time // when the last frame was written
 	err     error     // the first write that failed
 	closed  bool
@@ -379,12 +379,12 @@ func (r *Renderer) draw(content string) {
 		if row.known && row.src == src {
 			continue
 		}
-		fit, cells, width, ok := measure(src, r.width, r.method, r.scratch)
-		if !ok {
-			fit, cells, width, _ = measure(clean(src, r.method), r.width, r.method, cells)
+		nw := line{cells: r.scratch}
+		if !measure(src, r.width, r.method, &nw) {
+			measure(clean(src, r.method), r.width, r.method, &nw)
+			nw.src = src
 		}
-		nw := line{src: src, text: fit, cells: cells, width: width, known: true}
-		r.p.update(y, row, &nw)
+		r.p.update(y, row, &nw, r.width)
 		r.scratch = row.cells[:0]
 		*row = nw
 	}
