@@ -118,10 +118,10 @@ func (r *Renderer) setSize(width, height int) {
 }
 
 // Show hands the renderer the program's newest view. A view equal to the
-// one last drawn costs a comparison; a new one is drawn by the renderer's
-// goroutine at once if the last frame is at least a frame interval old,
-// else when it is, so the program's loop goes on to its next message
-// while the frame is drawn.
+// one last drawn costs a comparison; a new one is drawn at once if the
+// last frame is at least a frame interval old, else by the renderer's
+// goroutine when it is, so the program's loop goes on to its next message
+// meanwhile.
 func (r *Renderer) Show(v tea.View) {
 	r.mu.Lock()
 	if r.closed || (!r.pending && r.shown != nil && sameView(r.shown, &v)) {
@@ -129,6 +129,13 @@ func (r *Renderer) Show(v tea.View) {
 		return
 	}
 	r.next, r.pending = v, true
+	if time.Since(r.last) >= r.every {
+		// Drawn here, on the caller's goroutine: waking the renderer's
+		// for it cost more than the drawing.
+		r.frame(false)
+		r.mu.Unlock()
+		return
+	}
 	r.mu.Unlock()
 	r.poke()
 }
