@@ -238,6 +238,7 @@ var testScreen struct{ w, h int }
 // (a signal), with the crash guard around it. It returns nil for a quit
 // or a signal, the crash as an exit error, or what else stopped it.
 func runProgram(ctx context.Context, io *stdio, m tea.Model, command string, secrets []string) error {
+	settle()
 	g := newCrashGuard(m, command, secrets, io.getenv)
 	o := render.RunOptions{Every: ui.FrameInterval, Width: testScreen.w, Height: testScreen.h,
 		OnStart: func(p *tea.Program) { g.quit = p.Quit }}

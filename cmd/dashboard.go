@@ -199,6 +199,7 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	case <-ctx.Done():
 	}
 	m, err := ui.New(opts)
+	opts.First = nil // the model's store holds the snapshot now
 	if err != nil {
 		return err
 	}

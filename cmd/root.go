@@ -38,6 +38,7 @@ type stdio struct {
 // exit code.
 func Main(b Build) int {
 	build = b
+	settleForScreens()
 	if startProfile != nil {
 		defer startProfile()()
 	}

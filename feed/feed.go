@@ -322,9 +322,13 @@ func (f *Feed) deliver(ctx context.Context, supDone <-chan struct{}) {
 		}
 		if b := f.co.take(); !b.Empty() {
 			f.inHand.Store(int64(len(b.Events) + len(b.Skips)))
+			// The interval runs from the take, not from the hand-over: a
+			// consumer that took a few milliseconds to come for this
+			// batch does not push the next one back by as much.
+			taken := time.Now()
 			select {
 			case f.out <- b:
-				last, ready = time.Now(), nil
+				last, ready = taken, nil
 			case <-ctx.Done():
 				return
 			}

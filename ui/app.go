@@ -250,6 +250,7 @@ func New(o Options) (*Model, error) {
 	m.setFocus(common.Tasks)
 	if o.First != nil {
 		m.first = m.applyBatch(o.First)
+		m.opts.First = nil // the store has it now; a snapshot is big
 	}
 	return m, nil
 }
