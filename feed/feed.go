@@ -148,6 +148,7 @@ type Feed struct {
 
 	co     coalescer
 	out    chan Batch
+	gate   atomic.Int64 // Unix nanoseconds: the next batch goes no sooner
 	inHand atomic.Int64 // events and skips in the batch deliver is handing over
 
 	wg       sync.WaitGroup
@@ -326,6 +327,7 @@ func (f *Feed) deliver(ctx context.Context, supDone <-chan struct{}) {
 			// consumer that took a few milliseconds to come for this
 			// batch does not push the next one back by as much.
 			taken := time.Now()
+			f.gate.Store(taken.Add(f.opts.FrameInterval).UnixNano())
 			select {
 			case f.out <- b:
 				last, ready = taken, nil
