@@ -643,18 +643,41 @@ func (s *Store) Task(id string) (api.Task, bool) {
 }
 
 func (s *Store) task(r *rec) api.Task {
-	t := api.Task{
+	var t api.Task
+	s.fill(r, &t, make(map[string]api.Feature, len(r.feats)))
+	return t
+}
+
+// TaskInto is Task written into t, reusing t.Features (cleared): for a
+// caller that reads a task and lets it go, such as a frame drawing its
+// rows, which would otherwise make a map a row.
+func (s *Store) TaskInto(id string, t *api.Task) bool {
+	r, ok := s.tasks.get(id)
+	if !ok {
+		return false
+	}
+	feats := t.Features
+	if feats == nil {
+		feats = make(map[string]api.Feature, len(r.feats))
+	} else {
+		clear(feats)
+	}
+	s.fill(r, t, feats)
+	return true
+}
+
+func (s *Store) fill(r *rec, t *api.Task, feats map[string]api.Feature) {
+	*t = api.Task{
 		ID:       r.id,
 		AssetID:  r.asset,
 		UserID:   s.syms.str(r.user),
-		Features: make(map[string]api.Feature, len(r.feats)),
+		Features: feats,
 		Created:  api.Time{Time: s.time(r.created)},
 		Updated:  api.Time{Time: s.time(r.updated)},
 	}
 	for _, f := range r.feats {
-		t.Features[s.syms.str(f.name)] = api.Feature{State: api.State(s.syms.str(f.state)), StorageVariant: s.syms.str(f.variant)}
+		feats[s.syms.str(f.name)] = api.Feature{State: api.State(s.syms.str(f.state)), StorageVariant: s.syms.str(f.variant)}
 	}
-	return t
 }
 
 // Meta returns what the store knows about a task beyond the task.

@@ -236,3 +236,26 @@ func TestStoreUnknownTypesAreBounded(t *testing.T) {
 		t.Errorf("%d types counted, other %d", len(c.Unknown), c.Unknown[OtherUnknownTypes])
 	}
 }
+
+// TaskInto reads what Task reads into a task whose map it reuses: nothing
+// of the task read before is left in it.
+func TestStoreTaskIntoReusesTheMapAndLeavesNothingBehind(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	wide := taskAt("t1", 1, api.StateQueued, api.StateProcessing, api.StateFailed, api.StateCompleted)
+	wide.Features["embedding"] = api.Feature{State: "zapped", StorageVariant: "cold"}
+	narrow := taskAt("t2", 2, api.StateCompleted)
+	s.ApplyTask(wide)
+	s.ApplyTask(narrow)
+	var got api.Task
+	for _, want := range []api.Task{wide, narrow, wide} {
+		if !s.TaskInto(want.ID, &got) {
+			t.Fatalf("TaskInto(%s) found nothing", want.ID)
+		}
+		if !sameTask(got, want) {
+			t.Fatalf("TaskInto(%s) = %+v, want %+v", want.ID, got, want)
+		}
+	}
+	if s.TaskInto("nope", &got) {
+		t.Fatal("TaskInto found a task the store does not hold")
+	}
+}

@@ -28,7 +28,8 @@ type Model struct {
 	store *feed.Store
 
 	entries map[string]*entry
-	rows    *list // the entries the filter lets through, in sort order
+	rows    *list    // the entries the filter lets through, in sort order
+	scratch api.Task // a task read for a row or an update, its map reused (Store.TaskInto)
 	sort    Sort
 	reverse bool
 	flt     filter
@@ -184,9 +185,9 @@ func (m *Model) Apply(updated, removed []string) {
 	if bulk && len(m.entries) == 0 {
 		m.entries = make(map[string]*entry, len(updated))
 	}
+	t := &m.scratch
 	for _, id := range updated {
-		t, ok := m.store.Task(id)
-		if !ok {
+		if !m.store.TaskInto(id, t) {
 			continue
 		}
 		e := m.entries[id]
@@ -203,7 +204,7 @@ func (m *Model) Apply(updated, removed []string) {
 		if old != t.AssetID {
 			e.named = named{}
 		}
-		e.set(&t)
+		e.set(t)
 		m.track(e, old)
 		m.countExtras(e, +1)
 		if !bulk && m.flt.match(e) {

@@ -226,8 +226,8 @@ func (m *Model) header(b *strings.Builder) {
 // row's variant so the selection's background runs unbroken.
 func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 	th := m.ctx.Theme
-	t, ok := m.store.Task(e.id)
-	if !ok {
+	t := &m.scratch
+	if !m.store.TaskInto(e.id, t) {
 		b.WriteString(common.Spaces(m.w))
 		return
 	}
