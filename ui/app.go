@@ -156,7 +156,8 @@ type Model struct {
 	actions keys.Actions // the root's own keys (keys.go)
 
 	w, h  int
-	rects [areaCount]rect // where each area is; zero when not on screen
+	rects [areaCount]rect  // where each area is; zero when not on screen
+	boxes [areaCount]boxed // each side area's box as last drawn (sideBox)
 
 	quitting bool
 

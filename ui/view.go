@@ -140,10 +140,34 @@ func (m *Model) screen() string {
 }
 
 // sideBox is a side area's pane in its box.
+//
+// A side pane changes far less often than the grid beside it: while its
+// view, title, place, focus and theme stay as they were, the box drawn
+// last time is drawn again.
 func (m *Model) sideBox(a area) []string {
 	r, id := m.rects[a], m.side[a]
 	p := m.pane(id)
-	return common.Box(m.ctx.Theme, p.Title(), paneLines(p, r), r.w, r.h, m.focus == id)
+	key := boxKey{view: p.View(), title: p.Title(), r: r, focused: m.focus == id, theme: m.ctx.Theme}
+	c := &m.boxes[a]
+	if c.lines == nil || c.key != key {
+		c.key = key
+		c.lines = common.Box(m.ctx.Theme, key.title, fitLines(p, key.view, r), r.w, r.h, key.focused)
+	}
+	return c.lines[:len(c.lines):len(c.lines)]
+}
+
+// boxKey is everything a side area's box is drawn from.
+type boxKey struct {
+	view, title string
+	r           rect
+	focused     bool
+	theme       *theme.Theme
+}
+
+// boxed is a side area's box as last drawn.
+type boxed struct {
+	key   boxKey
+	lines []string
 }
 
 // overlay draws a dialog's box over the body, centred, replacing the
@@ -175,9 +199,11 @@ func overlay(th *theme.Theme, lines []string, o *common.Overlay, w int) {
 // paneLines is a pane's view cut into the lines of its box. Panes draw
 // exactly their size; the grid, which is drawn on every frame, is trusted
 // to, and the others are fitted.
-func paneLines(p common.Pane, r rect) []string {
+func paneLines(p common.Pane, r rect) []string { return fitLines(p, p.View(), r) }
+
+// fitLines is paneLines for a view already drawn.
+func fitLines(p common.Pane, v string, r rect) []string {
 	w, h := r.w-2, r.h-2
-	v := p.View()
 	ls := strings.Split(v, "\n")
 	if e, ok := p.(common.Exact); ok && e.ExactLines() && len(ls) == h {
 		return ls

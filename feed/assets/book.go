@@ -40,6 +40,15 @@ const (
 const (
 	Capacity = 4096
 	Limit    = 4
+	// Rate is how many requests a second a Book starts, after a first
+	// Burst: enough to name every row of a screen at once, and the rows
+	// that stay on screen as tasks pour in, without a request for every
+	// row that flashes past. At 130 new tasks a second that was 130
+	// requests a second against the user's own API quota, and 1.5% of a
+	// core. A row not named when its turn comes is asked for again while
+	// it is on screen, and never once it has gone.
+	Rate  = 30
+	Burst = 80
 	// A 429 without Retry-After pauses every asset request for firstPause,
 	// doubling on each 429 in a row up to maxPause.
 	firstPause = time.Second
@@ -65,6 +74,9 @@ type Book struct {
 	inflight int
 	limit    int
 	until    time.Time     // no request before this (a 429 asked)
+	tokens   float64       // requests Start may begin now (Rate, Burst)
+	filled   time.Time     // when tokens was last topped up
+	short    time.Time     // when a token comes, after Start ran out of them
 	pause    time.Duration // the last pause a 429 without Retry-After got
 	off      string        // why assets are never fetched (the API lacks the route)
 	stats    Stats
@@ -84,7 +96,7 @@ func NewBook(capacity, limit int) *Book {
 	if err != nil {
 		panic(err) // only for a capacity below 1, ruled out above
 	}
-	return &Book{lru: lru, limit: limit, indexes: map[string]api.Index{}}
+	return &Book{lru: lru, limit: limit, indexes: map[string]api.Index{}, tokens: Burst}
 }
 
 // Lookup is the asset and what is known of it; it does not count as a use
@@ -103,8 +115,14 @@ func (b *Book) Stats() Stats { return b.stats }
 // Off says why no asset is fetched ("" while they are).
 func (b *Book) Off() string { return b.off }
 
-// PausedUntil is when asset requests may start again after a 429.
-func (b *Book) PausedUntil() time.Time { return b.until }
+// PausedUntil is when asset requests may start again after a 429, or
+// after Start found more to ask for than Rate allowed.
+func (b *Book) PausedUntil() time.Time {
+	if b.short.After(b.until) {
+		return b.short
+	}
+	return b.until
+}
 
 // Start picks, from want in order, the assets to request now, and marks
 // them pending: those never asked (or throttled), while fewer than the
@@ -113,6 +131,12 @@ func (b *Book) PausedUntil() time.Time { return b.until }
 func (b *Book) Start(now time.Time, want []string) []string {
 	if b.off != "" || now.Before(b.until) {
 		return nil
+	}
+	if now.After(b.filled) {
+		if !b.filled.IsZero() {
+			b.tokens = min(Burst, b.tokens+now.Sub(b.filled).Seconds()*Rate)
+		}
+		b.filled = now
 	}
 	var out []string
 	for _, id := range want {
@@ -125,6 +149,11 @@ func (b *Book) Start(now time.Time, want []string) []string {
 		if _, st := b.Lookup(id); st != Unknown {
 			continue
 		}
+		if b.tokens < 1 {
+			b.short = now.Add(time.Duration((1 - b.tokens) / Rate * float64(time.Second)))
+			break
+		}
+		b.tokens--
 		b.lru.Add(id, record{state: Pending})
 		b.inflight++
 		b.stats.Requests++

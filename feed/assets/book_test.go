@@ -2,6 +2,7 @@ package assets
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -146,5 +147,30 @@ func TestCapacityIsTheBound(t *testing.T) {
 	}
 	if _, st := b.Lookup("d"); st != Known {
 		t.Errorf("the newest is %v", st)
+	}
+}
+
+// After a screenful at once, requests start at Rate a second: what is not
+// started is left to a later Start, which PausedUntil says when to make.
+func TestStartKeepsToTheRate(t *testing.T) {
+	b := NewBook(0, 1000)
+	ids := func(from, n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("a%d", from+i)
+		}
+		return out
+	}
+	if got := b.Start(t0, ids(0, Burst+10)); len(got) != Burst {
+		t.Fatalf("a first Start began %d requests; want the burst, %d", len(got), Burst)
+	}
+	if until := b.PausedUntil(); !until.After(t0) {
+		t.Fatalf("PausedUntil = %v after the rate ran out; want a time after %v", until, t0)
+	}
+	for _, id := range ids(0, Burst) {
+		b.Finish(t0, id, &api.Asset{ID: id}, nil)
+	}
+	if got := b.Start(t0.Add(time.Second), ids(Burst, 100)); len(got) != Rate {
+		t.Fatalf("a second later Start began %d requests; want %d", len(got), Rate)
 	}
 }
