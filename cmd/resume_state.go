@@ -29,7 +29,10 @@ type markState struct {
 // markEvery spaces the writes of the mark: a storm of events must not
 // become a storm of file writes. A crash loses at most this much, which
 // the next start then sees again (the store drops what it holds twice).
-const markEvery = 2 * time.Second
+// Each write reads the file, writes a new one and renames it, 2 ms of CPU
+// here: every 2 s that was 6% of the dashboard's CPU at 10 events a
+// second.
+const markEvery = 10 * time.Second
 
 func newMarkState(getenv func(string) string, apiURL string) *markState {
 	return &markState{path: statePath(getenv, "resume.json"), api: apiURL}
