@@ -233,3 +233,27 @@ func TestRendererWritesClustersWhole(t *testing.T) {
 		}
 	}
 }
+
+// A mark of no width with no character of its own before it (at the
+// start of a line, or after a colour change) loses nothing after it.
+func TestRendererKeepsTheLineAfterALoneMark(t *testing.T) {
+	term := vt.NewEmulator(40, 3)
+	go drainAnswers(term)
+	r := render.New(term, render.Options{Width: 40, Height: 3, Every: time.Hour, Raw: true, Profile: colorprofile.TrueColor})
+	t.Cleanup(func() { _ = r.Close() })
+	for _, view := range []string{"\u0301after the mark", "x\x1b[1m\u0301after the mark"} {
+		v := tea.NewView(view)
+		v.AltScreen = true
+		r.Show(v)
+		r.Flush()
+		var got strings.Builder
+		for x := 0; x < 40; x++ {
+			if cl := term.CellAt(x, 0); cl != nil {
+				got.WriteString(cl.Content)
+			}
+		}
+		if !strings.Contains(got.String(), "after the mark") {
+			t.Fatalf("%q shows as %q: the text after the mark is lost", view, got.String())
+		}
+	}
+}

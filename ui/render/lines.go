@@ -120,10 +120,14 @@ func measure(s string, maxW int, m ansi.Method, ln *line) bool {
 			if !add(i, n, w) {
 				return true
 			}
-		case c >= 0x20 && c != 0x7f && (c < 0x80 || c >= 0xc0) && len(out) > 0 && out[len(out)-1].end == int32(i):
+		case c >= 0x20 && c != 0x7f && (c < 0x80 || c >= 0xc0):
 			// A mark of no width that did not join the grapheme before it
-			// (a lone combining mark) stays with that cell.
-			out[len(out)-1].end = int32(i + n)
+			// (a lone combining mark, or one after a colour change) stays
+			// with the cell before it when there is one; else its bytes
+			// go out with the cells around it, and the terminal places it.
+			if len(out) > 0 && out[len(out)-1].end == int32(i) {
+				out[len(out)-1].end = int32(i + n)
+			}
 			ln.whole = true
 		default:
 			return false
@@ -249,21 +253,7 @@ func (p *painter) moveTo(x, y int) {
 }
 
 // pen writes the SGR sequences among s (text between them is skipped).
-func (p *painter) pen(s string) {
-	for s != "" {
-		i := strings.IndexByte(s, 0x1b)
-		if i < 0 {
-			return
-		}
-		s = s[i:]
-		j := strings.IndexByte(s, 'm')
-		if j < 0 {
-			return
-		}
-		p.sgrOut(s[:j+1])
-		s = s[j+1:]
-	}
-}
+func (p *painter) pen(s string) { p.walk(s, false) }
 
 // text writes s, a run of cells and SGR sequences, with the colours
 // written as the terminal's profile allows.
@@ -272,13 +262,20 @@ func (p *painter) text(s string) {
 		p.out.WriteString(s)
 		return
 	}
+	p.walk(s, true)
+}
+
+// walk writes each SGR sequence of s through sgrOut, and the text between
+// them too when withText. A line holds no other sequence (measure).
+func (p *painter) walk(s string, withText bool) {
 	for s != "" {
 		i := strings.IndexByte(s, 0x1b)
 		if i < 0 {
-			p.out.WriteString(s)
-			return
+			i = len(s)
 		}
-		p.out.WriteString(s[:i])
+		if withText {
+			p.out.WriteString(s[:i])
+		}
 		s = s[i:]
 		j := strings.IndexByte(s, 'm')
 		if j < 0 {
