@@ -27,7 +27,7 @@ import (
 // (uv-µs/frame, x-uv: that over ours).
 func BenchmarkDraw(b *testing.B) {
 	views := arrivals(b, 64)
-	r := render.New(io.Discard, render.Options{Width: 160, Height: 45, Every: time.Nanosecond, Raw: true,
+	r := render.New(io.Discard, render.Options{Width: 160, Height: 45, Every: time.Nanosecond,
 		Profile: colorprofile.TrueColor})
 	defer r.Close()
 	i := 0

@@ -26,10 +26,7 @@ func TestRendererShowsWhatTheViewSays(t *testing.T) {
 	h := newHarness(t, 160, 45)
 	term := vt.NewEmulator(160, 45)
 	go drainAnswers(term)
-	// Raw: the emulator, like a terminal in raw mode, does not add a
-	// carriage return to a newline.
-	r := render.New(term, render.Options{Width: 160, Height: 45, Every: time.Hour, Raw: true,
-		Env: []string{"TERM=xterm-256color"}, Profile: colorprofile.TrueColor})
+	r := render.New(term, render.Options{Width: 160, Height: 45, Every: time.Hour, Profile: colorprofile.TrueColor})
 	t.Cleanup(func() { _ = r.Close() })
 
 	step := 0

@@ -77,17 +77,11 @@ type Options struct {
 	Width, Height int
 	// Every is the least time between two frames (default 1/30 s).
 	Every time.Duration
-	// Env is the program's environment. It is not read today: the
-	// renderer writes nothing that depends on $TERM.
-	Env []string
 	// Profile is the terminal's colour profile.
 	Profile colorprofile.Profile
 	// Input is true when the program reads keys from a terminal; it asks
 	// for keyboard enhancements, as Bubble Tea does.
 	Input bool
-	// Raw is true when the terminal is in raw mode. The renderer writes
-	// no newlines, so it draws the same either way.
-	Raw bool
 }
 
 // New returns a renderer writing to w; it draws nothing until Show.

@@ -118,7 +118,7 @@ func Run(ctx context.Context, model tea.Model, o RunOptions) (tea.Model, error) 
 	}
 	popts = append(popts, tea.WithColorProfile(profile))
 
-	r := New(out, Options{Width: width, Height: height, Every: o.Every, Env: env, Profile: profile, Input: in != nil, Raw: t.raw != nil})
+	r := New(out, Options{Width: width, Height: height, Every: o.Every, Profile: profile, Input: in != nil})
 	r.OnFrame = o.OnFrame
 	t.r = r
 	s := &shell{model: model, r: r}
