@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -177,12 +178,24 @@ func (p *pacedStream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
+	wrote := time.Now()
 	for {
 		due := min(p.total, int(time.Since(p.start).Seconds()*float64(p.rate)))
 		for ; next <= due; next++ {
 			if _, err := fmt.Fprintf(w, "id: e%d\nevent: task.progress\ndata: %s\n\n", next, pacedEvent(next)); err != nil {
 				return
 			}
+			wrote = time.Now()
+		}
+		// A live server says so when it has nothing to send, as the
+		// simulator does: once every event is made, a stream silent for
+		// the stall window while tail is still printing (slow under load)
+		// would be a dead one, and that is not what this test is about.
+		if time.Since(wrote) > 250*time.Millisecond {
+			if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
+				return
+			}
+			wrote = time.Now()
 		}
 		w.(http.Flusher).Flush()
 		p.made.Store(int64(due))
