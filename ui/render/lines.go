@@ -28,13 +28,13 @@ type cell struct {
 	w              int32
 }
 
-// line is what a screen line shows.
+// line is what a screen line shows; the zero line is a blank one, which
+// is what every line is after the screen is cleared.
 type line struct {
 	src   string // the view's line
 	text  string // the part of it that fits
 	cells []cell
 	width int // the columns its cells take
-	known bool
 	// whole: a grapheme of more than one code point (a flag, a ZWJ
 	// sequence, a letter and its marks), whose width terminals disagree
 	// on, so the columns measured may not be where the terminal puts
@@ -50,7 +50,7 @@ type line struct {
 // terminal's cursor where the renderer does not expect it.
 func measure(s string, maxW int, m ansi.Method, ln *line) bool {
 	out := ln.cells[:0]
-	ln.src, ln.text, ln.whole, ln.known = s, s, false, true
+	ln.src, ln.text, ln.whole = s, s, false
 	col := 0
 	defer func() { ln.cells, ln.width = out, col }()
 	var penFrom, penTo int
@@ -120,7 +120,7 @@ func measure(s string, maxW int, m ansi.Method, ln *line) bool {
 			if !add(i, n, w) {
 				return true
 			}
-		case c >= 0x20 && c != 0x7f && (c < 0x80 || c >= 0xc0):
+		case mayMark(c):
 			// A mark of no width that did not join the grapheme before it
 			// (a lone combining mark, or one after a colour change) stays
 			// with the cell before it when there is one; else its bytes
@@ -151,6 +151,11 @@ func isSGR(seq string) bool {
 	return true
 }
 
+// mayMark reports whether a sequence of no width starting with c may be a
+// mark (a combining character) rather than a control: not C0, not DEL,
+// and not an 8-bit C1 byte.
+func mayMark(c byte) bool { return c >= 0x20 && c != 0x7f && (c < 0x80 || c >= 0xc0) }
+
 // resetsPen reports whether an SGR sequence begins with a reset (no
 // parameter, or 0 first).
 func resetsPen(seq string) bool {
@@ -177,7 +182,7 @@ func clean(s string, m ansi.Method) string {
 		if n <= 0 {
 			break
 		}
-		if (s[i] == 0x1b && isSGR(seq)) || (s[i] != 0x1b && (w > 0 || (s[i] >= 0x20 && s[i] != 0x7f && (s[i] < 0x80 || s[i] >= 0xc0)))) {
+		if (s[i] == 0x1b && isSGR(seq)) || (s[i] != 0x1b && (w > 0 || mayMark(s[i]))) {
 			b.WriteString(seq)
 		}
 		i += n
@@ -202,13 +207,12 @@ type painter struct {
 }
 
 // update writes what turns old into nw on screen line y (0-based), a
-// screen screenW wide. old.known is false when nothing is known of the
-// line; a line written whole (line.whole) is erased to its end, since
-// where the terminal's own measure ended it is not known.
+// screen screenW wide. A line written whole (line.whole) is erased to its
+// end, since where the terminal's own measure ended it is not known.
 func (p *painter) update(y int, old, nw *line, screenW int) {
 	i, jo, jn := 0, len(old.cells), len(nw.cells)
 	whole := old.whole || nw.whole
-	if old.known && !whole {
+	if !whole {
 		for i < jo && i < jn && sameCell(old, i, nw, i) {
 			i++
 		}
@@ -232,7 +236,7 @@ func (p *painter) update(y int, old, nw *line, screenW int) {
 	}
 	// What the old line showed past the new one's end is erased, unless
 	// the end was kept (the same cells, in the same columns).
-	if jn == len(nw.cells) && (!old.known || old.width > nw.width || (whole && nw.width < screenW)) {
+	if jn == len(nw.cells) && (old.width > nw.width || (whole && nw.width < screenW)) {
 		if i >= jn {
 			p.moveTo(nw.width, y)
 		}

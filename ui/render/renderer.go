@@ -272,7 +272,7 @@ func (r *Renderer) frame(closing bool) {
 	if r.clear {
 		body.WriteString(ansi.CursorHomePosition + ansi.EraseEntireScreen)
 		for y := range r.rows {
-			r.rows[y] = line{cells: r.rows[y].cells[:0], known: true}
+			r.rows[y] = line{cells: r.rows[y].cells[:0]}
 		}
 		r.clear = false
 	}
@@ -377,7 +377,7 @@ func (r *Renderer) draw(content string) {
 			src = strings.TrimSuffix(src, "\r")
 		}
 		row := &r.rows[y]
-		if row.known && row.src == src {
+		if row.src == src {
 			continue
 		}
 		nw := line{cells: r.scratch}
