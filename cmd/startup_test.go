@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/aspect-hq/aspect-tui/api"
 	"github.com/aspect-hq/aspect-tui/cmd/internal/clitest"
 	"github.com/aspect-hq/aspect-tui/sim"
@@ -62,8 +64,9 @@ func TestFirstFrameShowsTheTasks(t *testing.T) {
 	}
 }
 
-// firstScreen keeps the screen as it stood after the first write that put
-// any text on it.
+// firstScreen keeps the screen as it stood after the first frame: the
+// write that enters the alt screen (queries to the terminal may come
+// before it).
 type firstScreen struct {
 	mu     sync.Mutex
 	screen *clitest.Screen
@@ -75,9 +78,9 @@ func (w *firstScreen) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	n, err := w.screen.Write(p)
-	if text := w.screen.Text(); !w.done && strings.TrimSpace(text) != "" {
+	if !w.done && strings.Contains(string(p), ansi.SetModeAltScreenSaveCursor) {
 		w.done = true
-		w.drawn <- text
+		w.drawn <- w.screen.Text()
 	}
 	return n, err
 }
