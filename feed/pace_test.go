@@ -90,3 +90,67 @@ func TestStreamIsReadAtThePaceOfBatches(t *testing.T) {
 		t.Errorf("%d reads for %d events in %d batches: the stream is read about once an event", n, events, batches)
 	}
 }
+
+// While the reader is paced its socket is quieted (no wake-up until many
+// bytes wait), and it is woken before each read: an event that comes
+// alone after a burst, long before that many bytes, still arrives at
+// once, on the same connection.
+func TestALoneEventAfterABurstIsNotHeldBack(t *testing.T) {
+	const burst = 300
+	lone := make(chan time.Time, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/tasks/active" {
+			w.Write([]byte("[]"))
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		send := func(i int) {
+			env := fmt.Sprintf(`{"timestamp":"2025-06-01T12:00:00Z","user_id":"u","event_id":"e%d","event_type":"task.progress","data":{"task":{"id":"t%d","features":{"proxy":{"state":"processing"}},"created":"2025-06-01T11:00:00Z","updated":"2025-06-01T12:00:00Z"}}}`, i, i)
+			fmt.Fprintf(w, "id: e%d\nevent: task.progress\ndata: %s\n\n", i, env)
+			w.(http.Flusher).Flush()
+		}
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for i := 1; i <= burst; i++ {
+			send(i)
+			select {
+			case <-tick.C:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		select {
+		case <-time.After(300 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+		lone <- time.Now()
+		send(burst + 1)
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	c, err := api.NewClient(srv.URL, "sk_test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f := Start(ctx, c, Options{})
+	t.Cleanup(func() { cancel(); _ = f.Wait() })
+	got := 0
+	deadline := time.After(10 * time.Second)
+	for got <= burst {
+		select {
+		case b, ok := <-f.Batches():
+			if !ok {
+				t.Fatalf("the feed stopped after %d events: %v", got, f.Wait())
+			}
+			got += len(b.Events)
+			if b.Conn != nil && b.Conn.Reconnects > 0 {
+				t.Fatalf("the stream was reconnected (%s) after %d events", b.Conn.LastDrop, got)
+			}
+		case <-deadline:
+			t.Fatalf("%d of %d events in 10 s: the last, sent alone after a pause, was held back", got, burst+1)
+		}
+	}
+	t.Logf("the lone event arrived %v after it was sent", time.Since(<-lone).Round(time.Millisecond))
+}

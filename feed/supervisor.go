@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -158,7 +160,9 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 	connCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f.calling(api.RouteEvents)
-	resp, err := f.events.open(connCtx, sr.lastID)
+	var conn net.Conn
+	traced := httptrace.WithClientTrace(connCtx, &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { conn = i.Conn }})
+	resp, err := f.events.open(traced, sr.lastID)
 	if err != nil {
 		s := session{err: err, retryAfter: api.RetryAfterOf(err)}
 		switch {
@@ -186,6 +190,10 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 		return s
 	}
 	defer resp.Body.Close()
+	var q *quiet
+	if resp.ProtoMajor == 1 && conn != nil {
+		q = quietFor(conn)
+	}
 	start := time.Now()
 	live := false
 	var first func() error
@@ -237,7 +245,7 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 	self.Store(watchdog)
 	defer watchdog.Stop()
 	err = sr.read(&activityReader{r: resp.Body, watchdog: watchdog, window: f.opts.StallWindow, first: first, onData: onData,
-		pace: func() { f.pace(connCtx) }})
+		pace: func() { f.pace(connCtx, q) }})
 	if stalled.Load() && ctx.Err() == nil {
 		err = ErrStalled
 	}
@@ -406,11 +414,13 @@ func (f *Feed) readAhead() time.Duration { return f.opts.FrameInterval / 8 }
 // call instead of one each: at 1,000 events a second that was a read, and
 // a wake-up of this goroutine, per event. Only a read that came back
 // small is paced (Read), so a backlog is read as fast as it comes.
-func (f *Feed) pace(ctx context.Context) {
+func (f *Feed) pace(ctx context.Context, q *quiet) {
 	d := time.Until(time.Unix(0, f.gate.Load())) - f.readAhead()
 	if d <= 0 {
 		return
 	}
+	q.hold(true)
+	defer q.hold(false)
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

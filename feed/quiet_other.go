@@ -1,0 +1,7 @@
+//go:build !linux
+
+package feed
+
+// setLowWater does nothing here: the stream is read as before, with a
+// wake-up per packet.
+func setLowWater(uintptr, int) {}
