@@ -653,9 +653,13 @@ func (s *Store) task(r *rec) api.Task {
 // rows, which would otherwise make a map a row.
 func (s *Store) TaskInto(id string, t *api.Task) bool {
 	r, ok := s.tasks.get(id)
-	if !ok {
-		return false
+	if ok {
+		s.into(r, t)
 	}
+	return ok
+}
+
+func (s *Store) into(r *rec, t *api.Task) {
 	feats := t.Features
 	if feats == nil {
 		feats = make(map[string]api.Feature, len(r.feats))
@@ -663,7 +667,6 @@ func (s *Store) TaskInto(id string, t *api.Task) bool {
 		clear(feats)
 	}
 	s.fill(r, t, feats)
-	return true
 }
 
 func (s *Store) fill(r *rec, t *api.Task, feats map[string]api.Feature) {
@@ -686,7 +689,25 @@ func (s *Store) Meta(id string) (Meta, bool) {
 	if !ok {
 		return Meta{}, false
 	}
-	m := Meta{FirstSeen: time.Unix(0, r.firstSeen), ChangedAt: time.Unix(0, r.changedAt), Overall: r.overall.api()}
+	var m Meta
+	s.meta(r, &m)
+	return m, true
+}
+
+// TaskMetaInto is TaskInto and Meta in one look-up, reusing t.Features and
+// m.Changed: for a caller that copies what it needs of a task each time
+// the task changes.
+func (s *Store) TaskMetaInto(id string, t *api.Task, m *Meta) bool {
+	r, ok := s.tasks.get(id)
+	if ok {
+		s.into(r, t)
+		s.meta(r, m)
+	}
+	return ok
+}
+
+func (s *Store) meta(r *rec, m *Meta) {
+	*m = Meta{FirstSeen: time.Unix(0, r.firstSeen), ChangedAt: time.Unix(0, r.changedAt), Overall: r.overall.api(), Changed: m.Changed[:0]}
 	if r.changedAt == 0 {
 		m.ChangedAt = time.Time{}
 	}
@@ -695,7 +716,6 @@ func (s *Store) Meta(id string) (Meta, bool) {
 			m.Changed = append(m.Changed, s.syms.str(f.name))
 		}
 	}
-	return m, true
 }
 
 // Timeline returns the transitions seen for a task, oldest first.

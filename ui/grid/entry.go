@@ -2,13 +2,17 @@ package grid
 
 import (
 	"strings"
+	"time"
 
 	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
 )
 
-// entry is what the grid keeps per task to sort and filter it without
-// going back to the store: the sort keys, the text the filter matches and
-// the extra feature names the task brings.
+// entry is what the grid keeps per task to sort, filter and draw it
+// without going back to the store: the sort keys, the text the filter
+// matches, the extra feature names the task brings, and what its row
+// shows. Apply copies it from the store whenever the task changes, so a
+// frame reads nothing from the store.
 type entry struct {
 	id      string // as the store knows it
 	lower   string // cleaned task id + " " + asset id, lowercased, for the filter
@@ -18,22 +22,65 @@ type entry struct {
 	failed  bool     // has a failed feature
 	extras  []string // feature names beyond the standard four, cleaned
 	named            // the asset's name and index, once fetched (names.go)
+
+	states     []featState // every feature the task has, as the store holds it
+	stamped    bool        // the task has an `updated` (else no age is shown)
+	changed    []string    // the features whose state changed last
+	flashUntil time.Time   // local clock: those stay marked until then (zero: not marked)
+	spins      bool        // a feature is processing: its glyph turns with the frames
+	ver        uint32      // counts changes to anything above, for the row's cache
+	drawn      drawnRow    // the row as drawn last (view.go)
 }
 
-func (e *entry) set(t *api.Task) {
+// featState is one feature of a task and its state.
+type featState struct {
+	name  string
+	state api.State
+}
+
+// set copies what the grid needs of t and of what the store knows about
+// it (meta).
+func (e *entry) set(t *api.Task, meta *feed.Meta) {
 	e.id = t.ID
 	e.assetID = t.AssetID
-	e.lower = strings.ToLower(api.Clean(t.ID) + " " + api.Clean(t.AssetID) + e.nameLower())
+	e.lower = e.lowerText()
 	e.updated = t.Updated.UnixNano()
+	e.stamped = !t.Updated.IsZero()
 	e.created = t.Created.UnixNano()
 	e.overall = t.Overall()
 	e.failed = t.HasFailed()
 	e.extras = e.extras[:0]
-	for name := range t.Features {
+	e.states = e.states[:0]
+	e.spins = false
+	for name, f := range t.Features {
 		if !standard(name) {
 			e.extras = append(e.extras, name)
 		}
+		e.states = append(e.states, featState{name: name, state: f.State})
+		e.spins = e.spins || f.State == api.StateProcessing
 	}
+	e.changed = append(e.changed[:0], meta.Changed...)
+	e.flashUntil = time.Time{}
+	if !meta.ChangedAt.IsZero() && !meta.ChangedAt.Equal(meta.FirstSeen) {
+		e.flashUntil = meta.ChangedAt.Add(FlashFor)
+	}
+	e.ver++
+}
+
+// lowerText is what the filter matches: the task and asset ids, and the
+// asset's name once known.
+func (e *entry) lowerText() string {
+	return strings.ToLower(api.Clean(e.id) + " " + api.Clean(e.assetID) + e.nameLower())
+}
+
+// state is the task's feature called name, if it has one.
+func (e *entry) state(name string) (api.State, bool) {
+	for _, f := range e.states {
+		if f.name == name {
+			return f.state, true
+		}
+	}
+	return "", false
 }
 
 func standard(name string) bool {

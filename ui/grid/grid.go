@@ -28,8 +28,9 @@ type Model struct {
 	store *feed.Store
 
 	entries map[string]*entry
-	rows    *list    // the entries the filter lets through, in sort order
-	scratch api.Task // a task read for a row or an update, its map reused (Store.TaskInto)
+	rows    *list     // the entries the filter lets through, in sort order
+	scratch api.Task  // a task read for an update, its map reused (Store.TaskMetaInto)
+	meta    feed.Meta // and what the store knows of it
 	sort    Sort
 	reverse bool
 	flt     filter
@@ -45,6 +46,7 @@ type Model struct {
 	extras    map[string]int // extra feature name → tasks that have it
 	extraCols []string
 	lay       layout
+	layGen    uint32 // counts relayouts, so that rows are drawn anew
 	buf       []*entry
 
 	// Asset names (names.go).
@@ -187,7 +189,7 @@ func (m *Model) Apply(updated, removed []string) {
 	}
 	t := &m.scratch
 	for _, id := range updated {
-		if !m.store.TaskInto(id, t) {
+		if !m.store.TaskMetaInto(id, t, &m.meta) {
 			continue
 		}
 		e := m.entries[id]
@@ -204,7 +206,7 @@ func (m *Model) Apply(updated, removed []string) {
 		if old != t.AssetID {
 			e.named = named{}
 		}
-		e.set(t)
+		e.set(t, &m.meta)
 		m.track(e, old)
 		m.countExtras(e, +1)
 		if !bulk && m.flt.match(e) {

@@ -170,9 +170,8 @@ func (m *Model) Named(assetID, name, indexID string, missing bool) {
 		m.rows.remove(e)
 		e.name, e.key, e.indexID, e.missing, e.known = name, strings.ToLower(name), indexID, missing, !missing
 		e.cutKey, e.indexCutKey = 0, 0
-		if t, ok := m.store.Task(e.id); ok {
-			e.set(&t)
-		}
+		e.lower = e.lowerText()
+		e.ver++
 		if m.flt.match(e) {
 			m.rows.insert(e)
 		}

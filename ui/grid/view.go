@@ -81,6 +81,7 @@ func (m *Model) spread(l *layout, total int) {
 }
 
 func (m *Model) relayout() {
+	m.layGen++
 	m.extraCols = m.sortedExtras()
 
 	names := append(append([]string{}, api.FeatureNames...), m.extraCols...)
@@ -222,16 +223,51 @@ func (m *Model) header(b *strings.Builder) {
 	p.W(b, common.Fit(h.String(), m.w))
 }
 
-// row draws one task. Every piece, gaps included, is painted with the
-// row's variant so the selection's background runs unbroken.
+// drawnRow is a row as drawn last and what it was drawn for. Most rows on
+// screen are the same from one frame to the next, but a row that moved
+// is drawn again by the renderer all the same: the cache spares building
+// it.
+type drawnRow struct {
+	key  rowKey
+	text string
+}
+
+// rowKey is everything a row's text depends on besides its entry (ver).
+type rowKey struct {
+	ver    uint32
+	layGen uint32 // the columns and their widths, the names toggle
+	index  int    // Model.indexGen: the index names
+	theme  *theme.Theme
+	sel    bool
+	flash  bool
+	frame  int   // the spinner's frame, while the row has one turning
+	age    int64 // ageStep of the row's age
+}
+
+// row draws one task from what its entry holds, or writes the row as
+// drawn last when nothing it shows has changed. Every piece, gaps
+// included, is painted with the row's variant so the selection's
+// background runs unbroken.
 func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 	th := m.ctx.Theme
-	t := &m.scratch
-	if !m.store.TaskInto(e.id, t) {
-		b.WriteString(common.Spaces(m.w))
+	age := time.Duration(0)
+	if e.stamped {
+		age = m.ctx.ServerNow().Sub(time.Unix(0, e.updated))
+	}
+	flashing := m.ctx.Now.Before(e.flashUntil)
+	key := rowKey{ver: e.ver, layGen: m.layGen, index: m.indexGen, theme: th, sel: selected,
+		flash: flashing, frame: -1, age: ageStep(age)}
+	if !e.stamped {
+		key.age = -1
+	}
+	if e.spins {
+		key.frame = m.ctx.Frame
+	}
+	if e.drawn.key == key && e.drawn.text != "" {
+		b.WriteString(e.drawn.text)
 		return
 	}
-	meta, _ := m.store.Meta(e.id)
+	start := b.Len()
 	v := theme.Normal
 	if selected {
 		v = theme.Selected
@@ -248,37 +284,50 @@ func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 		put(text, "  ", 2)
 	}
 	if m.lay.taskW > 0 {
-		put(text, common.Fit(common.Short(api.Clean(t.ID), idW), idW)+" ", idW+1)
+		put(text, common.Fit(common.Short(api.Clean(e.id), idW), idW)+" ", idW+1)
 	}
 	m.assetCell(e, text, dim, put)
 
-	flashing := !meta.ChangedAt.IsZero() && !meta.ChangedAt.Equal(meta.FirstSeen) && m.ctx.Now.Sub(meta.ChangedAt) < FlashFor
 	for i, name := range m.lay.feats {
 		w := m.lay.widths[i]
 		put(text, " ", 1)
-		f, has := t.Features[name]
+		st, has := e.state(name)
 		if !has {
 			put(dim, theme.AbsentGlyph+common.Spaces(w-1), w)
 			continue
 		}
 		cv := v
-		if flashing && contains(meta.Changed, name) {
+		if flashing && contains(e.changed, name) {
 			cv |= theme.Flash
 		}
-		put(th.StatePaints(f.State)[cv], cell(theme.Glyph(f.State, m.ctx.Frame), theme.Word(f.State, m.lay.short), w), w)
+		put(th.StatePaints(st)[cv], cell(theme.Glyph(st, m.ctx.Frame), theme.Word(st, m.lay.short), w), w)
 	}
 	put(text, " ", 1)
-	o := t.Overall()
-	put(th.Overall[o][v], cell(theme.OverallGlyph(o), string(o), overallW), overallW)
+	put(th.Overall[e.overall][v], cell(theme.OverallGlyph(e.overall), string(e.overall), overallW), overallW)
 	put(text, " ", 1)
-	age := ""
-	if !t.Updated.IsZero() {
-		age = common.Age(m.ctx.ServerNow().Sub(t.Updated.Time))
+	ageText := ""
+	if e.stamped {
+		ageText = common.Age(age)
 	}
-	put(dim, common.PadLeft(age, ageW), ageW)
+	put(dim, common.PadLeft(ageText, ageW), ageW)
 	if rest := m.w - used; rest > 0 {
 		put(text, common.Spaces(rest), rest)
 	}
+	e.drawn = drawnRow{key: key, text: strings.Clone(b.String()[start:])}
+}
+
+// ageStep numbers what common.Age shows for d: two durations with the same
+// step read the same.
+func ageStep(d time.Duration) int64 {
+	switch {
+	case d < time.Minute:
+		return int64(max(d, 0) / time.Second)
+	case d < time.Hour:
+		return 100 + int64(d/time.Minute)
+	case d < 48*time.Hour:
+		return 200 + int64(d/time.Hour)
+	}
+	return 300 + int64(d/(24*time.Hour))
 }
 
 // cell is a one-cell glyph, a space and a word, fitted to w cells. The
@@ -325,16 +374,7 @@ func contains(list []string, s string) bool {
 // still marked as just changed.
 func (m *Model) Animating() bool {
 	for _, e := range m.buf {
-		t, ok := m.store.Task(e.id)
-		if !ok {
-			continue
-		}
-		for _, f := range t.Features {
-			if f.State == api.StateProcessing {
-				return true
-			}
-		}
-		if meta, ok := m.store.Meta(e.id); ok && m.ctx.Now.Sub(meta.ChangedAt) < FlashFor {
+		if e.spins || m.ctx.Now.Before(e.flashUntil) {
 			return true
 		}
 	}

@@ -1,0 +1,187 @@
+package grid
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aspect-hq/aspect-tui/api"
+	"github.com/aspect-hq/aspect-tui/feed"
+	"github.com/aspect-hq/aspect-tui/ui/common"
+	"github.com/aspect-hq/aspect-tui/ui/keys"
+	"github.com/aspect-hq/aspect-tui/ui/theme"
+)
+
+// A frame draws its rows from what the grid copied at Apply, and writes a
+// row as drawn last when nothing it shows changed. Through a random run of
+// everything that changes a row (states, new and evicted tasks, names,
+// indexes, the selection, the clock past a flash or an age step, the
+// spinner, the width, the columns, the theme), every frame must read
+// exactly as one drawn afresh from the store.
+func TestRowsDrawnFromTheGridReadAsTheStore(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) { rowsMatchTheStore(t, seed) })
+	}
+}
+
+func rowsMatchTheStore(t *testing.T, seed uint64) {
+	rnd := rand.New(rand.NewPCG(seed, 7))
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	store := feed.NewStore(feed.StoreOptions{MaxTasks: 40, Now: func() time.Time { return now }})
+	dark, light := theme.Default(), mustTheme(t, false)
+	ctx := &common.Context{Keys: keys.Default(), Theme: dark, Now: now}
+	m := New(ctx, store)
+	m.SetSize(160, 20)
+
+	states := []api.State{api.StateQueued, api.StateProcessing, api.StateCompleted, api.StateFailed, api.StateCancelled, api.StateNA, "rendering"}
+	feats := append(slices.Clone(api.FeatureNames), "dubbing")
+	tasks := map[string]*api.Task{}
+	n := 0
+	change := func() {
+		var evs []feed.Event
+		for range 1 + rnd.IntN(6) {
+			var task *api.Task
+			if len(tasks) == 0 || rnd.IntN(3) == 0 {
+				n++
+				id := fmt.Sprintf("%08x-task-%d", rnd.Uint32(), n)
+				task = &api.Task{ID: id, AssetID: fmt.Sprintf("asset-%d", rnd.IntN(12)), Features: map[string]api.Feature{},
+					Created: api.Time{Time: now}}
+				tasks[id] = task
+			} else {
+				ids := slices.Sorted(func(yield func(string) bool) {
+					for id := range tasks {
+						if !yield(id) {
+							return
+						}
+					}
+				})
+				task = tasks[ids[rnd.IntN(len(ids))]]
+			}
+			for range 1 + rnd.IntN(2) {
+				task.Features[feats[rnd.IntN(len(feats))]] = api.Feature{State: states[rnd.IntN(len(states))]}
+			}
+			task.Updated = api.Time{Time: now.Add(-time.Duration(rnd.IntN(90)) * time.Second)}
+			cp := *task
+			cp.Features = maps(task.Features)
+			evs = append(evs, feed.Event{ID: fmt.Sprintf("e%d-%d", n, len(evs)), Type: "task.progress",
+				Env: api.Envelope{EventID: fmt.Sprintf("e%d-%d-%d", n, len(evs), rnd.Uint32()), EventType: "task.progress", Data: api.EnvelopeData{Task: &cp}}})
+		}
+		ch := store.ApplyBatch(&feed.Batch{Events: evs})
+		m.Apply(ch.Updated, ch.Removed)
+	}
+	ops := []func(){
+		change,
+		change,
+		func() { now = now.Add(time.Duration(rnd.IntN(2500)) * time.Millisecond); ctx.Now = now },
+		func() { now = now.Add(time.Duration(rnd.IntN(90)) * time.Second); ctx.Now = now },
+		func() { ctx.Frame++ },
+		func() { m.moveTo(rnd.IntN(max(1, m.rows.len()))) },
+		func() { m.SetSize(60+rnd.IntN(140), 10+rnd.IntN(20)) },
+		func() { m.toggleNames() },
+		func() {
+			m.SetColumns(Columns{Task: rnd.IntN(2) == 0, Names: rnd.IntN(2) == 0, Index: rnd.IntN(2) == 0})
+		},
+		func() {
+			a := fmt.Sprintf("asset-%d", rnd.IntN(12))
+			m.Named(a, fmt.Sprintf("Clip %d of the day.mp4", rnd.IntN(100)), fmt.Sprintf("ix-%d", rnd.IntN(3)), rnd.IntN(5) == 0)
+		},
+		func() {
+			m.SetIndexes([]api.Index{{ID: "ix-0", Name: fmt.Sprintf("Index %d", rnd.IntN(9))}, {ID: "ix-1", Name: "Interviews"}})
+		},
+		func() {
+			if ctx.Theme == dark {
+				ctx.Theme = light
+			} else {
+				ctx.Theme = dark
+			}
+		},
+		func() { ctx.Skew = time.Duration(rnd.IntN(120)-60) * time.Second },
+	}
+	hits := 0
+	for step := range 600 {
+		ops[rnd.IntN(len(ops))]()
+		for _, e := range m.entries {
+			assertCopied(t, step, store, e)
+		}
+		before := map[*entry]rowKey{}
+		for _, e := range m.entries {
+			if e.drawn.text != "" {
+				before[e] = e.drawn.key
+			}
+		}
+		got := m.View()
+		for _, e := range m.buf {
+			if k, ok := before[e]; ok && k == e.drawn.key {
+				hits++
+			}
+		}
+		if want := uncached(m); got != want {
+			t.Fatalf("step %d: a frame drawn from the cache differs from one drawn afresh:\n%s\nwant:\n%s", step, got, want)
+		}
+	}
+	t.Logf("%d rows written from the cache", hits)
+	if hits == 0 {
+		t.Fatal("no row was ever cached: the test did not test the cache")
+	}
+}
+
+// uncached is the grid's View with every row drawn afresh, leaving the
+// cache as it found it.
+func uncached(m *Model) string {
+	saved := map[*entry]drawnRow{}
+	for _, e := range m.entries {
+		saved[e] = e.drawn
+		e.drawn = drawnRow{}
+	}
+	v := m.View()
+	for e, d := range saved {
+		e.drawn = d
+	}
+	return v
+}
+
+// assertCopied checks that what an entry holds of its task is what the
+// store holds now.
+func assertCopied(t *testing.T, step int, store *feed.Store, e *entry) {
+	t.Helper()
+	var task api.Task
+	var meta feed.Meta
+	if !store.TaskMetaInto(e.id, &task, &meta) {
+		t.Fatalf("step %d: the grid lists %s, which the store no longer holds", step, e.id)
+	}
+	var fresh entry
+	fresh.named = e.named
+	fresh.set(&task, &meta)
+	byName := func(a, b featState) int {
+		if a.name < b.name {
+			return -1
+		}
+		if a.name > b.name {
+			return 1
+		}
+		return 0
+	}
+	got, want := slices.SortedFunc(slices.Values(e.states), byName), slices.SortedFunc(slices.Values(fresh.states), byName)
+	if !slices.Equal(got, want) || e.overall != fresh.overall || e.updated != fresh.updated || e.stamped != fresh.stamped ||
+		!e.flashUntil.Equal(fresh.flashUntil) || !slices.Equal(e.changed, fresh.changed) || e.spins != fresh.spins || e.lower != fresh.lower {
+		t.Fatalf("step %d: the grid's copy of %s is stale:\n got %+v\nwant %+v", step, e.id, e, &fresh)
+	}
+}
+
+func maps(m map[string]api.Feature) map[string]api.Feature {
+	out := make(map[string]api.Feature, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func mustTheme(t *testing.T, dark bool) *theme.Theme {
+	th, err := theme.New(nil, dark, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return th
+}
