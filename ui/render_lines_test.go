@@ -74,6 +74,23 @@ func drawLikeBubbleTea(t *testing.T, profile colorprofile.Profile, graphemes boo
 				shown, want = append(shown, s), append(want, e)
 			}
 			shown, want = shown[:h], want[:h]
+		case rng.IntN(3) == 0:
+			// Lines move: a new line enters at the top and the rest move
+			// down (the grid as tasks arrive), two swap, one is copied onto
+			// another, or a new one enters at two rows.
+			a, b := rng.IntN(h), rng.IntN(h)
+			switch rng.IntN(4) {
+			case 0:
+				s, e := randomLine(rng, w, pieces)
+				shown, want = append([]string{s}, shown[:h-1]...), append([]string{e}, want[:h-1]...)
+			case 1:
+				shown[a], shown[b], want[a], want[b] = shown[b], shown[a], want[b], want[a]
+			case 2:
+				shown[b], want[b] = shown[a], want[a]
+			default:
+				s, e := randomLine(rng, w, pieces)
+				shown[a], want[a], shown[b], want[b] = s, e, s, e
+			}
 		default:
 			for range 1 + rng.IntN(3) {
 				y := rng.IntN(h)
