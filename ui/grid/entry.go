@@ -1,6 +1,7 @@
 package grid
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -23,19 +24,26 @@ type entry struct {
 	extras  []string // feature names beyond the standard four, cleaned
 	named            // the asset's name and index, once fetched (names.go)
 
-	states     []featState // every feature the task has, as the store holds it
-	stamped    bool        // the task has an `updated` (else no age is shown)
-	changed    []string    // the features whose state changed last
-	flashUntil time.Time   // local clock: those stay marked until then (zero: not marked)
-	spins      bool        // a feature is processing: its glyph turns with the frames
-	ver        uint32      // counts changes to anything above, for the row's cache
-	drawn      drawnRow    // the row as drawn last (view.go)
+	// What the row shows of the features, in about 40 bytes a task (a
+	// grid of 100,000 tasks holds one entry each): the standard four's
+	// states as small numbers, anything else in other.
+	std        [stdFeatures]uint8 // api.FeatureNames' states, as indexes into api.States plus one; 0: the task has none
+	other      []featState        // every other feature, and one of the four in a state not in api.States (nil for most tasks)
+	changed    uint8              // bit i: std[i] changed last (other's say so themselves)
+	flashUntil int64              // local clock, Unix nanoseconds: what changed last stays marked until then (0: never)
+	stamped    bool               // the task has an `updated` (else no age is shown)
+	spins      bool               // a feature is processing: its glyph turns with the frames
+	ver        uint32             // counts changes to anything the row shows, for its cache (view.go)
 }
 
-// featState is one feature of a task and its state.
+// stdFeatures is how many names api.FeatureNames holds.
+const stdFeatures = 4
+
+// featState is a feature the four numbers of an entry do not hold.
 type featState struct {
-	name  string
-	state api.State
+	name    string
+	state   api.State
+	changed bool
 }
 
 // set copies what the grid needs of t and of what the store knows about
@@ -50,21 +58,36 @@ func (e *entry) set(t *api.Task, meta *feed.Meta) {
 	e.overall = t.Overall()
 	e.failed = t.HasFailed()
 	e.extras = e.extras[:0]
-	e.states = e.states[:0]
-	e.spins = false
+	e.std, e.other, e.changed, e.spins = [stdFeatures]uint8{}, e.other[:0], 0, false
 	for name, f := range t.Features {
-		if !standard(name) {
+		changed := slices.Contains(meta.Changed, name)
+		e.spins = e.spins || f.State == api.StateProcessing
+		i := slices.Index(api.FeatureNames, name)
+		if i < 0 {
 			e.extras = append(e.extras, name)
 		}
-		e.states = append(e.states, featState{name: name, state: f.State})
-		e.spins = e.spins || f.State == api.StateProcessing
+		if code := slices.Index(api.States, f.State); i >= 0 && i < stdFeatures && code >= 0 {
+			e.std[i] = uint8(code + 1)
+			if changed {
+				e.changed |= 1 << i
+			}
+			continue
+		}
+		e.other = append(e.other, featState{name: name, state: f.State, changed: changed})
 	}
-	e.changed = append(e.changed[:0], meta.Changed...)
-	e.flashUntil = time.Time{}
+	if len(e.other) == 0 {
+		e.other = nil
+	}
+	e.flashUntil = 0
 	if !meta.ChangedAt.IsZero() && !meta.ChangedAt.Equal(meta.FirstSeen) {
-		e.flashUntil = meta.ChangedAt.Add(FlashFor)
+		e.flashUntil = meta.ChangedAt.Add(FlashFor).UnixNano()
 	}
 	e.ver++
+}
+
+// flashing reports whether the features that changed last are still marked.
+func (e *entry) flashing(now time.Time) bool {
+	return e.flashUntil != 0 && now.UnixNano() < e.flashUntil
 }
 
 // lowerText is what the filter matches: the task and asset ids, and the
@@ -73,23 +96,18 @@ func (e *entry) lowerText() string {
 	return strings.ToLower(api.Clean(e.id) + " " + api.Clean(e.assetID) + e.nameLower())
 }
 
-// state is the task's feature called name, if it has one.
-func (e *entry) state(name string) (api.State, bool) {
-	for _, f := range e.states {
+// state is the task's feature called name, if it has one, and whether it
+// changed last.
+func (e *entry) state(name string) (st api.State, changed, ok bool) {
+	if i := slices.Index(api.FeatureNames, name); i >= 0 && i < stdFeatures && e.std[i] != 0 {
+		return api.States[e.std[i]-1], e.changed&(1<<i) != 0, true
+	}
+	for _, f := range e.other {
 		if f.name == name {
-			return f.state, true
+			return f.state, f.changed, true
 		}
 	}
-	return "", false
-}
-
-func standard(name string) bool {
-	for _, n := range api.FeatureNames {
-		if n == name {
-			return true
-		}
-	}
-	return false
+	return "", false, false
 }
 
 // Sort is an order of the grid.

@@ -48,6 +48,9 @@ type Model struct {
 	lay       layout
 	layGen    uint32 // counts relayouts, so that rows are drawn anew
 	buf       []*entry
+	// The rows on screen as drawn last; a frame fills drawnNext, then the
+	// two swap.
+	drawn, drawnNext map[*entry]drawnRow
 
 	// Asset names (names.go).
 	cols         Columns

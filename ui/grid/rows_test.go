@@ -2,6 +2,7 @@ package grid
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -64,7 +65,7 @@ func rowsMatchTheStore(t *testing.T, seed uint64) {
 			}
 			task.Updated = api.Time{Time: now.Add(-time.Duration(rnd.IntN(90)) * time.Second)}
 			cp := *task
-			cp.Features = maps(task.Features)
+			cp.Features = maps.Clone(task.Features)
 			evs = append(evs, feed.Event{ID: fmt.Sprintf("e%d-%d", n, len(evs)), Type: "task.progress",
 				Env: api.Envelope{EventID: fmt.Sprintf("e%d-%d-%d", n, len(evs), rnd.Uint32()), EventType: "task.progress", Data: api.EnvelopeData{Task: &cp}}})
 		}
@@ -105,17 +106,15 @@ func rowsMatchTheStore(t *testing.T, seed uint64) {
 		for _, e := range m.entries {
 			assertCopied(t, step, store, e)
 		}
-		before := map[*entry]rowKey{}
-		for _, e := range m.entries {
-			if e.drawn.text != "" {
-				before[e] = e.drawn.key
-			}
-		}
+		before := maps.Clone(m.drawn)
 		got := m.View()
 		for _, e := range m.buf {
-			if k, ok := before[e]; ok && k == e.drawn.key {
+			if d, ok := before[e]; ok && d.key == m.drawn[e].key {
 				hits++
 			}
+		}
+		if len(m.drawn) > len(m.buf) {
+			t.Fatalf("step %d: %d rows on screen keep %d drawn rows", step, len(m.buf), len(m.drawn))
 		}
 		if want := uncached(m); got != want {
 			t.Fatalf("step %d: a frame drawn from the cache differs from one drawn afresh:\n%s\nwant:\n%s", step, got, want)
@@ -130,15 +129,10 @@ func rowsMatchTheStore(t *testing.T, seed uint64) {
 // uncached is the grid's View with every row drawn afresh, leaving the
 // cache as it found it.
 func uncached(m *Model) string {
-	saved := map[*entry]drawnRow{}
-	for _, e := range m.entries {
-		saved[e] = e.drawn
-		e.drawn = drawnRow{}
-	}
+	saved := maps.Clone(m.drawn)
+	clear(m.drawn)
 	v := m.View()
-	for e, d := range saved {
-		e.drawn = d
-	}
+	m.drawn = saved
 	return v
 }
 
@@ -154,28 +148,20 @@ func assertCopied(t *testing.T, step int, store *feed.Store, e *entry) {
 	var fresh entry
 	fresh.named = e.named
 	fresh.set(&task, &meta)
-	byName := func(a, b featState) int {
-		if a.name < b.name {
-			return -1
-		}
-		if a.name > b.name {
-			return 1
-		}
-		return 0
+	stale := e.overall != fresh.overall || e.updated != fresh.updated || e.stamped != fresh.stamped ||
+		e.flashUntil != fresh.flashUntil || e.spins != fresh.spins || e.lower != fresh.lower
+	for name, f := range task.Features {
+		st, changed, ok := e.state(name)
+		stale = stale || !ok || st != f.State || changed != slices.Contains(meta.Changed, name)
 	}
-	got, want := slices.SortedFunc(slices.Values(e.states), byName), slices.SortedFunc(slices.Values(fresh.states), byName)
-	if !slices.Equal(got, want) || e.overall != fresh.overall || e.updated != fresh.updated || e.stamped != fresh.stamped ||
-		!e.flashUntil.Equal(fresh.flashUntil) || !slices.Equal(e.changed, fresh.changed) || e.spins != fresh.spins || e.lower != fresh.lower {
+	for _, name := range append(slices.Clone(api.FeatureNames), "dubbing") {
+		if _, _, ok := e.state(name); ok != (task.Features[name] != api.Feature{}) {
+			stale = true
+		}
+	}
+	if stale {
 		t.Fatalf("step %d: the grid's copy of %s is stale:\n got %+v\nwant %+v", step, e.id, e, &fresh)
 	}
-}
-
-func maps(m map[string]api.Feature) map[string]api.Feature {
-	out := make(map[string]api.Feature, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 func mustTheme(t *testing.T, dark bool) *theme.Theme {

@@ -145,10 +145,16 @@ func (m *Model) View() string {
 		lines += m.message(&b, "No task matches "+m.describeFilter()+". Esc clears the filter.", vis)
 	default:
 		m.buf = m.rows.window(m.buf[:0], m.offset, vis)
+		if m.drawnNext == nil {
+			m.drawn, m.drawnNext = map[*entry]drawnRow{}, map[*entry]drawnRow{}
+		}
 		for i, e := range m.buf {
 			b.WriteByte('\n')
 			m.row(&b, e, m.offset+i == m.cursor)
 		}
+		// Only the rows on screen keep what they drew.
+		m.drawn, m.drawnNext = m.drawnNext, m.drawn
+		clear(m.drawnNext)
 		lines += len(m.buf)
 	}
 	for ; lines < m.h-btoi(m.editing); lines++ {
@@ -223,7 +229,7 @@ func (m *Model) header(b *strings.Builder) {
 	p.W(b, common.Fit(h.String(), m.w))
 }
 
-// drawnRow is a row as drawn last and what it was drawn for. Most rows on
+// drawnRow is a row as drawn last and what it was drawn for (Model.drawn). Most rows on
 // screen are the same from one frame to the next, but a row that moved
 // is drawn again by the renderer all the same: the cache spares building
 // it.
@@ -254,7 +260,7 @@ func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 	if e.stamped {
 		age = m.ctx.ServerNow().Sub(time.Unix(0, e.updated))
 	}
-	flashing := m.ctx.Now.Before(e.flashUntil)
+	flashing := e.flashing(m.ctx.Now)
 	key := rowKey{ver: e.ver, layGen: m.layGen, index: m.indexGen, theme: th, sel: selected,
 		flash: flashing, frame: -1, age: ageStep(age)}
 	if !e.stamped {
@@ -263,8 +269,9 @@ func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 	if e.spins {
 		key.frame = m.ctx.Frame
 	}
-	if e.drawn.key == key && e.drawn.text != "" {
-		b.WriteString(e.drawn.text)
+	if d, ok := m.drawn[e]; ok && d.key == key {
+		b.WriteString(d.text)
+		m.drawnNext[e] = d
 		return
 	}
 	start := b.Len()
@@ -291,13 +298,13 @@ func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 	for i, name := range m.lay.feats {
 		w := m.lay.widths[i]
 		put(text, " ", 1)
-		st, has := e.state(name)
+		st, changed, has := e.state(name)
 		if !has {
 			put(dim, theme.AbsentGlyph+common.Spaces(w-1), w)
 			continue
 		}
 		cv := v
-		if flashing && contains(e.changed, name) {
+		if flashing && changed {
 			cv |= theme.Flash
 		}
 		put(th.StatePaints(st)[cv], cell(theme.Glyph(st, m.ctx.Frame), theme.Word(st, m.lay.short), w), w)
@@ -313,7 +320,7 @@ func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 	if rest := m.w - used; rest > 0 {
 		put(text, common.Spaces(rest), rest)
 	}
-	e.drawn = drawnRow{key: key, text: strings.Clone(b.String()[start:])}
+	m.drawnNext[e] = drawnRow{key: key, text: strings.Clone(b.String()[start:])}
 }
 
 // ageStep numbers what common.Age shows for d: two durations with the same
@@ -360,21 +367,12 @@ func ascii(s string) bool {
 // pane's width, so it need not measure them.
 func (m *Model) ExactLines() bool { return true }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Animating reports whether what the grid shows now changes with time
 // faster than once a second: a processing feature on screen, or a cell
 // still marked as just changed.
 func (m *Model) Animating() bool {
 	for _, e := range m.buf {
-		if e.spins || m.ctx.Now.Before(e.flashUntil) {
+		if e.spins || e.flashing(m.ctx.Now) {
 			return true
 		}
 	}
