@@ -295,7 +295,7 @@ func (c *Client) once(ctx context.Context, cl call, target string, body []byte) 
 		return fail(0, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	data, err := readBody(resp, maxBody+1)
 	if err == nil && len(data) > maxBody {
 		err = fmt.Errorf("answer larger than %d MiB", maxBody>>20)
 	}
@@ -337,6 +337,22 @@ func (c *Client) reportSkips(r Route, skips []FieldSkip) {
 		s.Route = r.Name
 		c.onSkip(s)
 	}
+}
+
+// readBody reads at most limit bytes of an answer, into one buffer of the
+// length it declares when it declares one. io.ReadAll's doubling allocated
+// twice a large answer's size (7.5 MB of 20,000 tasks), and on a virtual
+// machine putting fresh pages under a heap costs more than reading into
+// them: at 20,000 tasks that was about a tenth of the start-up.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	n := resp.ContentLength
+	if n <= 0 || n >= limit {
+		return io.ReadAll(io.LimitReader(resp.Body, limit))
+	}
+	// Room for the read that finds the end, so the buffer never grows.
+	buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit))
+	return buf.Bytes(), err
 }
 
 // badAnswer is an answer that arrived whole but cannot be read: asking again
