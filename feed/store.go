@@ -694,16 +694,43 @@ func (s *Store) Meta(id string) (Meta, bool) {
 	return m, true
 }
 
-// TaskMetaInto is TaskInto and Meta in one look-up, reusing t.Features and
-// m.Changed: for a caller that copies what it needs of a task each time
-// the task changes.
-func (s *Store) TaskMetaInto(id string, t *api.Task, m *Meta) bool {
+// Row is what a list of tasks shows of one, read without building a map
+// of its features: for a reader of every task of a large batch (the grid,
+// 20,000 at a start).
+type Row struct {
+	ID, AssetID      string
+	Created, Updated time.Time
+	Overall          api.Overall
+	Failed           bool         // a feature failed
+	Features         []RowFeature // each once, in no particular order
+	FirstSeen        time.Time    // as Meta
+	ChangedAt        time.Time
+}
+
+// RowFeature is a feature in a Row, and whether it changed last (Meta.Changed).
+type RowFeature struct {
+	Name    string
+	State   api.State
+	Changed bool
+}
+
+// RowInto reads a task into row, reusing row.Features.
+func (s *Store) RowInto(id string, row *Row) bool {
 	r, ok := s.tasks.get(id)
-	if ok {
-		s.into(r, t)
-		s.meta(r, m)
+	if !ok {
+		return false
 	}
-	return ok
+	*row = Row{ID: r.id, AssetID: r.asset, Created: s.time(r.created), Updated: s.time(r.updated),
+		Overall: r.overall.api(), FirstSeen: time.Unix(0, r.firstSeen), Features: row.Features[:0]}
+	if r.changedAt != 0 {
+		row.ChangedAt = time.Unix(0, r.changedAt)
+	}
+	for i, f := range r.feats {
+		st := api.State(s.syms.str(f.state))
+		row.Failed = row.Failed || f.state == s.symFailed
+		row.Features = append(row.Features, RowFeature{Name: s.syms.str(f.name), State: st, Changed: i < 32 && r.changed&(1<<i) != 0})
+	}
+	return true
 }
 
 func (s *Store) meta(r *rec, m *Meta) {

@@ -16,7 +16,7 @@ import (
 // frame reads nothing from the store.
 type entry struct {
 	id      string // as the store knows it
-	lower   string // cleaned task id + " " + asset id, lowercased, for the filter
+	lower   string // what the filter matches (filterText); "" until it first does
 	updated int64  // unix nanoseconds
 	created int64
 	overall api.Overall
@@ -46,41 +46,39 @@ type featState struct {
 	changed bool
 }
 
-// set copies what the grid needs of t and of what the store knows about
-// it (meta).
-func (e *entry) set(t *api.Task, meta *feed.Meta) {
+// set copies what the grid needs of a task as the store holds it.
+func (e *entry) set(t *feed.Row) {
 	e.id = t.ID
 	e.assetID = t.AssetID
-	e.lower = e.lowerText()
+	e.lower = "" // made when a filter first needs it (filterText)
 	e.updated = t.Updated.UnixNano()
 	e.stamped = !t.Updated.IsZero()
 	e.created = t.Created.UnixNano()
-	e.overall = t.Overall()
-	e.failed = t.HasFailed()
+	e.overall = t.Overall
+	e.failed = t.Failed
 	e.extras = e.extras[:0]
 	e.std, e.other, e.changed, e.spins = [stdFeatures]uint8{}, e.other[:0], 0, false
-	for name, f := range t.Features {
-		changed := slices.Contains(meta.Changed, name)
+	for _, f := range t.Features {
 		e.spins = e.spins || f.State == api.StateProcessing
-		i := slices.Index(api.FeatureNames, name)
+		i := slices.Index(api.FeatureNames, f.Name)
 		if i < 0 {
-			e.extras = append(e.extras, name)
+			e.extras = append(e.extras, f.Name)
 		}
 		if code := slices.Index(api.States, f.State); i >= 0 && i < stdFeatures && code >= 0 {
 			e.std[i] = uint8(code + 1)
-			if changed {
+			if f.Changed {
 				e.changed |= 1 << i
 			}
 			continue
 		}
-		e.other = append(e.other, featState{name: name, state: f.State, changed: changed})
+		e.other = append(e.other, featState{name: f.Name, state: f.State, changed: f.Changed})
 	}
 	if len(e.other) == 0 {
 		e.other = nil
 	}
 	e.flashUntil = 0
-	if !meta.ChangedAt.IsZero() && !meta.ChangedAt.Equal(meta.FirstSeen) {
-		e.flashUntil = meta.ChangedAt.Add(FlashFor).UnixNano()
+	if !t.ChangedAt.IsZero() && !t.ChangedAt.Equal(t.FirstSeen) {
+		e.flashUntil = t.ChangedAt.Add(FlashFor).UnixNano()
 	}
 	e.ver++
 }
@@ -90,10 +88,15 @@ func (e *entry) flashing(now time.Time) bool {
 	return e.flashUntil != 0 && now.UnixNano() < e.flashUntil
 }
 
-// lowerText is what the filter matches: the task and asset ids, and the
-// asset's name once known.
-func (e *entry) lowerText() string {
-	return strings.ToLower(api.Clean(e.id) + " " + api.Clean(e.assetID) + e.nameLower())
+// filterText is what the filter matches: the task and asset ids, and the
+// asset's name once known, lowercased. It is made when a filter first asks
+// (a snapshot of 20,000 tasks made it 20,000 times before its first frame)
+// and kept until the task's asset or name changes.
+func (e *entry) filterText() string {
+	if e.lower == "" {
+		e.lower = strings.ToLower(api.Clean(e.id) + " " + api.Clean(e.assetID) + e.nameLower())
+	}
+	return e.lower
 }
 
 // state is the task's feature called name, if it has one, and whether it
@@ -227,7 +230,7 @@ func (f *filter) match(e *entry) bool {
 	if f.query == "" {
 		return true
 	}
-	return strings.Contains(e.lower, f.query) != f.invert
+	return strings.Contains(e.filterText(), f.query) != f.invert
 }
 
 // narrows reports whether every entry next matches also matches f, so the

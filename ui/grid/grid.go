@@ -28,9 +28,8 @@ type Model struct {
 	store *feed.Store
 
 	entries map[string]*entry
-	rows    *list     // the entries the filter lets through, in sort order
-	scratch api.Task  // a task read for an update, its map reused (Store.TaskMetaInto)
-	meta    feed.Meta // and what the store knows of it
+	rows    *list    // the entries the filter lets through, in sort order
+	scratch feed.Row // a task read for an update (Store.RowInto)
 	sort    Sort
 	reverse bool
 	flt     filter
@@ -189,10 +188,11 @@ func (m *Model) Apply(updated, removed []string) {
 	bulk := len(updated) >= bulkApply && len(updated) > m.rows.len()
 	if bulk && len(m.entries) == 0 {
 		m.entries = make(map[string]*entry, len(updated))
+		m.byAsset = make(map[string][]*entry, len(updated))
 	}
 	t := &m.scratch
 	for _, id := range updated {
-		if !m.store.TaskMetaInto(id, t, &m.meta) {
+		if !m.store.RowInto(id, t) {
 			continue
 		}
 		e := m.entries[id]
@@ -209,7 +209,7 @@ func (m *Model) Apply(updated, removed []string) {
 		if old != t.AssetID {
 			e.named = named{}
 		}
-		e.set(t, &m.meta)
+		e.set(t)
 		m.track(e, old)
 		m.countExtras(e, +1)
 		if !bulk && m.flt.match(e) {

@@ -170,7 +170,7 @@ func (m *Model) Named(assetID, name, indexID string, missing bool) {
 		m.rows.remove(e)
 		e.name, e.key, e.indexID, e.missing, e.known = name, strings.ToLower(name), indexID, missing, !missing
 		e.cutKey, e.indexCutKey = 0, 0
-		e.lower = e.lowerText()
+		e.lower = ""
 		e.ver++
 		if m.flt.match(e) {
 			m.rows.insert(e)

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,30 +138,45 @@ func uncached(m *Model) string {
 }
 
 // assertCopied checks that what an entry holds of its task is what the
-// store holds now.
+// store holds now, read the other way (Task and Meta, not Row).
 func assertCopied(t *testing.T, step int, store *feed.Store, e *entry) {
 	t.Helper()
-	var task api.Task
-	var meta feed.Meta
-	if !store.TaskMetaInto(e.id, &task, &meta) {
+	task, ok := store.Task(e.id)
+	meta, _ := store.Meta(e.id)
+	if !ok {
 		t.Fatalf("step %d: the grid lists %s, which the store no longer holds", step, e.id)
 	}
-	var fresh entry
-	fresh.named = e.named
-	fresh.set(&task, &meta)
-	stale := e.overall != fresh.overall || e.updated != fresh.updated || e.stamped != fresh.stamped ||
-		e.flashUntil != fresh.flashUntil || e.spins != fresh.spins || e.lower != fresh.lower
-	for name, f := range task.Features {
-		st, changed, ok := e.state(name)
-		stale = stale || !ok || st != f.State || changed != slices.Contains(meta.Changed, name)
+	var flashUntil int64
+	if !meta.ChangedAt.IsZero() && !meta.ChangedAt.Equal(meta.FirstSeen) {
+		flashUntil = meta.ChangedAt.Add(FlashFor).UnixNano()
+	}
+	spins := false
+	for _, f := range task.Features {
+		spins = spins || f.State == api.StateProcessing
+	}
+	filter := strings.ToLower(api.Clean(task.ID) + " " + api.Clean(task.AssetID) + e.nameLower())
+	why := ""
+	switch {
+	case e.overall != task.Overall() || e.failed != task.HasFailed():
+		why = fmt.Sprintf("overall %s (failed %v), the store's %s (%v)", e.overall, e.failed, task.Overall(), task.HasFailed())
+	case e.updated != task.Updated.UnixNano() || e.stamped == task.Updated.IsZero():
+		why = "updated"
+	case e.flashUntil != flashUntil:
+		why = "the flash"
+	case e.spins != spins:
+		why = "the spinner"
+	case e.filterText() != filter:
+		why = fmt.Sprintf("the filter's text %q, the store's %q", e.filterText(), filter)
 	}
 	for _, name := range append(slices.Clone(api.FeatureNames), "dubbing") {
-		if _, _, ok := e.state(name); ok != (task.Features[name] != api.Feature{}) {
-			stale = true
+		f, has := task.Features[name]
+		st, changed, ok := e.state(name)
+		if ok != has || st != f.State || changed != (has && slices.Contains(meta.Changed, name)) {
+			why = fmt.Sprintf("%s: %q changed %v (shown %v), the store's %q changed %v (has %v)", name, st, changed, ok, f.State, slices.Contains(meta.Changed, name), has)
 		}
 	}
-	if stale {
-		t.Fatalf("step %d: the grid's copy of %s is stale:\n got %+v\nwant %+v", step, e.id, e, &fresh)
+	if why != "" {
+		t.Fatalf("step %d: the grid's copy of %s is stale: %s", step, e.id, why)
 	}
 }
 
