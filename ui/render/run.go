@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
@@ -112,9 +113,17 @@ func Run(ctx context.Context, model tea.Model, o RunOptions) (tea.Model, error) 
 	if width > 0 && height > 0 {
 		popts = append(popts, tea.WithWindowSize(width, height))
 	}
-	profile := colorprofile.Detect(out, env)
-	if o.Profile != nil {
+	var profile colorprofile.Profile
+	switch {
+	case o.Profile != nil:
 		profile = *o.Profile
+	case out == os.Stdout && o.Env == nil:
+		// Lipgloss detected the same at its start (its Writer): in tmux
+		// that ran `tmux info`, which the first frame need not wait for
+		// again.
+		profile = lipgloss.Writer.Profile
+	default:
+		profile = colorprofile.Detect(out, env)
 	}
 	popts = append(popts, tea.WithColorProfile(profile))
 
