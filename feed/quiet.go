@@ -6,9 +6,9 @@ import (
 	"syscall"
 )
 
-// quietBytes is how much a stream's socket holds before the kernel wakes
-// the process while the reader is paced: more than a batch's worth at
-// thousands of events a second.
+// quietBytes is the most a stream's socket holds before the kernel wakes
+// the process while the reader is paced (quietMark): more than a batch's
+// worth at 1,000 events a second.
 const quietBytes = 64 << 10
 
 // quiet keeps the kernel from waking the process for every packet of the
@@ -48,9 +48,11 @@ func (q *quiet) hold(on bool) {
 	if q == nil {
 		return
 	}
-	n := 1
-	if on {
-		n = quietBytes
-	}
-	_ = q.rc.Control(func(fd uintptr) { setLowWater(fd, n) })
+	_ = q.rc.Control(func(fd uintptr) {
+		if on {
+			setLowWater(fd, quietMark(fd))
+		} else {
+			setLowWater(fd, 1)
+		}
+	})
 }
