@@ -12,6 +12,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"net/url"
 	"time"
@@ -155,9 +156,11 @@ type Model struct {
 	helpH   int
 	actions keys.Actions // the root's own keys (keys.go)
 
-	w, h  int
-	rects [areaCount]rect  // where each area is; zero when not on screen
-	boxes [areaCount]boxed // each side area's box as last drawn (sideBox)
+	w, h       int
+	rects      [areaCount]rect  // where each area is; zero when not on screen
+	boxes      [areaCount]boxed // each area's box as last drawn (boxOf)
+	joined     bytes.Buffer     // the screen being joined, its memory kept (screen)
+	lastScreen string           // the screen joined last
 
 	quitting bool
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -102,6 +103,7 @@ func (m *Model) screen() string {
 	th := m.ctx.Theme
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.status.Header(m.w, m.opts.Label))
+	var left, right []string // a body drawn beside another (joinScreen)
 
 	if m.chrome.ShowHelp {
 		lines = append(lines, m.chrome.HelpBox(th, m.helpContent(m.w-2), m.w, m.h-3)...)
@@ -110,9 +112,7 @@ func (m *Model) screen() string {
 		p := m.pane(m.focus)
 		lines = append(lines, common.Box(th, p.Title()+" · "+m.ctx.Keys.Zoom.Label()+" or "+m.ctx.Keys.Back.Label()+" unzooms", paneLines(p, r), r.w, r.h, true)...)
 	} else {
-		mainR := m.rects[mainArea]
-		mp := m.pane(m.main)
-		mainBox := common.Box(th, mp.Title(), paneLines(mp, mainR), mainR.w, mainR.h, m.mainFocused())
+		mainBox := m.boxOf(mainArea, m.main, m.mainFocused())
 		var side []string
 		if m.shown(topSide) {
 			ep, dl := m.sideBox(topSide), m.sideBox(bottomSide)
@@ -126,17 +126,51 @@ func (m *Model) screen() string {
 		case side == nil:
 			lines = append(lines, mainBox...)
 		case m.w >= wideFrom:
-			lines = append(lines, common.SideBySide(mainBox, side)...)
+			left, right = mainBox, side
 		default:
 			lines = append(lines, mainBox...)
 			lines = append(lines, side...)
 		}
 	}
 	if p := m.overlayPane(); p != nil && !m.chrome.ShowHelp {
+		if left != nil {
+			lines = append(lines, common.SideBySide(left, right)...)
+			left, right = nil, nil
+		}
 		overlay(th, lines, p.(common.Overlayer).Overlay(), m.w)
 	}
-	lines = append(lines, m.hints(), m.status.View(m.w))
-	return strings.Join(lines, "\n")
+	b := &m.joined
+	b.Reset()
+	joinScreen(b, lines, left, right, m.hints(), m.status.View(m.w))
+	// A screen that reads as the last is the last's string: the renderer
+	// then compares one pointer, and nothing is copied.
+	if string(b.Bytes()) != m.lastScreen {
+		m.lastScreen = b.String()
+	}
+	return m.lastScreen
+}
+
+// joinScreen joins the screen's lines into b: top, then each of left
+// beside the same line of right, then the two last lines. A body drawn
+// beside another is joined here, once, rather than line by line and then
+// again.
+func joinScreen(b *bytes.Buffer, top, left, right []string, hints, status string) {
+	for _, l := range top {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	for i := range max(len(left), len(right)) {
+		if i < len(left) {
+			b.WriteString(left[i])
+		}
+		if i < len(right) {
+			b.WriteString(right[i])
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString(hints)
+	b.WriteByte('\n')
+	b.WriteString(status)
 }
 
 // sideBox is a side area's pane in its box.
@@ -144,10 +178,16 @@ func (m *Model) screen() string {
 // A side pane changes far less often than the grid beside it: while its
 // view, title, place, focus and theme stay as they were, the box drawn
 // last time is drawn again.
-func (m *Model) sideBox(a area) []string {
-	r, id := m.rects[a], m.side[a]
+func (m *Model) sideBox(a area) []string { return m.boxOf(a, m.side[a], m.focus == m.side[a]) }
+
+// boxOf is pane id in its box in area a, drawn again only when its view,
+// title, place, focus or theme changed: most frames change the grid's
+// rows, not the panes beside it, and a frame that changes nothing on
+// screen (an age that still reads the same) changes no box at all.
+func (m *Model) boxOf(a area, id common.PaneID, focused bool) []string {
+	r := m.rects[a]
 	p := m.pane(id)
-	key := boxKey{view: p.View(), title: p.Title(), r: r, focused: m.focus == id, theme: m.ctx.Theme}
+	key := boxKey{view: p.View(), title: p.Title(), r: r, focused: focused, theme: m.ctx.Theme}
 	c := &m.boxes[a]
 	if c.lines == nil || c.key != key {
 		c.key = key

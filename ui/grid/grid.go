@@ -5,6 +5,7 @@
 package grid
 
 import (
+	"bytes"
 	"slices"
 	"sort"
 	"strings"
@@ -50,6 +51,8 @@ type Model struct {
 	// The rows on screen as drawn last; a frame fills drawnNext, then the
 	// two swap.
 	drawn, drawnNext map[*entry]drawnRow
+	out              bytes.Buffer // the frame being drawn, its memory kept
+	view             string       // the frame drawn last
 
 	// Asset names (names.go).
 	cols         Columns

@@ -1,6 +1,7 @@
 package grid
 
 import (
+	"bytes"
 	"strings"
 	"time"
 
@@ -133,16 +134,16 @@ func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}
-	var b strings.Builder
-	b.Grow((m.w + 64) * m.h * 2)
-	m.header(&b)
+	b := &m.out
+	b.Reset()
+	m.header(b)
 	vis := m.visibleRows()
 	lines := 1
 	switch {
 	case len(m.entries) == 0:
-		lines += m.message(&b, m.empty, vis)
+		lines += m.message(b, m.empty, vis)
 	case m.rows.len() == 0:
-		lines += m.message(&b, "No task matches "+m.describeFilter()+". Esc clears the filter.", vis)
+		lines += m.message(b, "No task matches "+m.describeFilter()+". Esc clears the filter.", vis)
 	default:
 		m.buf = m.rows.window(m.buf[:0], m.offset, vis)
 		if m.drawnNext == nil {
@@ -150,7 +151,7 @@ func (m *Model) View() string {
 		}
 		for i, e := range m.buf {
 			b.WriteByte('\n')
-			m.row(&b, e, m.offset+i == m.cursor)
+			m.row(b, e, m.offset+i == m.cursor)
 		}
 		// Only the rows on screen keep what they drew.
 		m.drawn, m.drawnNext = m.drawnNext, m.drawn
@@ -163,9 +164,14 @@ func (m *Model) View() string {
 	}
 	if m.editing {
 		b.WriteByte('\n')
-		m.filterLine(&b)
+		m.filterLine(b)
 	}
-	return b.String()
+	// A frame that reads as the last is the last's string: no copy, and
+	// the box around it, compared with it, is not drawn again.
+	if string(b.Bytes()) != m.view {
+		m.view = b.String()
+	}
+	return m.view
 }
 
 func btoi(b bool) int {
@@ -189,7 +195,7 @@ func (m *Model) describeFilter() string {
 	return strings.Join(parts, " + ")
 }
 
-func (m *Model) message(b *strings.Builder, msg string, vis int) int {
+func (m *Model) message(b *bytes.Buffer, msg string, vis int) int {
 	if vis <= 0 {
 		return 0
 	}
@@ -198,14 +204,14 @@ func (m *Model) message(b *strings.Builder, msg string, vis int) int {
 	return 1
 }
 
-func (m *Model) filterLine(b *strings.Builder) {
+func (m *Model) filterLine(b *bytes.Buffer) {
 	th := m.ctx.Theme
 	hint := "  enter keeps · esc clears · ! inverts"
 	line := th.AccentStyle.Render("/") + th.Input.Render(api.Clean(m.flt.text)) + th.Cursor.Render(" ") + th.MutedStyle.Render(hint)
 	b.WriteString(common.Fit(line, m.w))
 }
 
-func (m *Model) header(b *strings.Builder) {
+func (m *Model) header(b *bytes.Buffer) {
 	p := m.ctx.Theme.Header[theme.Normal]
 	var h strings.Builder
 	h.WriteString(common.Spaces(gutterW))
@@ -254,7 +260,7 @@ type rowKey struct {
 // drawn last when nothing it shows has changed. Every piece, gaps
 // included, is painted with the row's variant so the selection's
 // background runs unbroken.
-func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
+func (m *Model) row(b *bytes.Buffer, e *entry, selected bool) {
 	th := m.ctx.Theme
 	age := time.Duration(0)
 	if e.stamped {
@@ -320,7 +326,7 @@ func (m *Model) row(b *strings.Builder, e *entry, selected bool) {
 	if rest := m.w - used; rest > 0 {
 		put(text, common.Spaces(rest), rest)
 	}
-	m.drawnNext[e] = drawnRow{key: key, text: strings.Clone(b.String()[start:])}
+	m.drawnNext[e] = drawnRow{key: key, text: string(b.Bytes()[start:])}
 }
 
 // ageStep numbers what common.Age shows for d: two durations with the same

@@ -11,6 +11,7 @@ package theme
 import (
 	"fmt"
 	"image/color"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -316,8 +317,9 @@ func (t *Theme) StateLipgloss(s api.State) lipgloss.Style {
 	return t.UnknownStyle
 }
 
-// W writes s painted to b.
-func (p Paint) W(b *strings.Builder, s string) {
+// W writes s painted to b (a strings.Builder, or a bytes.Buffer kept
+// from frame to frame).
+func (p Paint) W(b io.StringWriter, s string) {
 	b.WriteString(p.open)
 	b.WriteString(s)
 	b.WriteString(p.close)
