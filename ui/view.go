@@ -173,11 +173,7 @@ func joinScreen(b *bytes.Buffer, top, left, right []string, hints, status string
 	b.WriteString(status)
 }
 
-// sideBox is a side area's pane in its box.
-//
-// A side pane changes far less often than the grid beside it: while its
-// view, title, place, focus and theme stay as they were, the box drawn
-// last time is drawn again.
+// sideBox is a side area's pane in its box (boxOf).
 func (m *Model) sideBox(a area) []string { return m.boxOf(a, m.side[a], m.focus == m.side[a]) }
 
 // boxOf is pane id in its box in area a, drawn again only when its view,

@@ -235,10 +235,9 @@ func (m *Model) header(b *bytes.Buffer) {
 	p.W(b, common.Fit(h.String(), m.w))
 }
 
-// drawnRow is a row as drawn last and what it was drawn for (Model.drawn). Most rows on
-// screen are the same from one frame to the next, but a row that moved
-// is drawn again by the renderer all the same: the cache spares building
-// it.
+// drawnRow is a row as drawn last and what it was drawn for (Model.drawn).
+// Most rows on screen read the same from one frame to the next, even when
+// they moved: the cache spares building them again.
 type drawnRow struct {
 	key  rowKey
 	text string
