@@ -648,27 +648,6 @@ func (s *Store) task(r *rec) api.Task {
 	return t
 }
 
-// TaskInto is Task written into t, reusing t.Features (cleared): for a
-// caller that reads a task and lets it go, such as a frame drawing its
-// rows, which would otherwise make a map a row.
-func (s *Store) TaskInto(id string, t *api.Task) bool {
-	r, ok := s.tasks.get(id)
-	if ok {
-		s.into(r, t)
-	}
-	return ok
-}
-
-func (s *Store) into(r *rec, t *api.Task) {
-	feats := t.Features
-	if feats == nil {
-		feats = make(map[string]api.Feature, len(r.feats))
-	} else {
-		clear(feats)
-	}
-	s.fill(r, t, feats)
-}
-
 func (s *Store) fill(r *rec, t *api.Task, feats map[string]api.Feature) {
 	*t = api.Task{
 		ID:       r.id,

@@ -237,25 +237,39 @@ func TestStoreUnknownTypesAreBounded(t *testing.T) {
 	}
 }
 
-// TaskInto reads what Task reads into a task whose map it reuses: nothing
-// of the task read before is left in it.
-func TestStoreTaskIntoReusesTheMapAndLeavesNothingBehind(t *testing.T) {
+// RowInto reads what Task and Meta read, into a row whose features it
+// reuses: nothing of the task read before is left in it.
+func TestStoreRowIntoReadsAsTaskAndLeavesNothingBehind(t *testing.T) {
 	s := NewStore(StoreOptions{})
 	wide := taskAt("t1", 1, api.StateQueued, api.StateProcessing, api.StateFailed, api.StateCompleted)
 	wide.Features["embedding"] = api.Feature{State: "zapped", StorageVariant: "cold"}
 	narrow := taskAt("t2", 2, api.StateCompleted)
 	s.ApplyTask(wide)
 	s.ApplyTask(narrow)
-	var got api.Task
-	for _, want := range []api.Task{wide, narrow, wide} {
-		if !s.TaskInto(want.ID, &got) {
-			t.Fatalf("TaskInto(%s) found nothing", want.ID)
+	var row Row
+	for _, id := range []string{"t1", "t2", "t1"} {
+		if !s.RowInto(id, &row) {
+			t.Fatalf("RowInto(%s) found nothing", id)
 		}
-		if !sameTask(got, want) {
-			t.Fatalf("TaskInto(%s) = %+v, want %+v", want.ID, got, want)
+		want, _ := s.Task(id)
+		meta, _ := s.Meta(id)
+		got := api.Task{ID: row.ID, AssetID: row.AssetID, UserID: want.UserID, Created: api.Time{Time: row.Created},
+			Updated: api.Time{Time: row.Updated}, Features: map[string]api.Feature{}}
+		for _, f := range row.Features {
+			if _, twice := got.Features[f.Name]; twice {
+				t.Fatalf("RowInto(%s) lists %s twice", id, f.Name)
+			}
+			got.Features[f.Name] = api.Feature{State: f.State, StorageVariant: want.Features[f.Name].StorageVariant}
+			if f.Changed != slices.Contains(meta.Changed, f.Name) {
+				t.Errorf("RowInto(%s): %s changed %v, Meta says %v", id, f.Name, f.Changed, !f.Changed)
+			}
+		}
+		if !sameTask(got, want) || row.Overall != want.Overall() || row.Failed != want.HasFailed() ||
+			!row.FirstSeen.Equal(meta.FirstSeen) || !row.ChangedAt.Equal(meta.ChangedAt) {
+			t.Fatalf("RowInto(%s) = %+v, want %+v with %+v", id, row, want, meta)
 		}
 	}
-	if s.TaskInto("nope", &got) {
-		t.Fatal("TaskInto found a task the store does not hold")
+	if s.RowInto("nope", &row) {
+		t.Fatal("RowInto found a task the store does not hold")
 	}
 }
