@@ -94,11 +94,17 @@ func TestStreamIsReadAtThePaceOfBatches(t *testing.T) {
 // While the reader is paced its socket is quieted (no wake-up until many
 // bytes wait), and it is woken before each read: an event that comes
 // alone after a burst, long before that many bytes, still arrives at
-// once, on the same connection.
+// once, on the same connection, plain or TLS.
 func TestALoneEventAfterABurstIsNotHeldBack(t *testing.T) {
+	for _, tls := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tls=%v", tls), func(t *testing.T) { loneEventAfterABurst(t, tls) })
+	}
+}
+
+func loneEventAfterABurst(t *testing.T, tls bool) {
 	const burst = 300
 	lone := make(chan time.Time, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/tasks/active" {
 			w.Write([]byte("[]"))
 			return
@@ -128,8 +134,15 @@ func TestALoneEventAfterABurstIsNotHeldBack(t *testing.T) {
 		send(burst + 1)
 		<-r.Context().Done()
 	}))
+	opts := []api.Option{}
+	if tls {
+		srv.StartTLS() // HTTP/1.1 over TLS: the stream has its connection to itself
+		opts = append(opts, api.WithHTTPClient(srv.Client()))
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
-	c, err := api.NewClient(srv.URL, "sk_test")
+	c, err := api.NewClient(srv.URL, "sk_test", opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
