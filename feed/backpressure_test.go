@@ -2,6 +2,7 @@ package feed
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -54,5 +55,38 @@ func TestCoalescerWaitsAtTheBoundAndLosesNothing(t *testing.T) {
 		if e.ID != fmt.Sprint(i) {
 			t.Fatalf("event %d is %s", i, e.ID)
 		}
+	}
+}
+
+// A wait for room excuses the stream's silence afterwards for the stall
+// window, and for as long as the wait itself lasted when that was longer:
+// a server held back that long can take as long to send again.
+func TestAWaitForRoomExcusesSilenceForAsLongAsItLasted(t *testing.T) {
+	c := coalescer{wake: make(chan struct{}, 1), max: 1, room: make(chan struct{}, 1), done: make(chan struct{})}
+	c.event(Event{ID: "1"})
+	added := make(chan struct{})
+	go func() { c.event(Event{ID: "2"}); close(added) }()
+	for !c.full.Load() {
+		runtime.Gosched() // until the second event waits for room
+	}
+	const stall = 300 * time.Millisecond
+	time.Sleep(stall) // the stall being measured, not a wait for anything
+	c.take()
+	<-added
+	freed := time.Unix(0, c.freed.Load())
+	if got := time.Duration(c.waitedFor.Load()); got < stall {
+		t.Fatalf("the wait lasted %v by its own count; it was held at least %v", got, stall)
+	}
+	// Past a window shorter than the stall, but within the stall's length,
+	// the silence is still excused.
+	const window = 10 * time.Millisecond
+	time.Sleep(5 * window) // time passing, the case being tested
+	if !c.waited(window) && time.Since(freed) < stall {
+		t.Fatalf("%v after a %v wait, a %v window no longer excuses the silence", time.Since(freed), stall, window)
+	}
+	c.waitedFor.Store(0)
+	c.freed.Store(time.Now().Add(-time.Second).UnixNano())
+	if c.waited(10 * time.Millisecond) {
+		t.Fatal("a wait a second ago, brief, still excuses a 10 ms silence")
 	}
 }

@@ -23,11 +23,13 @@ type coalescer struct {
 	room chan struct{}   // capacity 1: "take made room"
 	done <-chan struct{} // ends a wait for room: the feed is stopping
 
-	// full is set while adding waits for room, and freed holds when the
-	// last wait ended (Unix nanoseconds), so the stall watchdog does not
-	// take a stream the reader stopped reading for a silent one.
-	full  atomic.Bool
-	freed atomic.Int64
+	// full is set while adding waits for room, freed holds when the last
+	// wait ended (Unix nanoseconds) and waitedFor how long it lasted, so the
+	// stall watchdog does not take a stream the reader stopped reading for
+	// a silent one.
+	full      atomic.Bool
+	freed     atomic.Int64
+	waitedFor atomic.Int64
 }
 
 func (c *coalescer) signal() {
@@ -68,6 +70,7 @@ func (c *coalescer) waitRoom() bool {
 		c.mu.Unlock()
 		c.signal()
 		c.full.Store(true)
+		began := time.Now()
 		select {
 		case <-c.room:
 		case <-c.done:
@@ -75,13 +78,20 @@ func (c *coalescer) waitRoom() bool {
 			return false
 		}
 		c.full.Store(false)
-		c.freed.Store(time.Now().UnixNano())
+		now := time.Now()
+		c.waitedFor.Store(int64(now.Sub(began)))
+		c.freed.Store(now.UnixNano())
 	}
 }
 
-// waited reports whether adding waits for room now, or did within d.
+// waited reports whether adding waits for room now, or did within d, or
+// within as long as that wait lasted. A stream held back for seconds can
+// take as long to come back after it is read again: the server's TCP,
+// told nothing while its window was shut, probes again on a timer that
+// backs off the longer the window stays shut. Under load an 8 s stall
+// was seen followed by 2 s of nothing, then the stream went on.
 func (c *coalescer) waited(d time.Duration) bool {
-	return c.full.Load() || time.Since(time.Unix(0, c.freed.Load())) < d
+	return c.full.Load() || time.Since(time.Unix(0, c.freed.Load())) < max(d, time.Duration(c.waitedFor.Load()))
 }
 
 // held counts the events and skips pending.
