@@ -643,23 +643,18 @@ func (s *Store) Task(id string) (api.Task, bool) {
 }
 
 func (s *Store) task(r *rec) api.Task {
-	var t api.Task
-	s.fill(r, &t, make(map[string]api.Feature, len(r.feats)))
-	return t
-}
-
-func (s *Store) fill(r *rec, t *api.Task, feats map[string]api.Feature) {
-	*t = api.Task{
+	t := api.Task{
 		ID:       r.id,
 		AssetID:  r.asset,
 		UserID:   s.syms.str(r.user),
-		Features: feats,
+		Features: make(map[string]api.Feature, len(r.feats)),
 		Created:  api.Time{Time: s.time(r.created)},
 		Updated:  api.Time{Time: s.time(r.updated)},
 	}
 	for _, f := range r.feats {
-		feats[s.syms.str(f.name)] = api.Feature{State: api.State(s.syms.str(f.state)), StorageVariant: s.syms.str(f.variant)}
+		t.Features[s.syms.str(f.name)] = api.Feature{State: api.State(s.syms.str(f.state)), StorageVariant: s.syms.str(f.variant)}
 	}
+	return t
 }
 
 // Meta returns what the store knows about a task beyond the task.
@@ -668,8 +663,15 @@ func (s *Store) Meta(id string) (Meta, bool) {
 	if !ok {
 		return Meta{}, false
 	}
-	var m Meta
-	s.meta(r, &m)
+	m := Meta{FirstSeen: time.Unix(0, r.firstSeen), ChangedAt: time.Unix(0, r.changedAt), Overall: r.overall.api()}
+	if r.changedAt == 0 {
+		m.ChangedAt = time.Time{}
+	}
+	for i, f := range r.feats {
+		if i < 32 && r.changed&(1<<i) != 0 {
+			m.Changed = append(m.Changed, s.syms.str(f.name))
+		}
+	}
 	return m, true
 }
 
@@ -710,18 +712,6 @@ func (s *Store) RowInto(id string, row *Row) bool {
 		row.Features = append(row.Features, RowFeature{Name: s.syms.str(f.name), State: st, Changed: i < 32 && r.changed&(1<<i) != 0})
 	}
 	return true
-}
-
-func (s *Store) meta(r *rec, m *Meta) {
-	*m = Meta{FirstSeen: time.Unix(0, r.firstSeen), ChangedAt: time.Unix(0, r.changedAt), Overall: r.overall.api(), Changed: m.Changed[:0]}
-	if r.changedAt == 0 {
-		m.ChangedAt = time.Time{}
-	}
-	for i, f := range r.feats {
-		if i < 32 && r.changed&(1<<i) != 0 {
-			m.Changed = append(m.Changed, s.syms.str(f.name))
-		}
-	}
 }
 
 // Timeline returns the transitions seen for a task, oldest first.
