@@ -86,10 +86,11 @@ func (c *coalescer) waitRoom() bool {
 
 // waited reports whether adding waits for room now, or did within d, or
 // within as long as that wait lasted. A stream held back for seconds can
-// take as long to come back after it is read again: the server's TCP,
-// told nothing while its window was shut, probes again on a timer that
-// backs off the longer the window stays shut. Under load an 8 s stall
-// was seen followed by 2 s of nothing, then the stream went on.
+// take a while to come back after it is read again: under load an 8 s
+// stall was seen followed by 2 s of nothing (the keep-alives included),
+// then the stream went on. The likely cause, not confirmed, is the
+// server's TCP probing its shut window on a timer that backs off the
+// longer the window stays shut.
 func (c *coalescer) waited(d time.Duration) bool {
 	return c.full.Load() || time.Since(time.Unix(0, c.freed.Load())) < max(d, time.Duration(c.waitedFor.Load()))
 }
