@@ -78,7 +78,15 @@ type fastDecoder struct {
 	b     []byte
 	i     int
 	alias bool
+	// shared, when not nil, holds the feature maps read so far by the
+	// raw text they were read from: a task whose features read the same
+	// as an earlier one's gets that task's map (see decodeTasks).
+	shared map[string]map[string]api.Feature
 }
+
+// maxShared bounds decodeTasks' shared feature maps: past it, a task's
+// features are read into a map of their own.
+const maxShared = 1024
 
 func decodeFast(b []byte, e *api.Envelope, alias bool) bool {
 	d := fastDecoder{b: b, alias: alias}
@@ -615,6 +623,30 @@ func (d *fastDecoder) features(t *api.Task) bool {
 		t.Features = nil
 		return true
 	}
+	if d.shared == nil || t.Features != nil {
+		return d.featureMap(t)
+	}
+	start := d.i
+	if !d.skip(0) {
+		return false
+	}
+	if m, ok := d.shared[string(d.b[start:d.i])]; ok {
+		t.Features = m
+		return true
+	}
+	end := d.i
+	d.i = start
+	if !d.featureMap(t) {
+		return false
+	}
+	if len(d.shared) < maxShared {
+		d.shared[string(d.b[start:end])] = t.Features
+	}
+	return true
+}
+
+// featureMap reads a features object into t.Features.
+func (d *fastDecoder) featureMap(t *api.Task) bool {
 	ok, empty := d.open()
 	if !ok {
 		return false

@@ -3,6 +3,7 @@ package feed
 import (
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math/bits"
 	"reflect"
 	"strings"
@@ -237,7 +238,10 @@ func FuzzDecodeTasks(f *testing.F) {
 		}
 	}
 	for _, s := range []string{`[]`, ` [ ] `, `[null]`, `[{}]`, `[{"id":"a"},{"id":"b","features":{"proxy":{"state":"queued"}}}]`,
-		`[{"id":"a"}`, `[{"id":"a"},]`, `{"data":[]}`, `[{"id":"a","createdAt":"2025-06-01T12:00:00Z"}] x`} {
+		`[{"id":"a"}`, `[{"id":"a"},]`, `{"data":[]}`, `[{"id":"a","createdAt":"2025-06-01T12:00:00Z"}] x`,
+		`[{"id":"a","features":{"proxy":{"state":"queued"}}},{"id":"b","features":{"proxy":{"state":"queued"}}},{"id":"c","features":{"proxy":{"state":"queued"},"visual":null}}]`,
+		`[{"id":"a","features":{"proxy":{"state":"queued"}}},{"id":"b","features":{"proxy":{"state":"queued"}},"features":{"visual":{"state":"na"}}}]`,
+		`[{"id":"a","features":{"proxy":{"state":"queued"}}},{"id":"b","features":{"proxy":{"state":5}}}]`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -253,4 +257,50 @@ func FuzzDecodeTasks(f *testing.F) {
 			t.Fatalf("fast and encoding/json differ on %q:\nfast %+v\nref  %+v", b, fast, ref)
 		}
 	})
+}
+
+// A snapshot's tasks with the same features share one map: a start with
+// 20,000 tasks then allocates a few hundred maps, not 20,000 (9 MB, the most
+// of any part of a start). Past maxShared combinations each task gets a map
+// of its own, and every task still reads as encoding/json reads it.
+func TestSnapshotTasksWithTheSameFeaturesShareAMap(t *testing.T) {
+	states := []api.State{api.StateQueued, api.StateProcessing, api.StateCompleted}
+	for _, combos := range []int{3, maxShared + 100} {
+		var b strings.Builder
+		b.WriteByte('[')
+		const n = 3000
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			c := i % combos
+			fmt.Fprintf(&b, `{"id":"%s","asset_id":"a%d","features":{"proxy":{"state":%q},"visual":{"state":%q,"storage_variant":"v%d"}},"user_id":"u"}`,
+				uuid(i), i, states[c%3], states[c/3%3], c/9)
+		}
+		b.WriteByte(']')
+		raw := []byte(b.String())
+		var fast, ref []api.Task
+		if !decodeTasks(raw, &fast) {
+			t.Fatalf("%d combinations: the fast path gave up", combos)
+		}
+		if err := json.Unmarshal(raw, &ref); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fast, ref) {
+			t.Fatalf("%d combinations: fast and encoding/json differ", combos)
+		}
+		maps := map[uintptr]bool{}
+		for _, task := range fast {
+			maps[reflect.ValueOf(task.Features).Pointer()] = true
+		}
+		want := combos
+		if combos > maxShared {
+			// The first maxShared combinations are shared; every task of
+			// the others has its own map.
+			want = maxShared + (n/combos)*(combos-maxShared) + max(0, n%combos-maxShared)
+		}
+		if len(maps) != want {
+			t.Errorf("%d combinations over %d tasks: %d feature maps, want %d", combos, n, len(maps), want)
+		}
+	}
 }
