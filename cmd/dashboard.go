@@ -12,6 +12,7 @@ import (
 	"github.com/aspect-hq/aspect-tui/feed"
 	"github.com/aspect-hq/aspect-tui/feed/record"
 	"github.com/aspect-hq/aspect-tui/ui"
+	"github.com/aspect-hq/aspect-tui/ui/render"
 	"github.com/aspect-hq/aspect-tui/ui/webhooks"
 )
 
@@ -164,6 +165,9 @@ func runDashboard(ctx context.Context, io *stdio, d dashboardRun) error {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	// While the API answers, on another core, so the first frame does
+	// not wait for it.
+	go render.Warm()
 	// The key is checked while the feed connects, not before: the start
 	// waits for the slower of the two, not for both one after the other.
 	keyc := make(chan keyAnswer, 1)

@@ -84,6 +84,16 @@ type Options struct {
 	Input bool
 }
 
+// Warm does now the one-time work the first frame would otherwise wait
+// for: go-runewidth fills its width tables (2 MB) at the first character
+// past U+02FF, such as a box's edge. A program can call it in the
+// background while it waits for something else (the dashboard, for the
+// API). It is safe to call at any time, from any goroutine, more than once.
+func Warm() {
+	ansi.WcWidth.StringWidth("┃")
+	ansi.GraphemeWidth.StringWidth("┃")
+}
+
 // New returns a renderer writing to w; it draws nothing until Show.
 func New(w io.Writer, o Options) *Renderer {
 	if o.Every <= 0 {
