@@ -532,6 +532,16 @@ func (s *Store) Resync(tasks []api.Task) (missing []string) {
 }
 
 func (s *Store) resync(tasks []api.Task, ch *changeSet, src Source) (missing []string) {
+	if s.counts.Active == 0 {
+		// No task is pending, so none can be missing (a start's first
+		// snapshot): 20,000 ids need not be listed to learn that.
+		for i := range tasks {
+			if tasks[i].ID != "" {
+				s.put(&tasks[i], ch, src)
+			}
+		}
+		return nil
+	}
 	listed := make(map[string]struct{}, len(tasks))
 	for i := range tasks {
 		if tasks[i].ID == "" {
