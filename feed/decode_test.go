@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -241,12 +242,22 @@ func FuzzDecodeTasks(f *testing.F) {
 		`[{"id":"a"}`, `[{"id":"a"},]`, `{"data":[]}`, `[{"id":"a","createdAt":"2025-06-01T12:00:00Z"}] x`,
 		`[{"id":"a","features":{"proxy":{"state":"queued"}}},{"id":"b","features":{"proxy":{"state":"queued"}}},{"id":"c","features":{"proxy":{"state":"queued"},"visual":null}}]`,
 		`[{"id":"a","features":{"proxy":{"state":"queued"}}},{"id":"b","features":{"proxy":{"state":"queued"}},"features":{"visual":{"state":"na"}}}]`,
-		`[{"id":"a","features":{"proxy":{"state":"queued"}}},{"id":"b","features":{"proxy":{"state":5}}}]`} {
+		`[{"id":"a","features":{"proxy":{"state":"queued"}}},{"id":"b","features":{"proxy":{"state":5}}}]`,
+		`[{"id":"a"},{"id":"b"},{"id":"c"},{"id":"d"}]`, `[{"id":"a"},{"id":"b"},{"id":"c},{d"}]`, `[{"id":"a"},{"id":"b"},{"id":"c"},{"id":"\u0064"}]`,
+		`[{"id":"a"},{"id":"b"},{"id":"c"},{"id":"d"}]]`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// Read in two halves (any size is split) and in one: the two
+		// readings must agree, on whether they answer too.
+		var split []api.Task
+		splitOK, _ := decodeSplit(b, &split, 0)
 		var fast []api.Task
-		if !decodeTasks(b, &fast) {
+		ok := decodeTasks(b, &fast)
+		if ok != splitOK {
+			t.Fatalf("read whole: %v, in halves: %v: %q", ok, splitOK, b)
+		}
+		if !ok {
 			return
 		}
 		var ref []api.Task
@@ -255,6 +266,9 @@ func FuzzDecodeTasks(f *testing.F) {
 		}
 		if !reflect.DeepEqual(fast, ref) {
 			t.Fatalf("fast and encoding/json differ on %q:\nfast %+v\nref  %+v", b, fast, ref)
+		}
+		if !reflect.DeepEqual(split, ref) {
+			t.Fatalf("read in halves, %q reads\n%+v\nnot\n%+v", b, split, ref)
 		}
 	})
 }
@@ -302,5 +316,67 @@ func TestSnapshotTasksWithTheSameFeaturesShareAMap(t *testing.T) {
 		if len(maps) != want {
 			t.Errorf("%d combinations over %d tasks: %d feature maps, want %d", combos, n, len(maps), want)
 		}
+	}
+}
+
+// A large snapshot is read in two halves on two cores, the second from the
+// first "},{" past the middle. That may be inside a task's string; the
+// answer must read the same wherever it falls, and a half the fast path
+// cannot read must send the whole answer to encoding/json.
+func TestALargeSnapshotReadsTheSameInHalves(t *testing.T) {
+	build := func(n, odd int, asset string) []byte {
+		var b strings.Builder
+		b.WriteByte('[')
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			a := fmt.Sprintf("a%d", i)
+			if i == odd {
+				a = asset
+			}
+			fmt.Fprintf(&b, `{"id":"%s","asset_id":"%s","features":{"proxy":{"state":"queued"}},"user_id":"u","created":"2025-06-01T12:00:00Z"}`, uuid(i), a)
+		}
+		b.WriteByte(']')
+		return []byte(b.String())
+	}
+	// An asset of 2 MB holds the middle; "},{" near its end is the first
+	// one past the middle.
+	long := strings.Repeat("x", 2<<20) + "},{" + "y"
+	for _, c := range []struct {
+		name           string
+		n, odd         int
+		asset          string
+		answer, joined bool
+	}{
+		{"a boundary past the middle", 8000, -1, "", true, true},
+		{`"},{" in a string past the middle`, 101, 50, long, true, false},
+		{`"},{" in the last task's string`, 101, 100, long, true, false},
+		{"an escape in the second half", 8000, 7990, `a\u0041`, false, false},
+		{"an escape in the first half", 8000, 10, `a\u0041`, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := build(c.n, c.odd, c.asset)
+			if len(b) < splitAbove {
+				t.Fatalf("%d bytes: not past splitAbove", len(b))
+			}
+			var got []api.Task
+			ok, joined := decodeSplit(b, &got, splitAbove)
+			// One core reads the whole from the start.
+			want := c.joined && runtime.GOMAXPROCS(0) > 1
+			if ok != c.answer || joined != want {
+				t.Fatalf("answered %v, joined halves %v; want %v, %v", ok, joined, c.answer, want)
+			}
+			if !ok {
+				return
+			}
+			var ref []api.Task
+			if err := json.Unmarshal(b, &ref); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != c.n || !reflect.DeepEqual(got, ref) {
+				t.Fatalf("read %d tasks unlike encoding/json's %d", len(got), len(ref))
+			}
+		})
 	}
 }
