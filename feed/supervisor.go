@@ -162,7 +162,9 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 	f.calling(api.RouteEvents)
 	var conn net.Conn
 	traced := httptrace.WithClientTrace(connCtx, &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { conn = i.Conn }})
+	opening := time.Now()
 	resp, err := f.events.open(traced, sr.lastID)
+	openTook := time.Since(opening)
 	if err != nil {
 		s := session{err: err, retryAfter: api.RetryAfterOf(err)}
 		switch {
@@ -206,7 +208,7 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 		*synced = true
 		f.readied(nil)
 		var end func()
-		onData, end = f.catchUp(*f.resuming, tasks)
+		onData, end = f.catchUp(*f.resuming, tasks, replayQuietFor(openTook))
 		defer func() { end(); f.resuming = nil }()
 		f.state(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
 		first = func() error { live = true; return nil }
@@ -290,14 +292,14 @@ func (f *Feed) activeTasks(ctx context.Context) ([]api.Task, error) {
 // opened: the events read until it ends are marked Replayed, and it ends
 // by handing over snapshot (taken after the stream opened) as the
 // Batch.Resume, to be applied after them. SSE has no end-of-replay mark,
-// so the catch-up ends when the stream falls quiet for replayQuiet (a
-// server writes its replay at once), after maxCatchUp at most (a stream
-// that never falls quiet), or when the stream ends. Ending early costs
+// so the catch-up ends when the stream falls quiet for wait (a server
+// writes its replay at once; see replayQuietFor), after maxCatchUp at most
+// (a stream that never falls quiet), or when the stream ends. Ending early costs
 // only detail: the store never steps a task back, so the replayed events
 // that come after the snapshot are dropped as stale and the snapshot's
 // transitions stand for them; nothing is counted twice either way.
 // onData is called as bytes arrive; end hands over if nothing has yet.
-func (f *Feed) catchUp(from Mark, snapshot []api.Task) (onData, end func()) {
+func (f *Feed) catchUp(from Mark, snapshot []api.Task, wait time.Duration) (onData, end func()) {
 	f.catching.Store(true)
 	var once sync.Once
 	hand := func() {
@@ -308,10 +310,10 @@ func (f *Feed) catchUp(from Mark, snapshot []api.Task) (onData, end func()) {
 	}
 	start := time.Now()
 	var self atomic.Pointer[time.Timer]
-	quiet := time.AfterFunc(replayQuiet, func() {
-		if t := self.Load(); t != nil && f.co.waited(replayQuiet) && time.Since(start) < maxCatchUp {
+	quiet := time.AfterFunc(wait, func() {
+		if t := self.Load(); t != nil && f.co.waited(wait) && time.Since(start) < maxCatchUp {
 			// The reader waits for the consumer: the quiet is ours.
-			t.Reset(replayQuiet)
+			t.Reset(wait)
 			return
 		}
 		hand()
@@ -323,16 +325,28 @@ func (f *Feed) catchUp(from Mark, snapshot []api.Task) (onData, end func()) {
 		case time.Since(start) >= maxCatchUp:
 			hand()
 		default:
-			quiet.Reset(replayQuiet)
+			quiet.Reset(wait)
 		}
 	}
 	return onData, func() { quiet.Stop(); hand() }
 }
 
-// replayQuiet and maxCatchUp bound a resumed start's catch-up (see catchUp).
+// replayQuietFor is how long a resumed start's stream must fall quiet
+// before its replay is taken as read, for a stream that took open to open:
+// twice that (it is at least one round trip to the server, the longest
+// pause a replay written at once shows while TCP's window opens), within
+// minReplayQuiet and maxReplayQuiet. Every start after the first resumes,
+// and its rows wait for this: on a server nearby, 100 ms rather than 300.
+func replayQuietFor(open time.Duration) time.Duration {
+	return min(max(2*open, minReplayQuiet), maxReplayQuiet)
+}
+
+// minReplayQuiet, maxReplayQuiet and maxCatchUp bound a resumed start's
+// catch-up (see catchUp).
 const (
-	replayQuiet = 300 * time.Millisecond
-	maxCatchUp  = 5 * time.Second
+	minReplayQuiet = 100 * time.Millisecond
+	maxReplayQuiet = 300 * time.Millisecond
+	maxCatchUp     = 5 * time.Second
 )
 
 // activityReader re-arms the stall watchdog whenever bytes arrive, and
