@@ -38,7 +38,11 @@ type Options struct {
 	// are marked Replayed, and the batch that ends the catch-up carries a
 	// Batch.Resume (see resume.go). It takes precedence over LastEventID.
 	Resume Mark
-	Now    func() time.Time // default time.Now
+	// MaxCatchUp ends a resumed start's catch-up at the latest, for a
+	// stream that neither falls quiet nor shows an event past the
+	// snapshot (see catchUp); default 5s.
+	MaxCatchUp time.Duration
+	Now        func() time.Time // default time.Now
 
 	// PollInterval spaces the reads of GET /tasks/active while there is
 	// no live stream; default 5s (what Aspect's SDK uses to watch a task).
@@ -72,6 +76,9 @@ type Options struct {
 const (
 	DefaultStallWindow  = 45 * time.Second
 	DefaultMaxEventSize = 1 << 20
+	// DefaultMaxCatchUp bounds a resumed start's catch-up: a replay of
+	// the 10,000 events a server may hold, over a slow link.
+	DefaultMaxCatchUp = 5 * time.Second
 	// DefaultFrameInterval spaces batches a thirtieth of a second apart
 	// at most. A lone event is handed over at once; a burst is coalesced.
 	// Each batch makes the screen redraw, and redrawing (Bubble Tea reads
@@ -125,6 +132,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.MaxCatchUp <= 0 {
+		o.MaxCatchUp = DefaultMaxCatchUp
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = DefaultPollInterval
@@ -181,9 +191,12 @@ type Feed struct {
 	drops    int
 	lastDrop string
 	// resuming is the mark a start resumes from until its catch-up has
-	// been handed over; catching marks the events read until then.
-	resuming *Mark
-	catching atomic.Bool
+	// been handed over; catching marks the events read until then, and
+	// pastSnapshot, while it is set, ends the catch-up at the first event
+	// the snapshot shows happened after it (see catchUp).
+	resuming     *Mark
+	catching     atomic.Bool
+	pastSnapshot func(*Event)
 }
 
 // Start loads GET /tasks/active (delivered as the first Batch's Resync) and

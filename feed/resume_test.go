@@ -178,6 +178,59 @@ func TestResumeSaysWhatWasMissed(t *testing.T) {
 	stop(t, cancel, f2)
 }
 
+// TestResumeEndsWhenTheStreamPassesTheSnapshot: on a busy account the
+// stream never falls quiet (its live events follow the replay at once), so
+// the catch-up must end on what the events say: the first one for a task
+// that is newer than the task in the snapshot is live, and the replay is
+// over. Here the stream carries an event every 10 ms and MaxCatchUp is a
+// minute; the report must come long before it, and count every event
+// replayed.
+func TestResumeEndsWhenTheStreamPassesTheSnapshot(t *testing.T) {
+	noLeaks(t)
+	s, c := startSim(t, sim.Options{Seed: 11, TimeScale: 600})
+	s.Pause()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	ctx1, cancel1 := context.WithCancel(ctx)
+	first := newSimConsumer(t, c)
+	f1 := Start(ctx1, c, Options{})
+	first.until(ctx1, f1, 10*time.Second, "live", func() bool { return first.conn.Phase == PhaseLive })
+	s.CreateTasks(3)
+	last := s.LastEventID()
+	first.until(ctx1, f1, 10*time.Second, "the first events", func() bool { return first.lastID == last })
+	mark := first.store.Mark()
+	stop(t, cancel1, f1)
+
+	// While away: tasks made and part-way through.
+	before := s.Counts().Events
+	s.CreateTasks(6)
+	s.Advance(2 * time.Second)
+	away := int(s.Counts().Events - before)
+
+	second := newSimConsumer(t, c)
+	f2 := Start(ctx, c, Options{Resume: mark, MaxCatchUp: time.Minute})
+	busy, quit := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(busy)
+		for {
+			select {
+			case <-quit:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			s.CreateTasks(1)                  // a task the snapshot does not hold: tells nothing
+			s.Advance(200 * time.Millisecond) // the tasks made while away move on
+		}
+	}()
+	defer func() { close(quit); <-busy }()
+	second.until(ctx, f2, 20*time.Second, "the catch-up report, with the stream still busy", func() bool { return second.caught != nil })
+	if got := *second.caught; got.Missed || got.Events < away {
+		t.Errorf("report %+v (%q), want at least the %d events made while away, nothing missed", got, got.Line(), away)
+	}
+	stop(t, cancel, f2)
+}
+
 func count(list []string, s string) int {
 	n := 0
 	for _, x := range list {

@@ -50,6 +50,9 @@ func (f *Feed) supervise(ctx context.Context) error {
 	if m := f.opts.Resume; m.ID != "" {
 		sr.lastID, f.resuming = m.ID, &m
 		sr.onEvent = func(e Event) {
+			if f.pastSnapshot != nil {
+				f.pastSnapshot(&e)
+			}
 			e.Replayed = f.catching.Load()
 			f.co.event(e)
 		}
@@ -208,8 +211,8 @@ func (f *Feed) connect(ctx context.Context, sr *streamReader, synced *bool, pol 
 		*synced = true
 		f.readied(nil)
 		var end func()
-		onData, end = f.catchUp(*f.resuming, tasks, replayQuietFor(openTook))
-		defer func() { end(); f.resuming = nil }()
+		onData, f.pastSnapshot, end = f.catchUp(*f.resuming, tasks, replayQuietFor(openTook))
+		defer func() { end(); f.resuming, f.pastSnapshot = nil, nil }()
 		f.state(ConnState{Phase: PhaseLive, Since: f.opts.Now()})
 		first = func() error { live = true; return nil }
 	} else if pol == nil {
@@ -293,13 +296,23 @@ func (f *Feed) activeTasks(ctx context.Context) ([]api.Task, error) {
 // by handing over snapshot (taken after the stream opened) as the
 // Batch.Resume, to be applied after them. SSE has no end-of-replay mark,
 // so the catch-up ends when the stream falls quiet for wait (a server
-// writes its replay at once; see replayQuietFor), after maxCatchUp at most
+// writes its replay at once; see replayQuietFor), after Options.MaxCatchUp at most
 // (a stream that never falls quiet), or when the stream ends. Ending early costs
 // only detail: the store never steps a task back, so the replayed events
 // that come after the snapshot are dropped as stale and the snapshot's
 // transitions stand for them; nothing is counted twice either way.
-// onData is called as bytes arrive; end hands over if nothing has yet.
-func (f *Feed) catchUp(from Mark, snapshot []api.Task, wait time.Duration) (onData, end func()) {
+//
+// A stream that never falls quiet (a busy account, its live events right
+// behind the replay) would hold the snapshot back for Options.MaxCatchUp, so the
+// catch-up also ends at the first event for a task that is newer than the
+// task in the snapshot: the replay was written before the stream opened
+// and the snapshot taken after, so that event is live, and the replay is
+// over. Both times are the server's, of one task: no clock is compared
+// with another. Events of tasks the snapshot does not hold tell nothing.
+//
+// onData is called as bytes arrive, pastSnapshot with each event before it
+// is marked; end hands over if nothing has yet.
+func (f *Feed) catchUp(from Mark, snapshot []api.Task, wait time.Duration) (onData func(), pastSnapshot func(*Event), end func()) {
 	f.catching.Store(true)
 	var once sync.Once
 	hand := func() {
@@ -311,7 +324,7 @@ func (f *Feed) catchUp(from Mark, snapshot []api.Task, wait time.Duration) (onDa
 	start := time.Now()
 	var self atomic.Pointer[time.Timer]
 	quiet := time.AfterFunc(wait, func() {
-		if t := self.Load(); t != nil && f.co.waited(wait) && time.Since(start) < maxCatchUp {
+		if t := self.Load(); t != nil && f.co.waited(wait) && time.Since(start) < f.opts.MaxCatchUp {
 			// The reader waits for the consumer: the quiet is ours.
 			t.Reset(wait)
 			return
@@ -322,13 +335,32 @@ func (f *Feed) catchUp(from Mark, snapshot []api.Task, wait time.Duration) (onDa
 	onData = func() {
 		switch {
 		case !f.catching.Load():
-		case time.Since(start) >= maxCatchUp:
+		case time.Since(start) >= f.opts.MaxCatchUp:
 			hand()
 		default:
 			quiet.Reset(wait)
 		}
 	}
-	return onData, func() { quiet.Stop(); hand() }
+	updated := make(map[string]int64, len(snapshot))
+	for i := range snapshot {
+		if t := &snapshot[i]; !t.Updated.IsZero() {
+			updated[t.ID] = t.Updated.UnixNano()
+		}
+	}
+	pastSnapshot = func(e *Event) {
+		t := e.Env.Data.Task
+		if t == nil || t.Updated.IsZero() || !f.catching.Load() {
+			return
+		}
+		// A millisecond's grace: a server that writes its times to the
+		// millisecond in one place and finer in another must not make a
+		// replayed event look newer than the same change in the snapshot.
+		if at, ok := updated[t.ID]; ok && t.Updated.UnixNano() > at+int64(time.Millisecond) {
+			quiet.Stop()
+			hand()
+		}
+	}
+	return onData, pastSnapshot, func() { quiet.Stop(); hand() }
 }
 
 // replayQuietFor is how long a resumed start's stream must fall quiet
@@ -341,12 +373,11 @@ func replayQuietFor(open time.Duration) time.Duration {
 	return min(max(2*open, minReplayQuiet), maxReplayQuiet)
 }
 
-// minReplayQuiet, maxReplayQuiet and maxCatchUp bound a resumed start's
-// catch-up (see catchUp).
+// minReplayQuiet and maxReplayQuiet bound the quiet that ends a resumed
+// start's catch-up (see catchUp).
 const (
 	minReplayQuiet = 100 * time.Millisecond
 	maxReplayQuiet = 300 * time.Millisecond
-	maxCatchUp     = 5 * time.Second
 )
 
 // activityReader re-arms the stall watchdog whenever bytes arrive, and
