@@ -77,7 +77,13 @@ func dashboardOn(t *testing.T, url, key string, o dashOpts) *realAPI {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	f := feed.Start(ctx, client, feed.Options{PollInterval: realPoll, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
+	fo := feed.Options{PollInterval: realPoll, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}
+	if o.clock != nil {
+		// The connection's times too ("live since"): two dashboards that
+		// draw one instant must not differ by the second each went live.
+		fo.Now = o.clock
+	}
+	f := feed.Start(ctx, client, fo)
 	dark := true
 	m, err := New(Options{Context: ctx, Client: client, Hooks: &api.Directory{Client: client}, APIURL: url, Dark: &dark,
 		Refresh: 200 * time.Millisecond, Batches: f.Batches(), FeedErr: f.Wait, EndpointSecrets: o.secrets, Clock: o.clock, Skipped: skips})
