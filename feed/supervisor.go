@@ -295,30 +295,39 @@ func (f *Feed) activeTasks(ctx context.Context) ([]api.Task, error) {
 // opened: the events read until it ends are marked Replayed, and it ends
 // by handing over snapshot (taken after the stream opened) as the
 // Batch.Resume, to be applied after them. SSE has no end-of-replay mark,
-// so the catch-up ends when the stream falls quiet for wait (a server
-// writes its replay at once; see replayQuietFor), after Options.MaxCatchUp at most
-// (a stream that never falls quiet), or when the stream ends. Ending early costs
-// only detail: the store never steps a task back, so the replayed events
-// that come after the snapshot are dropped as stale and the snapshot's
-// transitions stand for them; nothing is counted twice either way.
+// so the catch-up ends at the first of:
+//   - an event for a task newer than the task in the snapshot: the replay
+//     was written before the stream opened and the snapshot taken after,
+//     so that event is live, and the replay is over. Both times are the
+//     server's, of one task: no clock is compared with another. Events of
+//     tasks the snapshot does not hold tell nothing. Without this, a busy
+//     account's stream, its live events right behind the replay, would
+//     never fall quiet;
+//   - the stream falling quiet for wait (a server writes its replay at
+//     once; see replayQuietFor);
+//   - Options.MaxCatchUp;
+//   - the stream's end.
 //
-// A stream that never falls quiet (a busy account, its live events right
-// behind the replay) would hold the snapshot back for Options.MaxCatchUp, so the
-// catch-up also ends at the first event for a task that is newer than the
-// task in the snapshot: the replay was written before the stream opened
-// and the snapshot taken after, so that event is live, and the replay is
-// over. Both times are the server's, of one task: no clock is compared
-// with another. Events of tasks the snapshot does not hold tell nothing.
-//
-// onData is called as bytes arrive, pastSnapshot with each event before it
-// is marked; end hands over if nothing has yet.
+// Ending early costs only detail: the store never steps a task back, so
+// the replayed events that come after the snapshot are dropped as stale
+// and the snapshot's transitions stand for them; nothing is counted twice
+// either way. onData is called as bytes arrive, pastSnapshot with each
+// event before it is marked (both from the reader); end hands over if
+// nothing has yet. Once handed over, nothing of the snapshot is kept.
 func (f *Feed) catchUp(from Mark, snapshot []api.Task, wait time.Duration) (onData func(), pastSnapshot func(*Event), end func()) {
+	updated := make(map[string]int64, len(snapshot))
+	for i := range snapshot {
+		if t := &snapshot[i]; !t.Updated.IsZero() {
+			updated[t.ID] = t.Updated.UnixNano()
+		}
+	}
 	f.catching.Store(true)
 	var once sync.Once
 	hand := func() {
 		once.Do(func() {
 			f.catching.Store(false)
 			f.co.resume(Resume{From: from, Snapshot: snapshot})
+			snapshot = nil // the store has it now; this lives as long as the stream
 		})
 	}
 	start := time.Now()
@@ -341,15 +350,13 @@ func (f *Feed) catchUp(from Mark, snapshot []api.Task, wait time.Duration) (onDa
 			quiet.Reset(wait)
 		}
 	}
-	updated := make(map[string]int64, len(snapshot))
-	for i := range snapshot {
-		if t := &snapshot[i]; !t.Updated.IsZero() {
-			updated[t.ID] = t.Updated.UnixNano()
-		}
-	}
 	pastSnapshot = func(e *Event) {
+		if !f.catching.Load() {
+			updated = nil // only the reader reads it
+			return
+		}
 		t := e.Env.Data.Task
-		if t == nil || t.Updated.IsZero() || !f.catching.Load() {
+		if t == nil || t.Updated.IsZero() {
 			return
 		}
 		// A millisecond's grace: a server that writes its times to the
