@@ -41,6 +41,26 @@ func stepsAfter(st *Store, id string, at time.Time) (steps []string, firstSeen m
 	return steps, firstSeen
 }
 
+// leaveMark runs a first session until it is live, lets what happens
+// happen (tasks made, time moved), waits until that session has applied the
+// simulator's last event, stops it, and returns the mark it leaves behind.
+func leaveMark(t *testing.T, ctx context.Context, s *sim.Server, c *api.Client, happen func()) Mark {
+	t.Helper()
+	ctx1, cancel1 := context.WithCancel(ctx)
+	first := newSimConsumer(t, c)
+	f1 := Start(ctx1, c, Options{})
+	first.until(ctx1, f1, 10*time.Second, "live", func() bool { return first.conn.Phase == PhaseLive })
+	happen()
+	last := s.LastEventID()
+	first.until(ctx1, f1, 10*time.Second, "the first session's events", func() bool { return first.lastID == last })
+	mark := first.store.Mark()
+	stop(t, cancel1, f1)
+	if mark.ID != last || mark.At.IsZero() {
+		t.Fatalf("mark %+v, want the last event %s and its time", mark, last)
+	}
+	return mark
+}
+
 // TestResumeShowsWhatHappenedWhileAwayOnce: a dashboard leaves, the
 // simulator goes on (tasks made, processed, some failed), and a new
 // session resumes from the mark the first one left. Every event emitted
@@ -58,19 +78,10 @@ func TestResumeShowsWhatHappenedWhileAwayOnce(t *testing.T) {
 	wf := Start(ctx, c, Options{})
 	witness.until(ctx, wf, 10*time.Second, "the witness live", func() bool { return witness.conn.Phase == PhaseLive })
 
-	ctx1, cancel1 := context.WithCancel(ctx)
-	first := newSimConsumer(t, c)
-	f1 := Start(ctx1, c, Options{})
-	first.until(ctx1, f1, 10*time.Second, "live", func() bool { return first.conn.Phase == PhaseLive })
-	s.CreateTasks(6)
-	s.Advance(3 * time.Second) // part-way: tasks still processing when the dashboard leaves
-	last := s.LastEventID()
-	first.until(ctx1, f1, 10*time.Second, "the first session's events", func() bool { return first.lastID == last })
-	mark := first.store.Mark()
-	stop(t, cancel1, f1)
-	if mark.ID != last || mark.At.IsZero() {
-		t.Fatalf("mark %+v, want the last event %s and its time", mark, last)
-	}
+	mark := leaveMark(t, ctx, s, c, func() {
+		s.CreateTasks(6)
+		s.Advance(3 * time.Second) // part-way: tasks still processing when the dashboard leaves
+	})
 
 	// While away.
 	failedBefore := failedFeatures(s)
@@ -142,15 +153,7 @@ func TestResumeSaysWhatWasMissed(t *testing.T) {
 	s, c := startSim(t, sim.Options{Seed: 9, TimeScale: 600, ReplayBuffer: 8})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ctx1, cancel1 := context.WithCancel(ctx)
-	first := newSimConsumer(t, c)
-	f1 := Start(ctx1, c, Options{})
-	first.until(ctx1, f1, 10*time.Second, "live", func() bool { return first.conn.Phase == PhaseLive })
-	s.CreateTasks(2)
-	last := s.LastEventID()
-	first.until(ctx1, f1, 10*time.Second, "the first events", func() bool { return first.lastID == last })
-	mark := first.store.Mark()
-	stop(t, cancel1, f1)
+	mark := leaveMark(t, ctx, s, c, func() { s.CreateTasks(2) })
 
 	s.Advance(time.Second)
 	s.CreateTasks(10) // more than the replay buffer holds
@@ -191,16 +194,7 @@ func TestResumeEndsWhenTheStreamPassesTheSnapshot(t *testing.T) {
 	s.Pause()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-
-	ctx1, cancel1 := context.WithCancel(ctx)
-	first := newSimConsumer(t, c)
-	f1 := Start(ctx1, c, Options{})
-	first.until(ctx1, f1, 10*time.Second, "live", func() bool { return first.conn.Phase == PhaseLive })
-	s.CreateTasks(3)
-	last := s.LastEventID()
-	first.until(ctx1, f1, 10*time.Second, "the first events", func() bool { return first.lastID == last })
-	mark := first.store.Mark()
-	stop(t, cancel1, f1)
+	mark := leaveMark(t, ctx, s, c, func() { s.CreateTasks(3) })
 
 	// While away: tasks made and part-way through.
 	before := s.Counts().Events
