@@ -75,20 +75,13 @@ func decodeSplit(b []byte, out *[]api.Task, split int) (ok, joined bool) {
 				*out = append(tasks, more...)
 				return true, true
 			}
-			if d.peek() != '{' {
+			more, ok := d.nextTask(&tasks)
+			if !ok {
 				return false, false
 			}
-			tasks = append(tasks, api.Task{})
-			if !d.task(&tasks[len(tasks)-1]) {
-				return false, false
+			if !more {
+				break
 			}
-			if d.consume(',') {
-				continue
-			}
-			if !d.consume(']') {
-				return false, false
-			}
-			break
 		}
 	}
 	d.ws()
@@ -97,6 +90,23 @@ func decodeSplit(b []byte, out *[]api.Task, split int) (ok, joined bool) {
 	}
 	*out = tasks
 	return true, false
+}
+
+// nextTask reads one task of an array into *tasks and what follows it:
+// more after a comma, not after the closing bracket; ok is false for
+// anything else.
+func (d *fastDecoder) nextTask(tasks *[]api.Task) (more, ok bool) {
+	if d.peek() != '{' {
+		return false, false
+	}
+	*tasks = append(*tasks, api.Task{})
+	if !d.task(&(*tasks)[len(*tasks)-1]) {
+		return false, false
+	}
+	if d.consume(',') {
+		return true, true
+	}
+	return false, d.consume(']')
 }
 
 // half is the second half of a snapshot, read on a goroutine of its own
@@ -116,22 +126,15 @@ func readHalf(b []byte, at int) *half {
 		d := fastDecoder{b: b, i: at, shared: make(map[string]map[string]api.Feature, 64)}
 		tasks := make([]api.Task, 0, (len(b)-at)/300+1)
 		for !h.stop.Load() {
-			if d.peek() != '{' {
+			more, ok := d.nextTask(&tasks)
+			if !ok {
 				return
 			}
-			tasks = append(tasks, api.Task{})
-			if !d.task(&tasks[len(tasks)-1]) {
+			if !more {
+				d.ws()
+				h.tasks, h.ok = tasks, d.i == len(d.b)
 				return
 			}
-			if d.consume(',') {
-				continue
-			}
-			if !d.consume(']') {
-				return
-			}
-			d.ws()
-			h.tasks, h.ok = tasks, d.i == len(d.b)
-			return
 		}
 	}()
 	return h
